@@ -1,0 +1,55 @@
+//! The command line: flags and subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Taoscope: a desktop wallet and subnet explorer for Bittensor (TAO).
+///
+/// With no subcommand it opens the window.
+#[derive(Debug, Parser)]
+#[command(name = "taoscope", version, about, long_about = None)]
+pub struct Cli {
+    /// Network: finney (default), test, local, or a ws:// / wss:// URL.
+    #[arg(long, global = true, value_name = "NAME|URL")]
+    pub network: Option<String>,
+
+    /// Language of messages and the window: en or ru (default: the system's).
+    #[arg(long, global = true, value_name = "en|ru")]
+    pub lang: Option<String>,
+
+    /// Render the window, write a PNG here once the page has loaded, and exit.
+    #[arg(long, value_name = "FILE")]
+    pub screenshot: Option<PathBuf>,
+
+    /// The page to open: settings.
+    #[arg(long, value_name = "NAME")]
+    pub page: Option<String>,
+
+    /// What to do instead of opening the window.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Scriptable commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Facts about the chain and the node.
+    #[command(subcommand)]
+    Chain(ChainCommand),
+}
+
+/// `taoscope chain …`
+#[derive(Debug, Subcommand)]
+pub enum ChainCommand {
+    /// Chain name, genesis hash, best and finalized block, runtime spec version.
+    Info(OutputArgs),
+}
+
+/// Output format flags shared by commands.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}

@@ -1,0 +1,128 @@
+//! `taoscope --screenshot` under a real X server (Xvfb), against the replay of finney.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
+
+/// An Xvfb display that lives as long as the value.
+struct VirtualDisplay {
+    child: Child,
+    display: String,
+}
+
+impl VirtualDisplay {
+    fn start() -> VirtualDisplay {
+        for n in 90..140 {
+            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
+            let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
+            if socket.exists() || lock.exists() {
+                continue;
+            }
+            let child = Command::new("Xvfb")
+                .args([
+                    &format!(":{n}"),
+                    "-screen",
+                    "0",
+                    "1280x800x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("Xvfb is installed (scripts/install-deps.sh installs it)");
+            let started = Instant::now();
+            while !socket.exists() && started.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            assert!(socket.exists(), "Xvfb :{n} came up");
+            return VirtualDisplay {
+                child,
+                display: format!(":{n}"),
+            };
+        }
+        panic!("no free X display number between :90 and :139");
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn distinct_colours(path: &Path) -> (u32, u32, usize) {
+    let image = image::open(path).expect("a readable PNG").to_rgba8();
+    let mut colours: Vec<[u8; 4]> = image.pixels().map(|p| p.0).collect();
+    colours.sort_unstable();
+    colours.dedup();
+    (image.width(), image.height(), colours.len())
+}
+
+fn screenshot(display: &VirtualDisplay, args: &[&str], out: &Path) -> std::process::Output {
+    let config = std::env::temp_dir().join(format!("taoscope-shot-config-{}", std::process::id()));
+    Command::new(env!("CARGO_BIN_EXE_taoscope"))
+        .args(args)
+        .arg("--screenshot")
+        .arg(out)
+        .env("DISPLAY", &display.display)
+        .env("LIBGL_ALWAYS_SOFTWARE", "1")
+        .env("TAOSCOPE_CONFIG_DIR", config)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("taoscope runs")
+}
+
+#[test]
+fn the_shell_renders_navigation_and_status_bar_against_replayed_finney() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt
+        .block_on(ReplayServer::start(&default_fixtures_dir(), "metagraph"))
+        .expect("replay starts");
+    let display = VirtualDisplay::start();
+    let dir = std::env::temp_dir().join(format!("taoscope-shots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+
+    for (lang, name) in [("en", "shell.png"), ("ru", "shell-ru.png")] {
+        let out = dir.join(name);
+        let output = screenshot(
+            &display,
+            &[
+                "--network",
+                &server.url(),
+                "--lang",
+                lang,
+                "--page",
+                "settings",
+            ],
+            &out,
+        );
+        assert!(
+            output.status.success(),
+            "screenshot run failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (width, height, colours) = distinct_colours(&out);
+        assert!(width >= 800 && height >= 500, "{width}x{height}");
+        // An empty or black window has one or two colours; text and panels give hundreds.
+        assert!(
+            colours > 50,
+            "{name}: only {colours} colours: nothing drawn?"
+        );
+    }
+    assert_eq!(server.unanswered(), Vec::<String>::new());
+}
+
+#[test]
+fn an_unknown_page_is_refused_before_any_window_opens() {
+    let output = Command::new(env!("CARGO_BIN_EXE_taoscope"))
+        .args(["--screenshot", "/tmp/never.png", "--page", "nowhere"])
+        .env_remove("DISPLAY")
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("nowhere"));
+}

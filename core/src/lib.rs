@@ -1,0 +1,14 @@
+//! Taoscope's engine, with no GUI dependencies: networks and the chain client,
+//! the request bridge the UI talks to, settings and message catalogues.
+//!
+//! Keys, wallets, pool math, Yuma and projections join as their issues land.
+
+rust_i18n::i18n!("locales", fallback = "en");
+
+pub mod chain;
+pub mod i18n;
+pub mod network;
+#[cfg(feature = "replay")]
+pub mod replay;
+pub mod service;
+pub mod settings;

@@ -1,0 +1,243 @@
+//! The window: navigation on the left, the page in the middle, the status bar below.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use egui::RichText;
+use taoscope_core::chain::ConnectionState;
+use taoscope_core::i18n::{set_language, tr, tr_with};
+use taoscope_core::network::Network;
+use taoscope_core::service::CoreHandle;
+use taoscope_core::settings::Settings;
+
+use crate::pages::Page;
+use crate::pages::settings::{SettingsPageState, settings_ui};
+use crate::theme::{self, palette, spacing};
+use crate::widgets::status_bar::status_bar_ui;
+
+/// How the window was asked to start.
+#[derive(Debug, Clone, Default)]
+pub struct LaunchOptions {
+    /// Use this network for this run instead of the saved one (not saved).
+    pub network: Option<Network>,
+    /// The page to open first.
+    pub page: Option<Page>,
+    /// Write a PNG of the window here once the page has loaded, then exit.
+    pub screenshot: Option<PathBuf>,
+    /// Use this language for this run (the `--lang` flag), not saved.
+    pub language: Option<taoscope_core::i18n::Language>,
+}
+
+/// Outcome of a screenshot run, shared with the code that started the window.
+pub type ScreenshotResult = Arc<Mutex<Option<Result<PathBuf, String>>>>;
+
+/// Longest a screenshot run waits for the page's data before taking the picture anyway.
+const SCREENSHOT_DEADLINE: Duration = Duration::from_secs(20);
+/// Frames drawn after the data arrives, so layout has settled when the picture is taken.
+const SETTLE_FRAMES: u32 = 3;
+
+struct ScreenshotPlan {
+    path: PathBuf,
+    started: Instant,
+    settled_frames: u32,
+    requested: bool,
+    result: ScreenshotResult,
+}
+
+/// The application state.
+pub struct TaoscopeApp {
+    core: CoreHandle,
+    settings: Settings,
+    settings_path: Option<PathBuf>,
+    page: Page,
+    settings_page: SettingsPageState,
+    applied_theme: Option<taoscope_core::settings::Theme>,
+    screenshot: Option<ScreenshotPlan>,
+    save_error: Option<String>,
+}
+
+impl TaoscopeApp {
+    /// Builds the app around a running core.
+    pub fn new(
+        core: CoreHandle,
+        settings: Settings,
+        settings_path: Option<PathBuf>,
+        options: &LaunchOptions,
+        screenshot_result: ScreenshotResult,
+    ) -> Self {
+        set_language(
+            options
+                .language
+                .unwrap_or_else(|| settings.effective_language()),
+        );
+        let network = core.connection().network().clone();
+        TaoscopeApp {
+            core,
+            page: options.page.unwrap_or(Page::Settings),
+            settings_page: SettingsPageState::new(&network),
+            settings,
+            settings_path,
+            applied_theme: None,
+            screenshot: options.screenshot.clone().map(|path| ScreenshotPlan {
+                path,
+                started: Instant::now(),
+                settled_frames: 0,
+                requested: false,
+                result: screenshot_result,
+            }),
+            save_error: None,
+        }
+    }
+
+    /// The settings as they are now (the page may have changed them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Draws one frame into `ui` (also used by UI tests, without a window).
+    pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        if self.applied_theme != Some(self.settings.theme) {
+            theme::apply(ui.ctx(), self.settings.theme);
+            self.applied_theme = Some(self.settings.theme);
+        }
+        // No page sends requests yet beyond the connection itself; drain so the queue stays empty.
+        let _ = self.core.poll();
+        let connection = self.core.connection();
+        let theme = self.settings.theme;
+
+        egui::Panel::bottom("status-bar")
+            .frame(
+                egui::Frame::new()
+                    .fill(palette(theme).panel)
+                    .inner_margin(egui::Margin::symmetric(12, 6)),
+            )
+            .show(ui, |ui| status_bar_ui(ui, &connection, theme));
+
+        egui::Panel::left("navigation")
+            .exact_size(190.0)
+            .frame(
+                egui::Frame::new()
+                    .fill(palette(theme).panel)
+                    .inner_margin(egui::Margin::same(12)),
+            )
+            .show(ui, |ui| self.navigation_ui(ui));
+
+        egui::CentralPanel::default_margins()
+            .frame(
+                egui::Frame::new()
+                    .fill(palette(theme).background)
+                    .inner_margin(egui::Margin::same(spacing::PAGE as i8)),
+            )
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .auto_shrink(false)
+                    .show(ui, |ui| {
+                        if let Some(error) = &self.save_error {
+                            ui.label(RichText::new(error).color(palette(theme).bad));
+                        }
+                        self.page_ui(ui, &connection);
+                    });
+            });
+
+        self.screenshot_step(ui.ctx(), &connection);
+    }
+
+    fn navigation_ui(&mut self, ui: &mut egui::Ui) {
+        let p = palette(self.settings.theme);
+        ui.label(
+            RichText::new("Taoscope")
+                .size(theme::text::TITLE)
+                .strong()
+                .color(p.accent),
+        );
+        ui.label(
+            RichText::new(tr("app.tagline"))
+                .size(theme::text::SMALL)
+                .color(p.muted),
+        );
+        ui.add_space(spacing::LARGE);
+        for page in Page::ALL {
+            let selected = self.page == page;
+            let label = RichText::new(tr(page.title_key())).size(theme::text::HEADING);
+            if ui
+                .add_sized(
+                    [ui.available_width(), 30.0],
+                    egui::Button::selectable(selected, label),
+                )
+                .clicked()
+            {
+                self.page = page;
+            }
+        }
+    }
+
+    fn page_ui(&mut self, ui: &mut egui::Ui, connection: &ConnectionState) {
+        match self.page {
+            Page::Settings => {
+                let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);
+                let mut changed = false;
+                if let Some(network) = changes.network {
+                    self.core.switch_network(network.clone());
+                    self.settings.network = network;
+                    changed = true;
+                }
+                if let Some(theme) = changes.theme {
+                    self.settings.theme = theme;
+                    changed = true;
+                }
+                if let Some(language) = changes.language {
+                    self.settings.language = language;
+                    set_language(self.settings.effective_language());
+                    changed = true;
+                }
+                if changed && let Some(path) = &self.settings_path {
+                    self.save_error = self
+                        .settings
+                        .save_to(path)
+                        .err()
+                        .map(|e| tr_with("settings.save_failed", &[("reason", &e.reason)]));
+                }
+            }
+        }
+    }
+
+    /// In screenshot mode: once the connection has settled (or the deadline passed),
+    /// let layout settle, capture the next frame, write the PNG and close.
+    fn screenshot_step(&mut self, ctx: &egui::Context, connection: &ConnectionState) {
+        let Some(plan) = &mut self.screenshot else {
+            return;
+        };
+        if plan.requested {
+            return;
+        }
+        let ready = connection.is_settled() || plan.started.elapsed() > SCREENSHOT_DEADLINE;
+        if !ready {
+            ctx.request_repaint_after(Duration::from_millis(100));
+            return;
+        }
+        if plan.settled_frames < SETTLE_FRAMES {
+            plan.settled_frames += 1;
+            ctx.request_repaint();
+            return;
+        }
+        plan.requested = true;
+        let path = plan.path.clone();
+        let result = plan.result.clone();
+        let close_ctx = ctx.clone();
+        ctx.request_screenshot(move |image| {
+            let outcome = crate::screenshot::write_png(&image, &path).map(|()| path.clone());
+            if let Ok(mut slot) = result.lock() {
+                *slot = Some(outcome);
+            }
+            close_ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            close_ctx.request_repaint();
+        });
+    }
+}
+
+impl eframe::App for TaoscopeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+}
