@@ -22,9 +22,13 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
-    /// The page to open: settings.
+    /// The page to open: wallet or settings.
     #[arg(long, value_name = "NAME")]
     pub page: Option<String>,
+
+    /// The wallets folder for this run (default: the saved one, else ~/.bittensor/wallets).
+    #[arg(long, value_name = "DIR")]
+    pub wallet_path: Option<PathBuf>,
 
     /// What to do instead of opening the window.
     #[command(subcommand)]
@@ -37,6 +41,118 @@ pub enum Command {
     /// Facts about the chain and the node.
     #[command(subcommand)]
     Chain(ChainCommand),
+    /// Keys: derive addresses from recovery phrases and URIs.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// btcli-compatible wallets: list, create, import, unlock, keychain.
+    #[command(subcommand)]
+    Wallet(WalletCommand),
+}
+
+/// `taoscope keys …`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// The address and public key of a recovery phrase (from a file) or a URI such as //Alice.
+    Inspect {
+        /// File holding the recovery phrase.
+        #[arg(long, value_name = "FILE", conflicts_with = "uri")]
+        mnemonic_file: Option<PathBuf>,
+        /// A derivation URI (//Alice, PHRASE//hard/soft).
+        #[arg(long, value_name = "URI")]
+        uri: Option<String>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+}
+
+/// Where the wallets live.
+#[derive(Debug, Args)]
+pub struct WalletPathArgs {
+    /// The wallets folder (default: $BT_WALLET_PATH or ~/.bittensor/wallets).
+    #[arg(long, value_name = "DIR")]
+    pub wallet_path: Option<PathBuf>,
+}
+
+/// `taoscope wallet …`
+#[derive(Debug, Subcommand)]
+pub enum WalletCommand {
+    /// Every wallet with its coldkey address and hotkeys.
+    List {
+        #[command(flatten)]
+        path: WalletPathArgs,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Decrypt a coldkey to check its password; prints the address.
+    Unlock {
+        /// Wallet name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        path: WalletPathArgs,
+        /// File holding the password (else it is asked for).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Restore a wallet from its recovery phrase(s).
+    Import {
+        /// Wallet name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        path: WalletPathArgs,
+        /// File holding the coldkey's recovery phrase (else it is asked for).
+        #[arg(long, value_name = "FILE")]
+        mnemonic_file: Option<PathBuf>,
+        /// File holding the default hotkey's recovery phrase.
+        #[arg(long, value_name = "FILE")]
+        hotkey_mnemonic_file: Option<PathBuf>,
+        /// File holding the password that will encrypt the coldkey.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        /// Replace existing key files of that wallet.
+        #[arg(long)]
+        overwrite: bool,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Create a wallet with new recovery phrases (printed once: write them down).
+    Create {
+        /// Wallet name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        path: WalletPathArgs,
+        /// Words in each recovery phrase: 12, 15, 18, 21 or 24.
+        #[arg(long, default_value_t = 12)]
+        words: usize,
+        /// File holding the password that will encrypt the coldkey.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Remember the coldkey in this computer's keychain, so signing needs no password.
+    Remember {
+        /// Wallet name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        path: WalletPathArgs,
+        /// File holding the password.
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// Remove the coldkey from this computer's keychain.
+    Forget {
+        /// Wallet name.
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        path: WalletPathArgs,
+    },
 }
 
 /// `taoscope chain …`

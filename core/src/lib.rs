@@ -7,8 +7,11 @@ rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod chain;
 pub mod i18n;
+pub mod keychain;
+pub mod keys;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;
 pub mod service;
 pub mod settings;
+pub mod wallet;

@@ -4,20 +4,115 @@
 //! each frame drains whatever [`Response`]s have arrived; the waker asks for a repaint
 //! as soon as one does, so a slow or dead node never freezes a frame.
 
+use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
+use zeroize::Zeroizing;
+
 use crate::chain::{ChainError, ChainInfo, ChainSupervisor, ConnectionState, Waker};
+use crate::keys::Mnemonic;
 use crate::network::Network;
+use crate::wallet::{Overwrite, Wallets};
 
 /// Identifies a request so its response can be matched.
 pub type RequestId = u64;
+
+/// A password or recovery phrase in flight: zeroized when dropped, never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretText(Zeroizing<String>);
+
+impl SecretText {
+    /// Wraps `text`; the caller's copy should be zeroized too.
+    pub fn new(text: &str) -> SecretText {
+        SecretText(Zeroizing::new(text.to_string()))
+    }
+
+    /// The secret itself, for the one call that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretText(redacted)")
+    }
+}
 
 /// Something the UI asks core to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     /// Read chain name, genesis, blocks and spec version.
     ChainInfo,
+    /// Work on the wallets folder or the keychain.
+    Wallet(WalletRequest),
+}
+
+/// Wallet and keychain work; all of it blocks, so it runs on the blocking pool.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalletRequest {
+    /// List the wallets in a folder, with keychain status.
+    List {
+        /// The wallets folder.
+        root: PathBuf,
+    },
+    /// Write a new wallet from recovery phrases (create and import both end here).
+    Save {
+        /// The wallets folder.
+        root: PathBuf,
+        /// Wallet name.
+        name: String,
+        /// The coldkey's recovery phrase.
+        coldkey_phrase: SecretText,
+        /// The default hotkey's recovery phrase, if any.
+        hotkey_phrase: Option<SecretText>,
+        /// The password that encrypts the coldkey.
+        password: SecretText,
+        /// Also keep the coldkey in the OS keychain.
+        remember: bool,
+    },
+    /// Unlock a coldkey and keep its secret in the OS keychain.
+    Remember {
+        /// The wallets folder.
+        root: PathBuf,
+        /// Wallet name.
+        name: String,
+        /// Its password.
+        password: SecretText,
+    },
+    /// Remove a wallet's secret from the OS keychain.
+    Forget {
+        /// The wallets folder.
+        root: PathBuf,
+        /// Wallet name.
+        name: String,
+    },
+}
+
+/// One hotkey as the Wallet page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HotkeyView {
+    /// File name.
+    pub name: String,
+    /// SS58 address, or why it could not be read.
+    pub address: Result<String, String>,
+}
+
+/// One wallet as the Wallet page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletView {
+    /// Folder name.
+    pub name: String,
+    /// Coldkey SS58 address, or why it could not be read.
+    pub coldkey: Result<String, String>,
+    /// Whether the encrypted coldkey file is present (false: watch-only).
+    pub has_coldkey: bool,
+    /// The hotkeys, or why they could not be read.
+    pub hotkeys: Result<Vec<HotkeyView>, String>,
+    /// Whether the OS keychain holds this coldkey.
+    pub remembered: bool,
 }
 
 /// The answer to a [`Request`].
@@ -25,6 +120,22 @@ pub enum Request {
 pub enum Response {
     /// The answer to [`Request::ChainInfo`].
     ChainInfo(Result<ChainInfo, ChainError>),
+    /// The answer to [`WalletRequest::List`].
+    Wallets(Result<Vec<WalletView>, String>),
+    /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
+    WalletSaved(Result<String, String>),
+    /// The answer to [`WalletRequest::Remember`] / [`WalletRequest::Forget`]: remembered now?
+    Keychain {
+        /// Wallet name.
+        name: String,
+        /// Whether the keychain now holds it, or what went wrong.
+        result: Result<bool, String>,
+    },
+}
+
+/// The keychain entry name of a wallet: its folder, so equal names in two folders never clash.
+pub fn keychain_id(root: &std::path::Path, name: &str) -> String {
+    root.join(name).display().to_string()
 }
 
 /// Core, running: owns the tokio runtime, the connection and the response queue.
@@ -100,6 +211,12 @@ impl CoreHandle {
 
 async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
     match request {
+        Request::Wallet(work) => {
+            // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
+            tokio::task::spawn_blocking(move || execute_wallet(work))
+                .await
+                .unwrap_or_else(|e| Response::WalletSaved(Err(e.to_string())))
+        }
         Request::ChainInfo => {
             let result = match supervisor.client() {
                 Ok(client) => client.info().await,
@@ -111,4 +228,117 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             Response::ChainInfo(result)
         }
     }
+}
+
+fn execute_wallet(request: WalletRequest) -> Response {
+    match request {
+        WalletRequest::List { root } => Response::Wallets(list_wallets(&root)),
+        WalletRequest::Save {
+            root,
+            name,
+            coldkey_phrase,
+            hotkey_phrase,
+            password,
+            remember,
+        } => Response::WalletSaved(save_wallet(
+            &root,
+            &name,
+            &coldkey_phrase,
+            hotkey_phrase.as_ref(),
+            &password,
+            remember,
+        )),
+        WalletRequest::Remember {
+            root,
+            name,
+            password,
+        } => {
+            let result = Wallets::new(&root)
+                .existing(&name)
+                .and_then(|w| w.unlock_coldkey(password.expose()))
+                .map_err(|e| e.to_string())
+                .and_then(|pair| remember(&root, &name, &pair));
+            Response::Keychain { name, result }
+        }
+        WalletRequest::Forget { root, name } => {
+            let result = crate::keychain::forget(&keychain_id(&root, &name))
+                .map(|()| false)
+                .map_err(|e| e.to_string());
+            Response::Keychain { name, result }
+        }
+    }
+}
+
+fn remember(
+    root: &std::path::Path,
+    name: &str,
+    pair: &crate::keys::Keypair,
+) -> Result<bool, String> {
+    let seed = pair
+        .secret_seed()
+        .ok_or_else(|| crate::i18n::tr("wallet.no_seed_to_remember"))?;
+    crate::keychain::remember(&keychain_id(root, name), seed)
+        .map(|()| true)
+        .map_err(|e| e.to_string())
+}
+
+fn list_wallets(root: &std::path::Path) -> Result<Vec<WalletView>, String> {
+    let summaries = Wallets::new(root).list().map_err(|e| e.to_string())?;
+    Ok(summaries
+        .into_iter()
+        .map(|w| {
+            let remembered = matches!(
+                crate::keychain::recall(&keychain_id(root, &w.name)),
+                Ok(Some(_))
+            );
+            WalletView {
+                coldkey: w.coldkey.map(|a| a.to_ss58()).map_err(|e| e.to_string()),
+                has_coldkey: w.has_coldkey,
+                hotkeys: w
+                    .hotkeys
+                    .map(|list| {
+                        list.into_iter()
+                            .map(|h| HotkeyView {
+                                name: h.name,
+                                address: h.address.map(|a| a.to_ss58()).map_err(|e| e.to_string()),
+                            })
+                            .collect()
+                    })
+                    .map_err(|e| e.to_string()),
+                name: w.name,
+                remembered,
+            }
+        })
+        .collect())
+}
+
+fn save_wallet(
+    root: &std::path::Path,
+    name: &str,
+    coldkey_phrase: &SecretText,
+    hotkey_phrase: Option<&SecretText>,
+    password: &SecretText,
+    remember_it: bool,
+) -> Result<String, String> {
+    let coldkey = Mnemonic::parse(coldkey_phrase.expose()).map_err(|e| e.to_string())?;
+    let hotkey = hotkey_phrase
+        .map(|p| Mnemonic::parse(p.expose()))
+        .transpose()
+        .map_err(|e| e.to_string())?;
+    let wallets = Wallets::new(root);
+    let wallet = wallets
+        .import(
+            name,
+            &coldkey,
+            password.expose(),
+            hotkey.as_ref(),
+            Overwrite::Refuse,
+        )
+        .map_err(|e| e.to_string())?;
+    let address = wallet.coldkeypub().map_err(|e| e.to_string())?.to_ss58();
+    if remember_it {
+        let pair = crate::keys::Keypair::from_mnemonic(&coldkey).map_err(|e| e.to_string())?;
+        remember(root, name, &pair)?;
+    }
+    Ok(address)
 }

@@ -29,6 +29,8 @@ pub struct Settings {
     pub theme: Theme,
     /// Chosen language; `None` follows the operating system.
     pub language: Option<Language>,
+    /// The wallets folder; `None` uses btcli's (`$BT_WALLET_PATH` or `~/.bittensor/wallets`).
+    pub wallet_path: Option<PathBuf>,
 }
 
 /// Why settings could not be saved.
@@ -101,6 +103,13 @@ impl Settings {
         self.save_to(&path)
     }
 
+    /// The wallets folder to use: the saved one, else btcli's.
+    pub fn wallets_dir(&self) -> PathBuf {
+        self.wallet_path
+            .clone()
+            .unwrap_or_else(crate::wallet::default_wallets_dir)
+    }
+
     /// The language to use: the saved choice, else the operating system's.
     pub fn effective_language(&self) -> Language {
         self.language.unwrap_or_else(Language::from_environment)
@@ -119,6 +128,7 @@ mod tests {
             network: Network::Custom("ws://127.0.0.1:1234".into()),
             theme: Theme::Light,
             language: Some(Language::Ru),
+            wallet_path: Some(PathBuf::from("/tmp/wallets")),
         };
         settings.save_to(&path).expect("saves");
         assert_eq!(Settings::load_from(&path), settings);

@@ -13,6 +13,7 @@ use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
 use crate::pages::settings::{SettingsPageState, settings_ui};
+use crate::pages::wallet::{WalletPageState, wallet_ui};
 use crate::theme::{self, palette, spacing};
 use crate::widgets::status_bar::status_bar_ui;
 
@@ -27,6 +28,8 @@ pub struct LaunchOptions {
     pub screenshot: Option<PathBuf>,
     /// Use this language for this run (the `--lang` flag), not saved.
     pub language: Option<taoscope_core::i18n::Language>,
+    /// Use this wallets folder for this run (the `--wallet-path` flag), not saved.
+    pub wallet_path: Option<PathBuf>,
 }
 
 /// Outcome of a screenshot run, shared with the code that started the window.
@@ -52,6 +55,7 @@ pub struct TaoscopeApp {
     settings_path: Option<PathBuf>,
     page: Page,
     settings_page: SettingsPageState,
+    wallet_page: WalletPageState,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -72,10 +76,15 @@ impl TaoscopeApp {
                 .unwrap_or_else(|| settings.effective_language()),
         );
         let network = core.connection().network().clone();
+        let wallets_dir = options
+            .wallet_path
+            .clone()
+            .unwrap_or_else(|| settings.wallets_dir());
         TaoscopeApp {
             core,
-            page: options.page.unwrap_or(Page::Settings),
+            page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
+            wallet_page: WalletPageState::new(wallets_dir),
             settings,
             settings_path,
             applied_theme: None,
@@ -101,8 +110,12 @@ impl TaoscopeApp {
             theme::apply(ui.ctx(), self.settings.theme);
             self.applied_theme = Some(self.settings.theme);
         }
-        // No page sends requests yet beyond the connection itself; drain so the queue stays empty.
-        let _ = self.core.poll();
+        for (id, response) in self.core.poll() {
+            // Each page takes the answers to its own requests; others are stale and dropped.
+            let _ = self
+                .wallet_page
+                .handle_response(id, &response, &mut self.core);
+        }
         let connection = self.core.connection();
         let theme = self.settings.theme;
 
@@ -174,6 +187,18 @@ impl TaoscopeApp {
 
     fn page_ui(&mut self, ui: &mut egui::Ui, connection: &ConnectionState) {
         match self.page {
+            Page::Wallet => {
+                let changes = wallet_ui(
+                    ui,
+                    &mut self.wallet_page,
+                    &mut self.core,
+                    self.settings.theme,
+                );
+                if let Some(path) = changes.wallet_path {
+                    self.settings.wallet_path = Some(path);
+                    self.save_settings();
+                }
+            }
             Page::Settings => {
                 let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);
                 let mut changed = false;
@@ -191,27 +216,42 @@ impl TaoscopeApp {
                     set_language(self.settings.effective_language());
                     changed = true;
                 }
-                if changed && let Some(path) = &self.settings_path {
-                    self.save_error = self
-                        .settings
-                        .save_to(path)
-                        .err()
-                        .map(|e| tr_with("settings.save_failed", &[("reason", &e.reason)]));
+                if changed {
+                    self.save_settings();
                 }
             }
+        }
+    }
+
+    fn save_settings(&mut self) {
+        if let Some(path) = &self.settings_path {
+            self.save_error = self
+                .settings
+                .save_to(path)
+                .err()
+                .map(|e| tr_with("settings.save_failed", &[("reason", &e.reason)]));
+        }
+    }
+
+    /// True when the open page has what it needs (or has failed): screenshot mode waits for it.
+    fn page_ready(&self, connection: &ConnectionState) -> bool {
+        match self.page {
+            Page::Wallet => self.wallet_page.is_ready(),
+            Page::Settings => connection.is_settled(),
         }
     }
 
     /// In screenshot mode: once the connection has settled (or the deadline passed),
     /// let layout settle, capture the next frame, write the PNG and close.
     fn screenshot_step(&mut self, ctx: &egui::Context, connection: &ConnectionState) {
+        let page_ready = connection.is_settled() && self.page_ready(connection);
         let Some(plan) = &mut self.screenshot else {
             return;
         };
         if plan.requested {
             return;
         }
-        let ready = connection.is_settled() || plan.started.elapsed() > SCREENSHOT_DEADLINE;
+        let ready = page_ready || plan.started.elapsed() > SCREENSHOT_DEADLINE;
         if !ready {
             ctx.request_repaint_after(Duration::from_millis(100));
             return;

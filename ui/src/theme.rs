@@ -37,6 +37,8 @@ pub struct Palette {
     pub panel: Color32,
     /// Cards and grouped sections.
     pub card: Color32,
+    /// Text fields and other inputs, set apart from whatever they sit on.
+    pub input: Color32,
     /// Main text.
     pub text: Color32,
     /// Secondary text.
@@ -58,6 +60,7 @@ pub fn palette(theme: Theme) -> Palette {
             background: Color32::from_rgb(0x14, 0x16, 0x1b),
             panel: Color32::from_rgb(0x1b, 0x1e, 0x25),
             card: Color32::from_rgb(0x22, 0x26, 0x2f),
+            input: Color32::from_rgb(0x0b, 0x0d, 0x11),
             text: Color32::from_rgb(0xe6, 0xe8, 0xee),
             muted: Color32::from_rgb(0x9a, 0xa1, 0xb0),
             accent: Color32::from_rgb(0x4f, 0xc3, 0xa1),
@@ -69,6 +72,7 @@ pub fn palette(theme: Theme) -> Palette {
             background: Color32::from_rgb(0xf6, 0xf7, 0xf9),
             panel: Color32::from_rgb(0xec, 0xee, 0xf2),
             card: Color32::WHITE,
+            input: Color32::from_rgb(0xe4, 0xe7, 0xed),
             text: Color32::from_rgb(0x1c, 0x1f, 0x26),
             muted: Color32::from_rgb(0x5d, 0x64, 0x73),
             accent: Color32::from_rgb(0x0f, 0x8f, 0x6e),
@@ -88,7 +92,7 @@ pub fn apply(ctx: &egui::Context, theme: Theme) {
     };
     visuals.panel_fill = p.panel;
     visuals.window_fill = p.card;
-    visuals.extreme_bg_color = p.background;
+    visuals.extreme_bg_color = p.input;
     visuals.override_text_color = Some(p.text);
     visuals.hyperlink_color = p.accent;
     visuals.selection.bg_fill = p.accent.linear_multiply(0.35);

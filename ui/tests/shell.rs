@@ -13,7 +13,7 @@ use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 fn step_until(harness: &mut Harness<'_, TaoscopeApp>, label: &str) {
     let started = Instant::now();
-    while harness.query_by_label_contains(label).is_none() {
+    while harness.query_all_by_label_contains(label).next().is_none() {
         assert!(
             started.elapsed() < Duration::from_secs(20),
             "'{label}' never appeared"
@@ -37,12 +37,17 @@ fn shell_shows_live_status_and_settings_work_by_label() {
         network,
         theme: Theme::Dark,
         language: Some(taoscope_core::i18n::Language::En),
+        wallet_path: Some(dir.join("wallets")),
+    };
+    let options = LaunchOptions {
+        page: Some(taoscope_ui::pages::Page::Settings),
+        ..LaunchOptions::default()
     };
     let app = TaoscopeApp::new(
         core,
         settings,
         Some(settings_path.clone()),
-        &LaunchOptions::default(),
+        &options,
         Arc::new(Mutex::new(None)),
     );
     let mut harness = Harness::builder()

@@ -1,6 +1,9 @@
 //! Runs what the command line asked for.
 
 mod chain;
+mod keys;
+mod secrets;
+mod wallet;
 
 use std::process::ExitCode;
 
@@ -10,7 +13,7 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
-use crate::cli::{ChainCommand, Cli, Command};
+use crate::cli::{ChainCommand, Cli, Command, KeysCommand, WalletCommand};
 
 /// Exit code for bad input on the command line (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
@@ -65,12 +68,73 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Chain(ChainCommand::Info(out))) => {
             chain::info(network.unwrap_or(settings.network), out.json)
         }
-        None => open_window(network, language, cli.screenshot, cli.page.as_deref()),
+        Some(Command::Keys(KeysCommand::Inspect {
+            mnemonic_file,
+            uri,
+            out,
+        })) => keys::inspect(mnemonic_file, uri, out.json),
+        Some(Command::Wallet(command)) => run_wallet(command),
+        None => open_window(
+            network,
+            language,
+            cli.screenshot,
+            cli.page.as_deref(),
+            cli.wallet_path,
+        ),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => report(failure),
     }
+}
+
+fn run_wallet(command: WalletCommand) -> Result<(), Failure> {
+    match command {
+        WalletCommand::List { path, out } => wallet::list(path.wallet_path, out.json),
+        WalletCommand::Unlock {
+            name,
+            path,
+            password_file,
+            out,
+        } => wallet::unlock(&name, path.wallet_path, password_file, out.json),
+        WalletCommand::Import {
+            name,
+            path,
+            mnemonic_file,
+            hotkey_mnemonic_file,
+            password_file,
+            overwrite,
+            out,
+        } => wallet::import(wallet::ImportArgs {
+            name,
+            path: path.wallet_path,
+            mnemonic_file,
+            hotkey_mnemonic_file,
+            password_file,
+            overwrite,
+            json: out.json,
+        }),
+        WalletCommand::Create {
+            name,
+            path,
+            words,
+            password_file,
+            out,
+        } => wallet::create(&name, path.wallet_path, words, password_file, out.json),
+        WalletCommand::Remember {
+            name,
+            path,
+            password_file,
+        } => wallet::remember(&name, path.wallet_path, password_file),
+        WalletCommand::Forget { name, path } => wallet::forget(&name, path.wallet_path),
+    }
+}
+
+/// Prints `value` as pretty JSON on stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
+    println!("{text}");
+    Ok(())
 }
 
 fn report(failure: Failure) -> ExitCode {
@@ -83,6 +147,7 @@ fn open_window(
     language: Language,
     screenshot: Option<std::path::PathBuf>,
     page: Option<&str>,
+    wallet_path: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
     let page = match page {
         Some(name) => Some(Page::parse(name).ok_or_else(|| {
@@ -99,6 +164,7 @@ fn open_window(
         page,
         screenshot,
         language: Some(language),
+        wallet_path,
     })
     .map_err(Failure::failed)?;
     match (wants_picture, written) {

@@ -95,11 +95,11 @@ pub fn settings_ui(
         }
         if state.choice == NetworkChoice::Custom {
             ui.horizontal(|ui| {
-                ui.label(tr("settings.custom_url"));
+                let label = ui.label(tr("settings.custom_url"));
                 let edit = egui::TextEdit::singleline(&mut state.custom_url)
                     .hint_text("wss://node.example:443")
                     .desired_width(360.0);
-                if ui.add(edit).changed() {
+                if ui.add(edit).labelled_by(label.id).changed() {
                     state.url_error = None;
                 }
             });

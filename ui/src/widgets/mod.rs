@@ -1,3 +1,5 @@
 //! Reusable widgets.
 
+pub mod identicon;
+pub mod qr;
 pub mod status_bar;
