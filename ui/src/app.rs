@@ -59,6 +59,8 @@ pub struct TaoscopeApp {
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
+    /// When the app was built; the first frame logs how long it took to appear.
+    first_frame_pending: Option<Instant>,
 }
 
 impl TaoscopeApp {
@@ -96,6 +98,7 @@ impl TaoscopeApp {
                 result: screenshot_result,
             }),
             save_error: None,
+            first_frame_pending: Some(Instant::now()),
         }
     }
 
@@ -109,6 +112,13 @@ impl TaoscopeApp {
         if self.applied_theme != Some(self.settings.theme) {
             theme::apply(ui.ctx(), self.settings.theme);
             self.applied_theme = Some(self.settings.theme);
+        }
+        if let Some(created) = self.first_frame_pending.take() {
+            tracing::info!(
+                target: "taoscope::ui",
+                elapsed_ms = created.elapsed().as_secs_f64() * 1000.0,
+                "first frame laid out"
+            );
         }
         for (id, response) in self.core.poll() {
             // Each page takes the answers to its own requests; others are stale and dropped.

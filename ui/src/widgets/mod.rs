@@ -1,5 +1,6 @@
 //! Reusable widgets.
 
+pub mod chart;
 pub mod identicon;
 pub mod qr;
 pub mod status_bar;
