@@ -6,6 +6,7 @@
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod chain;
+pub mod explorer;
 pub mod i18n;
 pub mod network;
 #[cfg(feature = "replay")]
