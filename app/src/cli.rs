@@ -47,6 +47,36 @@ pub enum Command {
     /// btcli-compatible wallets: list, create, import, unlock, keychain.
     #[command(subcommand)]
     Wallet(WalletCommand),
+    /// Every subnet: pool, spot price, tempo and registration cost.
+    Subnets(OutputArgs),
+    /// A subnet's neurons: keys, stake, incentive, dividends, emission.
+    Metagraph(MetagraphArgs),
+    /// An account's free, reserved and frozen TAO and its nonce.
+    Balance(AddressArgs),
+    /// Where a hotkey is registered: subnets, UIDs and owner.
+    Hotkey(AddressArgs),
+}
+
+/// `taoscope metagraph …`
+#[derive(Debug, Args)]
+pub struct MetagraphArgs {
+    /// The subnet.
+    #[arg(long, value_name = "N")]
+    pub netuid: u16,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// A command about one account.
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    /// The account's SS58 address (starts with 5).
+    #[arg(value_name = "SS58")]
+    pub address: String,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `taoscope keys …`

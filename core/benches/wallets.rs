@@ -17,8 +17,11 @@ fn write_wallets(root: &Path, count: usize) {
         std::fs::create_dir_all(&hotkeys).expect("dirs");
         let cold = Keypair::generate(WordCount::Twelve).expect("key");
         std::fs::write(dir.join("coldkey"), b"$NACL placeholder").expect("write");
-        std::fs::write(dir.join("coldkeypub.txt"), public_keyfile_json(&cold.account_id()))
-            .expect("write");
+        std::fs::write(
+            dir.join("coldkeypub.txt"),
+            public_keyfile_json(&cold.account_id()),
+        )
+        .expect("write");
         for name in ["default", "miner"] {
             let hot = Keypair::generate(WordCount::Twelve).expect("key");
             std::fs::write(hotkeys.join(name), keyfile_json(&hot).as_slice()).expect("write");
@@ -36,7 +39,9 @@ fn listing(c: &mut Criterion) {
     write_wallets(dir.path(), 50);
     let wallets = Wallets::new(dir.path());
     assert_eq!(wallets.list().expect("lists").len(), 50);
-    c.bench_function("list 50 wallets", |b| b.iter(|| wallets.list().expect("lists")));
+    c.bench_function("list 50 wallets", |b| {
+        b.iter(|| wallets.list().expect("lists"))
+    });
 }
 
 fn unlocking(c: &mut Criterion) {
@@ -47,7 +52,9 @@ fn unlocking(c: &mut Criterion) {
         .import("bench", &phrase, "bench-password", None, Default::default())
         .expect("import");
     let mut group = c.benchmark_group("nacl");
-    group.sample_size(10).measurement_time(Duration::from_secs(40));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(40));
     group.bench_function("unlock coldkey (Argon2i 512 MiB)", |b| {
         b.iter(|| wallet.unlock_coldkey("bench-password").expect("unlocks"))
     });

@@ -5,7 +5,13 @@
 
 rust_i18n::i18n!("locales", fallback = "en");
 
+/// The catalogue, named here only so cargo rebuilds this crate when it changes: the
+/// `i18n!` macro reads it at compile time but does not tell cargo, so a build could
+/// otherwise keep serving an older catalogue.
+const _CATALOGUE: &str = include_str!("../locales/app.yml");
+
 pub mod chain;
+pub mod explorer;
 pub mod i18n;
 pub mod keychain;
 pub mod keys;

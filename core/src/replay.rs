@@ -95,6 +95,8 @@ struct Shared {
     /// Methods whose next request closes the socket instead of answering (a dropped node).
     drop_on: Vec<String>,
     cycle_positions: HashMap<String, usize>,
+    /// Answers set by a test: (method, first parameter or any, result), checked first.
+    overrides: Vec<(String, Option<String>, Value)>,
 }
 
 /// A running replay server. Dropping it stops the listener and every connection.
@@ -187,6 +189,17 @@ impl ReplayServer {
     pub fn drop_connection_on(&self, method: &str) {
         if let Ok(mut s) = self.shared.lock() {
             s.drop_on.push(method.to_string());
+        }
+    }
+
+    /// Answers every later `method` request whose first parameter is `first_param` (any,
+    /// when `None`) with `result`, ahead of the recording: for answers the recording lacks,
+    /// such as a garbled one. Hex parameters compare as the recording's do.
+    pub fn answer_with(&self, method: &str, first_param: Option<&str>, result: Value) {
+        if let Ok(mut s) = self.shared.lock() {
+            let param = first_param.map(|p| normalise_hex(p).unwrap_or_else(|| p.to_string()));
+            s.overrides
+                .push((normalise_method(method).to_string(), param, result));
         }
     }
 
@@ -353,6 +366,20 @@ fn answer_for(
         return Reply::Answer(Answer::Result(Value::Bool(true)));
     }
 
+    let overridden = shared.lock().ok().and_then(|s| {
+        let first = params
+            .first()
+            .and_then(Value::as_str)
+            .map(|p| normalise_hex(p).unwrap_or_else(|| p.to_string()));
+        s.overrides
+            .iter()
+            .rev()
+            .find(|(m, p, _)| m == normalise_method(method) && (p.is_none() || *p == first))
+            .map(|(_, _, result)| result.clone())
+    });
+    if let Some(result) = overridden {
+        return Reply::Answer(Answer::Result(result));
+    }
     let key = normalise(method, params, &answers.head_hash);
     if let Some(list) = answers.recorded.get(&key) {
         let index = shared.lock().map_or(0, |mut s| {

@@ -1,12 +1,17 @@
 //! Runs what the command line asked for.
 
+mod balance;
 mod chain;
+mod hotkey;
 mod keys;
+mod metagraph;
 mod secrets;
+mod subnets;
 mod wallet;
 
 use std::process::ExitCode;
 
+use taoscope_core::chain::{ChainClient, ChainError, PinnedBlock};
 use taoscope_core::i18n::{Language, set_language, tr, tr_with};
 use taoscope_core::network::Network;
 use taoscope_core::settings::Settings;
@@ -74,6 +79,22 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
         })) => keys::inspect(mnemonic_file, uri, out.json),
         Some(Command::Wallet(command)) => run_wallet(command),
+        Some(Command::Subnets(out)) => subnets::run(network.unwrap_or(settings.network), out.json),
+        Some(Command::Metagraph(args)) => metagraph::run(
+            network.unwrap_or(settings.network),
+            args.netuid,
+            args.output.json,
+        ),
+        Some(Command::Balance(args)) => balance::run(
+            network.unwrap_or(settings.network),
+            &args.address,
+            args.output.json,
+        ),
+        Some(Command::Hotkey(args)) => hotkey::run(
+            network.unwrap_or(settings.network),
+            &args.address,
+            args.output.json,
+        ),
         None => open_window(
             network,
             language,
@@ -130,11 +151,86 @@ fn run_wallet(command: WalletCommand) -> Result<(), Failure> {
     }
 }
 
-/// Prints `value` as pretty JSON on stdout.
+/// Connects to `network`, pins its newest finalized block and runs `read` there.
+fn read_pinned<T, F, Fut>(network: &Network, read: F) -> Result<T, Failure>
+where
+    F: FnOnce(PinnedBlock) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ChainError>>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    runtime
+        .block_on(async {
+            let client = ChainClient::connect(network).await?;
+            let at = client.pin_latest().await?;
+            read(at).await
+        })
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
+/// Writes `text` to stdout in one go. A closed pipe (`taoscope … | head`) is not an error:
+/// the reader has all it wanted.
+fn emit(text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Failure::failed(e.to_string())),
+        _ => Ok(()),
+    }
+}
+
+/// Prints `value` as indented JSON.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
-    println!("{text}");
-    Ok(())
+    let mut text =
+        serde_json::to_string_pretty(value).map_err(|e| Failure::failed(e.to_string()))?;
+    text.push('\n');
+    emit(&text)
+}
+
+/// Prints rows of cells as aligned columns; the first row is the header.
+fn print_table(rows: &[Vec<String>]) -> Result<(), Failure> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|cell| cell.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut text = String::new();
+    for row in rows {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        text.push_str(line.join("  ").trim_end());
+        text.push('\n');
+    }
+    emit(&text)
+}
+
+/// Prints label/value pairs, labels aligned.
+fn print_pairs(pairs: &[(String, String)]) -> Result<(), Failure> {
+    let width = pairs
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
+    let text: String = pairs
+        .iter()
+        .map(|(key, value)| format!("{key:<width$}  {value}\n"))
+        .collect();
+    emit(&text)
+}
+
+/// Checks an SS58 address typed into `field`, before any network access.
+fn parse_address(field: &str, address: &str) -> Result<[u8; 32], Failure> {
+    taoscope_core::explorer::ss58::decode(field, address).map_err(|e| Failure::usage(e.to_string()))
 }
 
 fn report(failure: Failure) -> ExitCode {

@@ -52,6 +52,11 @@ pub enum ChainError {
     },
     /// No connection is up yet (still connecting, or offline).
     NotConnected,
+    /// The subnet asked for is not on the chain at the block read.
+    SubnetNotFound {
+        /// The netuid asked for.
+        netuid: u16,
+    },
 }
 
 impl ChainError {
@@ -137,6 +142,9 @@ impl fmt::Display for ChainError {
                 tr_with("error.chain.decode", &[("what", what), ("reason", reason)])
             }
             ChainError::NotConnected => tr_with("error.chain.not_connected", &[]),
+            ChainError::SubnetNotFound { netuid } => {
+                tr_with("error.chain.subnet_not_found", &[("netuid", netuid)])
+            }
         };
         f.write_str(&text)
     }

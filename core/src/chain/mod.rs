@@ -2,12 +2,14 @@
 
 mod client;
 mod error;
+mod reads;
 mod supervisor;
 
 use std::time::Duration;
 
 pub use client::{ChainClient, ChainConfig, ChainInfo, header_number};
 pub use error::ChainError;
+pub use reads::{AccountKey, PinnedBlock};
 pub use supervisor::{ChainSupervisor, ConnectionState, Waker, backoff_delay};
 
 /// How long a connection attempt may take before the app says "offline".

@@ -36,7 +36,10 @@ impl DrawingBackend for EguiBackend {
     type ErrorType = Infallible;
 
     fn get_size(&self) -> (u32, u32) {
-        (self.rect.width().max(0.0) as u32, self.rect.height().max(0.0) as u32)
+        (
+            self.rect.width().max(0.0) as u32,
+            self.rect.height().max(0.0) as u32,
+        )
     }
 
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<Infallible>> {
@@ -47,9 +50,17 @@ impl DrawingBackend for EguiBackend {
         Ok(())
     }
 
-    fn draw_pixel(&mut self, point: BackendCoord, c: BackendColor) -> Result<(), DrawingErrorKind<Infallible>> {
+    fn draw_pixel(
+        &mut self,
+        point: BackendCoord,
+        c: BackendColor,
+    ) -> Result<(), DrawingErrorKind<Infallible>> {
         let min = self.pos(point);
-        self.painter.rect_filled(Rect::from_min_size(min, egui::vec2(1.0, 1.0)), 0.0, colour(c));
+        self.painter.rect_filled(
+            Rect::from_min_size(min, egui::vec2(1.0, 1.0)),
+            0.0,
+            colour(c),
+        );
         Ok(())
     }
 
@@ -60,7 +71,8 @@ impl DrawingBackend for EguiBackend {
         style: &S,
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         let stroke = Stroke::new(style.stroke_width() as f32, colour(style.color()));
-        self.painter.line_segment([self.pos(from), self.pos(to)], stroke);
+        self.painter
+            .line_segment([self.pos(from), self.pos(to)], stroke);
         Ok(())
     }
 
@@ -77,7 +89,8 @@ impl DrawingBackend for EguiBackend {
             self.painter.rect_filled(rect, 0.0, c);
         } else {
             let stroke = Stroke::new(style.stroke_width() as f32, c);
-            self.painter.rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Inside);
+            self.painter
+                .rect_stroke(rect, 0.0, stroke, egui::StrokeKind::Inside);
         }
         Ok(())
     }
@@ -102,9 +115,14 @@ impl DrawingBackend for EguiBackend {
     ) -> Result<(), DrawingErrorKind<Infallible>> {
         let c = colour(style.color());
         if fill {
-            self.painter.circle_filled(self.pos(center), radius as f32, c);
+            self.painter
+                .circle_filled(self.pos(center), radius as f32, c);
         } else {
-            self.painter.circle_stroke(self.pos(center), radius as f32, Stroke::new(style.stroke_width() as f32, c));
+            self.painter.circle_stroke(
+                self.pos(center),
+                radius as f32,
+                Stroke::new(style.stroke_width() as f32, c),
+            );
         }
         Ok(())
     }
@@ -149,7 +167,8 @@ impl DrawingBackend for EguiBackend {
             },
         ]);
         let font = FontId::proportional(style.size() as f32);
-        self.painter.text(self.pos(pos), align, text, font, colour(style.color()));
+        self.painter
+            .text(self.pos(pos), align, text, font, colour(style.color()));
         Ok(())
     }
 
@@ -168,7 +187,10 @@ impl DrawingBackend for EguiBackend {
 }
 
 /// Reserves `size` in `ui` and returns a plotters drawing area over it.
-pub fn chart_area(ui: &mut egui::Ui, size: egui::Vec2) -> DrawingArea<EguiBackend, plotters::coord::Shift> {
+pub fn chart_area(
+    ui: &mut egui::Ui,
+    size: egui::Vec2,
+) -> DrawingArea<EguiBackend, plotters::coord::Shift> {
     let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
     EguiBackend::new(ui.painter_at(rect), rect).into_drawing_area()
 }

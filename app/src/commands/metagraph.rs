@@ -1,0 +1,51 @@
+//! `taoscope metagraph --netuid N`: a subnet's neurons at one block.
+
+use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::network::Network;
+
+use super::{Failure, emit, print_json, print_table, read_pinned};
+
+/// A proportion the chain keeps as 0..=65535, shown as 0.0000..1.0000.
+fn proportion(value: u16) -> String {
+    format!("{:.4}", f64::from(value) / f64::from(u16::MAX))
+}
+
+/// Reads subnet `netuid`'s metagraph at the newest finalized block and prints it.
+pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
+    let metagraph = read_pinned(&network, |at| async move { at.metagraph(netuid).await })?;
+    if json {
+        return print_json(&metagraph);
+    }
+    let heading = tr_with(
+        "explorer.metagraph_heading",
+        &[
+            ("netuid", &metagraph.netuid),
+            ("n", &metagraph.n),
+            ("block", &metagraph.block),
+        ],
+    );
+    emit(&format!("{heading}\n"))?;
+    let mut rows = vec![vec![
+        tr("explorer.uid"),
+        tr("explorer.hotkey"),
+        tr("explorer.coldkey"),
+        tr("explorer.stake"),
+        tr("explorer.incentive"),
+        tr("explorer.dividends"),
+        tr("explorer.emission"),
+        tr("explorer.validator"),
+    ]];
+    for n in &metagraph.neurons {
+        rows.push(vec![
+            n.uid.to_string(),
+            n.hotkey.clone(),
+            n.coldkey.clone(),
+            n.stake.to_string(),
+            proportion(n.incentive),
+            proportion(n.dividends),
+            n.emission.to_string(),
+            if n.validator_permit { "✓" } else { "" }.to_string(),
+        ]);
+    }
+    print_table(&rows)
+}

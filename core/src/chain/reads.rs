@@ -1,0 +1,469 @@
+//! The explorer's reads: each screen's data in as few round trips as the runtime allows,
+//! every request pinned to one block so a page never mixes two chain states.
+//!
+//! Requests go out as plain JSON-RPC (`state_call`, `state_getStorage`, `state_getKeysPaged`,
+//! `state_queryStorageAt`) through [`ChainClient::call`], so each has the request timeout
+//! and plain-language errors; subxt supplies the block's metadata, storage key hashing and
+//! nothing else. Decoding lives in [`crate::explorer::decode`].
+
+use std::collections::BTreeMap;
+
+use futures::future::try_join_all;
+use parity_scale_codec::Encode;
+use scale_decode::DecodeAsType;
+use scale_info::TypeDef;
+use serde::Deserialize;
+use subxt::ext::frame_decode::storage::{IntoEncodableValues, encode_storage_key};
+use subxt::metadata::{ArcMetadata, Metadata, StorageHasher};
+use subxt::rpcs::rpc_params;
+
+use super::{ChainClient, ChainError, REQUEST_TIMEOUT};
+use crate::explorer::decode::{
+    self, DELEGATE_INFO_API, NEURON_INFO_API, STAKE_INFO_API, SUBNET_INFO_API, SWAP_API,
+    decode_error, decode_storage_value, has_runtime_api,
+};
+use crate::explorer::{
+    Balance, BlockRef, Delegate, HotkeyRegistrations, Metagraph, MetagraphSource, MetagraphSubnet,
+    NetworkTotals, Rao, StakeEntry, SubnetSummary, ss58,
+};
+
+/// The pallet most explorer storage lives in.
+const SUBTENSOR: &str = "SubtensorModule";
+/// Keys per `state_getKeysPaged` page for small maps (the Python SDK's size, so recorded
+/// traffic replays).
+const SMALL_PAGE: u32 = 100;
+/// Keys per page for maps with one entry per subnet (the node's maximum is 1,000).
+const LARGE_PAGE: u32 = 1000;
+
+/// A 32-byte account key.
+pub type AccountKey = [u8; 32];
+
+/// A client pinned to one block: every read through it sees the same chain state.
+#[derive(Clone)]
+pub struct PinnedBlock {
+    client: ChainClient,
+    block: BlockRef,
+    metadata: ArcMetadata,
+}
+
+impl ChainClient {
+    /// Pins the newest finalized block: its hash, number, runtime version and metadata
+    /// (downloaded once per runtime version and kept by subxt).
+    pub async fn pin_latest(&self) -> Result<PinnedBlock, ChainError> {
+        let at = tokio::time::timeout(REQUEST_TIMEOUT, self.online().at_current_block())
+            .await
+            .map_err(|_| ChainError::RequestTimeout {
+                what: "chain_getFinalizedHead".into(),
+                seconds: REQUEST_TIMEOUT.as_secs(),
+            })?
+            .map_err(|e| ChainError::Node {
+                what: "chain_getFinalizedHead".into(),
+                reason: e.to_string(),
+            })?;
+        Ok(PinnedBlock {
+            client: self.clone(),
+            block: BlockRef {
+                number: at.block_number(),
+                hash: format!("0x{}", hex::encode(at.block_hash().as_bytes())),
+                spec_version: at.spec_version(),
+            },
+            metadata: at.metadata(),
+        })
+    }
+}
+
+/// One `state_queryStorageAt` change set.
+#[derive(Deserialize)]
+struct ChangeSet {
+    changes: Vec<(String, Option<String>)>,
+}
+
+/// `0x`-hex to bytes; anything else is a decode error of `what`.
+fn from_hex(what: &str, text: &str) -> Result<Vec<u8>, ChainError> {
+    hex::decode(text.strip_prefix("0x").unwrap_or(text))
+        .map_err(|e| decode_error(what, format!("not hex: {e}")))
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// How many fields `method`'s `Option<SelectiveMetagraph>` answer has: the selective calls
+/// take the list of field indexes wanted, and we want all of them.
+fn selective_field_count(metadata: &Metadata, method: &str) -> Option<u16> {
+    let output = decode::runtime_api_output(metadata, SUBNET_INFO_API, method)?;
+    let types = metadata.types();
+    let TypeDef::Variant(option) = &types.resolve(output)?.type_def else {
+        return None;
+    };
+    let some = option.variants.iter().find(|v| v.name == "Some")?;
+    let inner = some.fields.first()?.ty.id;
+    let TypeDef::Composite(fields) = &types.resolve(inner)?.type_def else {
+        return None;
+    };
+    u16::try_from(fields.fields.len()).ok()
+}
+
+/// The bytes of the last key part of a storage key under `prefix`, unhashed: only
+/// `Identity` and the `…Concat` hashers keep the key readable.
+fn last_key_part(key: &[u8], prefix_len: usize, hasher: StorageHasher) -> Option<&[u8]> {
+    let tail = key.get(prefix_len..)?;
+    let skip = match hasher {
+        StorageHasher::Identity => 0,
+        StorageHasher::Twox64Concat => 8,
+        StorageHasher::Blake2_128Concat => 16,
+        _ => return None,
+    };
+    tail.get(skip..)
+}
+
+impl PinnedBlock {
+    /// The block every read is pinned to.
+    pub fn block(&self) -> &BlockRef {
+        &self.block
+    }
+
+    /// The runtime metadata at that block.
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+
+    /// Calls `api_method` with SCALE-encoded `args` at this block and returns the raw answer.
+    pub async fn state_call(
+        &self,
+        api: &str,
+        method: &str,
+        args: &[u8],
+    ) -> Result<Vec<u8>, ChainError> {
+        let name = format!("{api}_{method}");
+        let answer: String = self
+            .client
+            .call(
+                "state_call",
+                rpc_params![&name, to_hex(args), &self.block.hash],
+            )
+            .await?;
+        from_hex(&name, &answer)
+    }
+
+    /// The storage key of `pallet.item` for `keys` (all of them, or a prefix to iterate).
+    pub fn storage_key(
+        &self,
+        pallet: &str,
+        item: &str,
+        keys: impl IntoEncodableValues,
+    ) -> Result<Vec<u8>, ChainError> {
+        encode_storage_key(pallet, item, keys, &*self.metadata, self.metadata.types())
+            .map_err(|e| decode_error(&format!("{pallet}.{item}"), e.to_string()))
+    }
+
+    /// The raw value at `key`, `None` when nothing is stored there.
+    pub async fn storage_raw(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ChainError> {
+        let answer: Option<String> = self
+            .client
+            .call(
+                "state_getStorage",
+                rpc_params![to_hex(key), &self.block.hash],
+            )
+            .await?;
+        answer.map(|h| from_hex("state_getStorage", &h)).transpose()
+    }
+
+    /// Reads and decodes `pallet.item(keys)`, falling back to the item's default value.
+    pub async fn storage_value<T: DecodeAsType>(
+        &self,
+        pallet: &str,
+        item: &str,
+        keys: impl IntoEncodableValues,
+    ) -> Result<Option<T>, ChainError> {
+        let key = self.storage_key(pallet, item, keys)?;
+        let raw = self.storage_raw(&key).await?;
+        decode_storage_value(&self.metadata, pallet, item, raw.as_deref())
+    }
+
+    /// Every (key, value) stored under `prefix`: key pages of `page`, then one batch read.
+    async fn storage_entries(
+        &self,
+        prefix: &[u8],
+        page: u32,
+    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, ChainError> {
+        let prefix_hex = to_hex(prefix);
+        let mut keys: Vec<String> = Vec::new();
+        let mut start = prefix_hex.clone();
+        loop {
+            let batch: Vec<String> = self
+                .client
+                .call(
+                    "state_getKeysPaged",
+                    rpc_params![&prefix_hex, page, &start, &self.block.hash],
+                )
+                .await?;
+            let full = batch.len() >= page as usize;
+            match batch.last() {
+                Some(last) => start = last.clone(),
+                None => break,
+            }
+            keys.extend(batch);
+            if !full {
+                break;
+            }
+        }
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut entries = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(LARGE_PAGE as usize) {
+            let sets: Vec<ChangeSet> = self
+                .client
+                .call("state_queryStorageAt", rpc_params![chunk, &self.block.hash])
+                .await?;
+            for set in sets {
+                for (key, value) in set.changes {
+                    if let Some(value) = value {
+                        entries.push((
+                            from_hex("state_queryStorageAt", &key)?,
+                            from_hex("state_queryStorageAt", &value)?,
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(entries)
+    }
+
+    /// A map keyed last by a netuid (`u16`), read whole under `prefix_keys`: netuid → value.
+    async fn netuid_map<T: DecodeAsType>(
+        &self,
+        item: &str,
+        prefix_keys: impl IntoEncodableValues,
+        page: u32,
+    ) -> Result<BTreeMap<u16, T>, ChainError> {
+        let what = format!("{SUBTENSOR}.{item}");
+        let entry = self
+            .metadata
+            .pallet_by_name(SUBTENSOR)
+            .and_then(|p| p.storage())
+            .and_then(|s| s.entry_by_name(item))
+            .ok_or_else(|| decode_error(&what, "this runtime has no such storage item"))?;
+        let hasher = entry
+            .keys()
+            .last()
+            .map(|k| k.hasher)
+            .ok_or_else(|| decode_error(&what, "not a map"))?;
+        let prefix = self.storage_key(SUBTENSOR, item, prefix_keys)?;
+        let mut out = BTreeMap::new();
+        for (key, value) in self.storage_entries(&prefix, page).await? {
+            let netuid = last_key_part(&key, prefix.len(), hasher)
+                .and_then(|b| <[u8; 2]>::try_from(b).ok())
+                .map(u16::from_le_bytes)
+                .ok_or_else(|| decode_error(&what, "a key is not a netuid"))?;
+            if let Some(v) =
+                decode_storage_value::<T>(&self.metadata, SUBTENSOR, item, Some(&value))?
+            {
+                out.insert(netuid, v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every subnet with its pool, spot price and registration cost: dynamic info, prices
+    /// and the `Burn` map, fetched in parallel.
+    pub async fn subnets(&self) -> Result<Vec<SubnetSummary>, ChainError> {
+        let md = &*self.metadata;
+        let infos = self.state_call(SUBNET_INFO_API, "get_all_dynamic_info", &[]);
+        let prices = async {
+            if has_runtime_api(md, SWAP_API, "current_alpha_price_all") {
+                let bytes = self
+                    .state_call(SWAP_API, "current_alpha_price_all", &[])
+                    .await?;
+                decode::decode_alpha_prices(md, &bytes).map(Some)
+            } else {
+                Ok(None)
+            }
+        };
+        let burns = self.netuid_map::<u64>("Burn", (), LARGE_PAGE);
+        let (infos, prices, burns) = futures::try_join!(infos, prices, burns)?;
+        let mut subnets = decode::decode_all_dynamic_info(md, &infos)?;
+        let prices = match prices {
+            Some(prices) => prices,
+            // Older runtimes price one subnet per call; ask for all of them at once.
+            None if has_runtime_api(md, SWAP_API, "current_alpha_price") => {
+                let calls = subnets.iter().map(|s| async move {
+                    let bytes = self
+                        .state_call(SWAP_API, "current_alpha_price", &s.netuid.encode())
+                        .await?;
+                    Ok::<_, ChainError>((s.netuid, decode::decode_alpha_price(md, &bytes)?))
+                });
+                try_join_all(calls).await?.into_iter().collect()
+            }
+            None => BTreeMap::new(),
+        };
+        for subnet in &mut subnets {
+            subnet.price_rao_per_alpha = prices.get(&subnet.netuid).copied();
+            subnet.registration_cost_rao = burns.get(&subnet.netuid).copied().map(Rao);
+        }
+        Ok(subnets)
+    }
+
+    /// A subnet's metagraph in one call: the full selective mechagraph (mechanism 0, every
+    /// field) where the runtime has it, else `get_metagraph`, else the lite neuron list.
+    pub async fn metagraph(&self, netuid: u16) -> Result<Metagraph, ChainError> {
+        let md = &*self.metadata;
+        let number = self.block.number;
+        for method in ["get_selective_mechagraph", "get_selective_metagraph"] {
+            if let Some(fields) = selective_field_count(md, method) {
+                let indexes: Vec<u16> = (0..fields).collect();
+                let args = if method == "get_selective_mechagraph" {
+                    (netuid, 0u8, indexes).encode()
+                } else {
+                    (netuid, indexes).encode()
+                };
+                let bytes = self.state_call(SUBNET_INFO_API, method, &args).await?;
+                return decode::decode_metagraph(md, method, &bytes, netuid, number);
+            }
+        }
+        if has_runtime_api(md, SUBNET_INFO_API, "get_metagraph") {
+            let bytes = self
+                .state_call(SUBNET_INFO_API, "get_metagraph", &netuid.encode())
+                .await?;
+            return decode::decode_metagraph(md, "get_metagraph", &bytes, netuid, number);
+        }
+        let args = netuid.encode();
+        let (bytes, exists) = futures::try_join!(
+            self.state_call(NEURON_INFO_API, "get_neurons_lite", &args),
+            self.subnet_exists(netuid)
+        )?;
+        if !exists {
+            return Err(ChainError::SubnetNotFound { netuid });
+        }
+        let neurons = decode::decode_neurons_lite(md, &bytes)?;
+        Ok(Metagraph {
+            netuid,
+            block: number,
+            n: u16::try_from(neurons.len()).unwrap_or(u16::MAX),
+            source: MetagraphSource::NeuronsLite,
+            subnet: MetagraphSubnet::default(),
+            neurons,
+        })
+    }
+
+    /// Whether subnet `netuid` exists (`NetworksAdded`).
+    pub async fn subnet_exists(&self, netuid: u16) -> Result<bool, ChainError> {
+        Ok(self
+            .storage_value::<bool>(SUBTENSOR, "NetworksAdded", (netuid,))
+            .await?
+            .unwrap_or(false))
+    }
+
+    /// How many UIDs subnet `netuid` has (`SubnetworkN`); an unknown subnet is an error.
+    pub async fn subnetwork_n(&self, netuid: u16) -> Result<u16, ChainError> {
+        let (exists, n) = futures::try_join!(
+            self.subnet_exists(netuid),
+            self.storage_value::<u16>(SUBTENSOR, "SubnetworkN", (netuid,))
+        )?;
+        if !exists {
+            return Err(ChainError::SubnetNotFound { netuid });
+        }
+        Ok(n.unwrap_or(0))
+    }
+
+    /// An account's free, reserved and frozen TAO and its nonce (`System.Account`).
+    pub async fn balance(&self, account: &AccountKey) -> Result<Balance, ChainError> {
+        let key = self.storage_key("System", "Account", (account,))?;
+        let raw = self.storage_raw(&key).await?;
+        decode::decode_account(&self.metadata, raw.as_deref())
+    }
+
+    /// The subnets `hotkey` is registered on (`IsNetworkMember`), ascending.
+    pub async fn hotkey_netuids(&self, hotkey: &AccountKey) -> Result<Vec<u16>, ChainError> {
+        let members = self
+            .netuid_map::<bool>("IsNetworkMember", (hotkey,), SMALL_PAGE)
+            .await?;
+        Ok(members
+            .into_iter()
+            .filter_map(|(netuid, member)| member.then_some(netuid))
+            .collect())
+    }
+
+    /// `hotkey`'s UID on subnet `netuid` (`Uids`), `None` when not registered there.
+    pub async fn uid_for_hotkey(
+        &self,
+        netuid: u16,
+        hotkey: &AccountKey,
+    ) -> Result<Option<u16>, ChainError> {
+        self.storage_value::<u16>(SUBTENSOR, "Uids", (netuid, hotkey))
+            .await
+    }
+
+    /// The coldkey that owns `hotkey` (`Owner`); `None` for a hotkey never registered.
+    pub async fn hotkey_owner(&self, hotkey: &AccountKey) -> Result<Option<String>, ChainError> {
+        let owner = self
+            .storage_value::<AccountKey>(SUBTENSOR, "Owner", (hotkey,))
+            .await?;
+        // The map's default is the all-zero account: "no owner".
+        Ok(owner
+            .filter(|o| o.iter().any(|b| *b != 0))
+            .map(|o| ss58::encode(&o)))
+    }
+
+    /// Where `hotkey` is registered: netuids, its UID in each, and its owner.
+    pub async fn hotkey_registrations(
+        &self,
+        hotkey: &AccountKey,
+    ) -> Result<HotkeyRegistrations, ChainError> {
+        let (netuids, owner) =
+            futures::try_join!(self.hotkey_netuids(hotkey), self.hotkey_owner(hotkey))?;
+        let uids = try_join_all(netuids.iter().map(|&netuid| async move {
+            Ok::<_, ChainError>((netuid, self.uid_for_hotkey(netuid, hotkey).await?))
+        }))
+        .await?;
+        Ok(HotkeyRegistrations {
+            hotkey: ss58::encode(hotkey),
+            netuids,
+            uids: uids
+                .into_iter()
+                .filter_map(|(netuid, uid)| Some((netuid, uid?)))
+                .collect(),
+            owner_coldkey: owner,
+        })
+    }
+
+    /// Every stake position of `coldkey`.
+    pub async fn stake_for_coldkey(
+        &self,
+        coldkey: &AccountKey,
+    ) -> Result<Vec<StakeEntry>, ChainError> {
+        let bytes = self
+            .state_call(
+                STAKE_INFO_API,
+                "get_stake_info_for_coldkey",
+                &coldkey.encode(),
+            )
+            .await?;
+        decode::decode_stake_info(&self.metadata, &bytes)
+    }
+
+    /// Every delegate (validators that accept nominations).
+    pub async fn delegates(&self) -> Result<Vec<Delegate>, ChainError> {
+        let bytes = self
+            .state_call(DELEGATE_INFO_API, "get_delegates", &[])
+            .await?;
+        decode::decode_delegates(&self.metadata, &bytes)
+    }
+
+    /// Issuance, stake and subnet count, read in parallel.
+    pub async fn network_totals(&self) -> Result<NetworkTotals, ChainError> {
+        let (issuance, balances_issuance, stake, networks) = futures::try_join!(
+            self.storage_value::<u64>(SUBTENSOR, "TotalIssuance", ()),
+            self.storage_value::<u64>("Balances", "TotalIssuance", ()),
+            self.storage_value::<u64>(SUBTENSOR, "TotalStake", ()),
+            self.storage_value::<u16>(SUBTENSOR, "TotalNetworks", ()),
+        )?;
+        Ok(NetworkTotals {
+            total_issuance_rao: Rao(issuance.unwrap_or(0)),
+            balances_total_issuance_rao: balances_issuance.map(Rao),
+            total_stake_rao: stake.map(Rao),
+            total_networks: networks,
+        })
+    }
+}

@@ -1,0 +1,402 @@
+//! Bytes to domain values: runtime-API answers and storage values, decoded by field name
+//! against the metadata of the block they came from.
+//!
+//! Pure functions with no I/O, so tests and benchmarks feed them recorded or encoded bytes.
+//! Truncated, padded or garbled input is a [`ChainError::Decode`], never a panic.
+
+use std::collections::BTreeMap;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use scale_decode::DecodeAsType;
+use subxt::metadata::Metadata;
+
+use super::ss58;
+use super::wire::{
+    AccountInfoWire, AxonWire, DelegateWire, DynamicInfoWire, IdentityWire, MetagraphWire,
+    NeuronLiteWire, StakeInfoWire, SubnetPriceWire,
+};
+use super::{
+    Alpha, Axon, Balance, Delegate, Metagraph, MetagraphSource, MetagraphSubnet, Neuron, Rao,
+    StakeEntry, SubnetIdentity, SubnetSummary,
+};
+use crate::chain::ChainError;
+
+/// `SubnetInfoRuntimeApi`: subnets, dynamic info and metagraphs.
+pub const SUBNET_INFO_API: &str = "SubnetInfoRuntimeApi";
+/// `NeuronInfoRuntimeApi`: neurons.
+pub const NEURON_INFO_API: &str = "NeuronInfoRuntimeApi";
+/// `StakeInfoRuntimeApi`: stake positions.
+pub const STAKE_INFO_API: &str = "StakeInfoRuntimeApi";
+/// `DelegateInfoRuntimeApi`: delegates.
+pub const DELEGATE_INFO_API: &str = "DelegateInfoRuntimeApi";
+/// `SwapRuntimeApi`: prices and quotes.
+pub const SWAP_API: &str = "SwapRuntimeApi";
+
+/// A `ChainError::Decode` for the answer to `what`.
+pub fn decode_error(what: &str, reason: impl Into<String>) -> ChainError {
+    ChainError::Decode {
+        what: what.to_string(),
+        reason: reason.into(),
+    }
+}
+
+/// The type id of a runtime API method's answer, or `None` when this runtime lacks it.
+pub fn runtime_api_output(metadata: &Metadata, api: &str, method: &str) -> Option<u32> {
+    metadata
+        .runtime_api_trait_by_name(api)?
+        .method_by_name(method)
+        .map(|m| m.output_ty())
+}
+
+/// Whether this runtime has `api.method`.
+pub fn has_runtime_api(metadata: &Metadata, api: &str, method: &str) -> bool {
+    runtime_api_output(metadata, api, method).is_some()
+}
+
+/// Decodes all of `bytes` as type `type_id` into `T`; left-over bytes are an error too,
+/// because they mean the answer is not the shape the metadata says.
+pub fn decode_exact<T: DecodeAsType>(
+    metadata: &Metadata,
+    what: &str,
+    type_id: u32,
+    bytes: &[u8],
+) -> Result<T, ChainError> {
+    let mut cursor = bytes;
+    let value = T::decode_as_type(&mut cursor, type_id, metadata.types())
+        .map_err(|e| decode_error(what, e.to_string()))?;
+    if !cursor.is_empty() {
+        return Err(decode_error(
+            what,
+            format!("{} unexpected bytes after the value", cursor.len()),
+        ));
+    }
+    Ok(value)
+}
+
+/// Decodes a runtime API's answer into `T` by the method's output type.
+pub fn decode_api_answer<T: DecodeAsType>(
+    metadata: &Metadata,
+    api: &str,
+    method: &str,
+    bytes: &[u8],
+) -> Result<T, ChainError> {
+    let what = format!("{api}_{method}");
+    let type_id = runtime_api_output(metadata, api, method)
+        .ok_or_else(|| decode_error(&what, "this runtime has no such call"))?;
+    decode_exact(metadata, &what, type_id, bytes)
+}
+
+/// Decodes a storage value, or the item's default when the node had none (`bytes = None`).
+/// `Ok(None)` when there is neither.
+pub fn decode_storage_value<T: DecodeAsType>(
+    metadata: &Metadata,
+    pallet: &str,
+    item: &str,
+    bytes: Option<&[u8]>,
+) -> Result<Option<T>, ChainError> {
+    let what = format!("{pallet}.{item}");
+    let entry = metadata
+        .pallet_by_name(pallet)
+        .and_then(|p| p.storage())
+        .and_then(|s| s.entry_by_name(item))
+        .ok_or_else(|| decode_error(&what, "this runtime has no such storage item"))?;
+    let Some(bytes) = bytes.or_else(|| entry.default_value()) else {
+        return Ok(None);
+    };
+    decode_exact(metadata, &what, entry.value_ty(), bytes).map(Some)
+}
+
+/// A field the domain type cannot do without.
+fn required<T>(value: Option<T>, what: &str, field: &str) -> Result<T, ChainError> {
+    value.ok_or_else(|| decode_error(what, format!("the answer has no '{field}'")))
+}
+
+/// Chain bytes as text; invalid UTF-8 is shown with replacement marks rather than refused.
+fn text(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes.map(|b| String::from_utf8_lossy(&b).into_owned())
+}
+
+fn identity(wire: IdentityWire) -> SubnetIdentity {
+    let t = |b: Option<Vec<u8>>| text(b).unwrap_or_default();
+    SubnetIdentity {
+        subnet_name: t(wire.subnet_name),
+        github_repo: t(wire.github_repo),
+        subnet_contact: t(wire.subnet_contact),
+        subnet_url: t(wire.subnet_url),
+        discord: t(wire.discord),
+        description: t(wire.description),
+        logo_url: t(wire.logo_url),
+        additional: t(wire.additional),
+    }
+}
+
+/// `ip:port` of an announced axon; `None` for the never-served all-zero entry.
+fn axon(wire: AxonWire) -> Option<Axon> {
+    let ip = wire.ip.unwrap_or(0);
+    let port = wire.port.unwrap_or(0);
+    if ip == 0 {
+        return None;
+    }
+    let address = match (wire.ip_type, u32::try_from(ip)) {
+        (Some(4), Ok(v4)) => format!("{}:{port}", Ipv4Addr::from(v4)),
+        _ => format!("[{}]:{port}", Ipv6Addr::from(ip)),
+    };
+    Some(Axon {
+        address,
+        version: wire.version.unwrap_or(0),
+        block: wire.block.unwrap_or(0),
+    })
+}
+
+/// Decodes `NeuronInfoRuntimeApi_get_neurons_lite`.
+pub fn decode_neurons_lite(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Neuron>, ChainError> {
+    let what = "NeuronInfoRuntimeApi_get_neurons_lite";
+    let wires: Vec<NeuronLiteWire> =
+        decode_api_answer(metadata, NEURON_INFO_API, "get_neurons_lite", bytes)?;
+    wires
+        .into_iter()
+        .map(|w| {
+            let stake = w
+                .stake
+                .as_ref()
+                .map(|s| s.iter().fold(0u64, |sum, (_, a)| sum.saturating_add(*a)))
+                .unwrap_or(0);
+            Ok(Neuron {
+                uid: required(w.uid, what, "uid")?,
+                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?),
+                coldkey: ss58::encode(&required(w.coldkey, what, "coldkey")?),
+                active: w.active.unwrap_or(false),
+                validator_permit: w.validator_permit.unwrap_or(false),
+                stake: Alpha(stake),
+                tao_stake: None,
+                total_stake: None,
+                consensus: w.consensus.unwrap_or(0),
+                incentive: w.incentive.unwrap_or(0),
+                dividends: w.dividends.unwrap_or(0),
+                validator_trust: w.validator_trust,
+                emission: Alpha(w.emission.unwrap_or(0)),
+                last_update: w.last_update.unwrap_or(0),
+                registered_at: None,
+                axon: w.axon_info.and_then(axon),
+            })
+        })
+        .collect()
+}
+
+/// Element `uid` of a per-UID column that must be there.
+fn column<T: Copy>(
+    col: &Option<Vec<T>>,
+    uid: usize,
+    what: &str,
+    name: &str,
+) -> Result<T, ChainError> {
+    let col = col
+        .as_ref()
+        .ok_or_else(|| decode_error(what, format!("the answer has no '{name}'")))?;
+    col.get(uid).copied().ok_or_else(|| {
+        decode_error(
+            what,
+            format!("'{name}' has {} entries, not one per UID", col.len()),
+        )
+    })
+}
+
+/// Element `uid` of a per-UID column an older runtime may lack.
+fn optional_column<T: Copy>(col: &Option<Vec<T>>, uid: usize) -> Option<T> {
+    col.as_ref().and_then(|c| c.get(uid).copied())
+}
+
+/// Decodes `get_selective_mechagraph`, `get_selective_metagraph` or `get_metagraph` (all
+/// `Option<…Metagraph>`). `None` from the node means the subnet does not exist.
+pub fn decode_metagraph(
+    metadata: &Metadata,
+    method: &str,
+    bytes: &[u8],
+    netuid: u16,
+    block: u64,
+) -> Result<Metagraph, ChainError> {
+    let what = format!("{SUBNET_INFO_API}_{method}");
+    let what = what.as_str();
+    let wire: Option<MetagraphWire> = decode_api_answer(metadata, SUBNET_INFO_API, method, bytes)?;
+    let Some(w) = wire else {
+        return Err(ChainError::SubnetNotFound { netuid });
+    };
+    let hotkeys = required(w.hotkeys.clone(), what, "hotkeys")?;
+    let axons = w.axons.clone().unwrap_or_default();
+    let mut neurons = Vec::with_capacity(hotkeys.len());
+    for (uid, hotkey) in hotkeys.iter().enumerate() {
+        let Ok(uid16) = u16::try_from(uid) else {
+            return Err(decode_error(what, "more than 65,535 UIDs"));
+        };
+        let coldkey = w
+            .coldkeys
+            .as_ref()
+            .and_then(|c| c.get(uid))
+            .ok_or_else(|| decode_error(what, "'coldkeys' is not one per UID"))?;
+        neurons.push(Neuron {
+            uid: uid16,
+            hotkey: ss58::encode(hotkey),
+            coldkey: ss58::encode(coldkey),
+            active: column(&w.active, uid, what, "active")?,
+            validator_permit: column(&w.validator_permit, uid, what, "validator_permit")?,
+            stake: Alpha(column(&w.alpha_stake, uid, what, "alpha_stake")?),
+            tao_stake: optional_column(&w.tao_stake, uid).map(Rao),
+            total_stake: optional_column(&w.total_stake, uid).map(Alpha),
+            consensus: column(&w.consensus, uid, what, "consensus")?,
+            incentive: column(&w.incentives, uid, what, "incentives")?,
+            dividends: column(&w.dividends, uid, what, "dividends")?,
+            validator_trust: None,
+            emission: Alpha(column(&w.emission, uid, what, "emission")?),
+            last_update: column(&w.last_update, uid, what, "last_update")?,
+            registered_at: optional_column(&w.block_at_registration, uid),
+            axon: axons.get(uid).cloned().and_then(axon),
+        });
+    }
+    let source = if method.starts_with("get_selective") {
+        MetagraphSource::SelectiveMechagraph
+    } else {
+        MetagraphSource::Metagraph
+    };
+    Ok(Metagraph {
+        netuid: w.netuid.unwrap_or(netuid),
+        block: w.block.unwrap_or(block),
+        n: u16::try_from(neurons.len()).unwrap_or(u16::MAX),
+        source,
+        subnet: MetagraphSubnet {
+            name: text(w.name),
+            symbol: text(w.symbol),
+            owner_hotkey: w.owner_hotkey.as_ref().map(ss58::encode),
+            owner_coldkey: w.owner_coldkey.as_ref().map(ss58::encode),
+            tempo: w.tempo,
+            blocks_since_last_step: w.blocks_since_last_step,
+            tao_in_rao: w.tao_in.map(Rao),
+            alpha_in: w.alpha_in.map(Alpha),
+            alpha_out: w.alpha_out.map(Alpha),
+            registration_cost_rao: w.burn.map(Rao),
+            max_uids: w.max_uids,
+            max_validators: w.max_validators,
+            immunity_period: w.immunity_period,
+            identity: w.identity.flatten().map(identity),
+        },
+        neurons,
+    })
+}
+
+/// Decodes `SubnetInfoRuntimeApi_get_all_dynamic_info`; prices and costs are filled in later.
+pub fn decode_all_dynamic_info(
+    metadata: &Metadata,
+    bytes: &[u8],
+) -> Result<Vec<SubnetSummary>, ChainError> {
+    let what = "SubnetInfoRuntimeApi_get_all_dynamic_info";
+    let wires: Vec<Option<DynamicInfoWire>> =
+        decode_api_answer(metadata, SUBNET_INFO_API, "get_all_dynamic_info", bytes)?;
+    wires
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            Ok(SubnetSummary {
+                netuid: required(w.netuid, what, "netuid")?,
+                name: text(w.subnet_name).unwrap_or_default(),
+                symbol: text(w.token_symbol).unwrap_or_default(),
+                owner_hotkey: ss58::encode(&required(w.owner_hotkey, what, "owner_hotkey")?),
+                owner_coldkey: ss58::encode(&required(w.owner_coldkey, what, "owner_coldkey")?),
+                tempo: required(w.tempo, what, "tempo")?,
+                last_step: w.last_step.unwrap_or(0),
+                blocks_since_last_step: w.blocks_since_last_step.unwrap_or(0),
+                tao_in_rao: Rao(required(w.tao_in, what, "tao_in")?),
+                alpha_in: Alpha(required(w.alpha_in, what, "alpha_in")?),
+                alpha_out: Alpha(required(w.alpha_out, what, "alpha_out")?),
+                price_rao_per_alpha: None,
+                moving_price_bits: w.moving_price.and_then(|p| p.bits),
+                tao_in_emission_rao: Rao(w.tao_in_emission.unwrap_or(0)),
+                alpha_in_emission: Alpha(w.alpha_in_emission.unwrap_or(0)),
+                alpha_out_emission: Alpha(w.alpha_out_emission.unwrap_or(0)),
+                pending_alpha_emission: Alpha(w.pending_alpha_emission.unwrap_or(0)),
+                pending_root_emission_rao: Rao(w.pending_root_emission.unwrap_or(0)),
+                subnet_volume: w.subnet_volume.unwrap_or(0),
+                network_registered_at: w.network_registered_at.unwrap_or(0),
+                registration_cost_rao: None,
+                identity: w.subnet_identity.flatten().map(identity),
+            })
+        })
+        .collect()
+}
+
+/// Decodes `SwapRuntimeApi_current_alpha_price_all`: rao per 1 α, by netuid.
+pub fn decode_alpha_prices(
+    metadata: &Metadata,
+    bytes: &[u8],
+) -> Result<BTreeMap<u16, u64>, ChainError> {
+    let wires: Vec<SubnetPriceWire> =
+        decode_api_answer(metadata, SWAP_API, "current_alpha_price_all", bytes)?;
+    Ok(wires
+        .into_iter()
+        .filter_map(|w| Some((w.netuid?, w.price?)))
+        .collect())
+}
+
+/// Decodes `SwapRuntimeApi_current_alpha_price(netuid)`: rao per 1 α.
+pub fn decode_alpha_price(metadata: &Metadata, bytes: &[u8]) -> Result<u64, ChainError> {
+    decode_api_answer(metadata, SWAP_API, "current_alpha_price", bytes)
+}
+
+/// Decodes `StakeInfoRuntimeApi_get_stake_info_for_coldkey`.
+pub fn decode_stake_info(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<StakeEntry>, ChainError> {
+    let what = "StakeInfoRuntimeApi_get_stake_info_for_coldkey";
+    let wires: Vec<StakeInfoWire> = decode_api_answer(
+        metadata,
+        STAKE_INFO_API,
+        "get_stake_info_for_coldkey",
+        bytes,
+    )?;
+    wires
+        .into_iter()
+        .map(|w| {
+            Ok(StakeEntry {
+                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?),
+                coldkey: ss58::encode(&required(w.coldkey, what, "coldkey")?),
+                netuid: required(w.netuid, what, "netuid")?,
+                stake: Alpha(required(w.stake, what, "stake")?),
+                locked: w.locked.map(Alpha),
+                emission: w.emission.map(Alpha),
+                tao_emission_rao: w.tao_emission.map(Rao),
+                is_registered: w.is_registered,
+            })
+        })
+        .collect()
+}
+
+/// Decodes `DelegateInfoRuntimeApi_get_delegates`.
+pub fn decode_delegates(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Delegate>, ChainError> {
+    let what = "DelegateInfoRuntimeApi_get_delegates";
+    let wires: Vec<DelegateWire> =
+        decode_api_answer(metadata, DELEGATE_INFO_API, "get_delegates", bytes)?;
+    wires
+        .into_iter()
+        .map(|w| {
+            Ok(Delegate {
+                hotkey: ss58::encode(&required(w.delegate_ss58, what, "delegate_ss58")?),
+                owner: ss58::encode(&required(w.owner_ss58, what, "owner_ss58")?),
+                take: w.take.unwrap_or(0),
+                nominators: w.nominators.map(|n| n.len()).unwrap_or(0),
+                registrations: w.registrations.unwrap_or_default(),
+                validator_permits: w.validator_permits.unwrap_or_default(),
+                return_per_1000_rao: w.return_per_1000.map(Rao),
+                total_daily_return_rao: w.total_daily_return.map(Rao),
+            })
+        })
+        .collect()
+}
+
+/// Decodes a `System.Account` value; an account the chain has never seen is all zeros.
+pub fn decode_account(metadata: &Metadata, bytes: Option<&[u8]>) -> Result<Balance, ChainError> {
+    let wire: Option<AccountInfoWire> = decode_storage_value(metadata, "System", "Account", bytes)?;
+    let wire = wire.unwrap_or_default();
+    let data = wire.data.unwrap_or_default();
+    Ok(Balance {
+        free_rao: Rao(data.free.unwrap_or(0)),
+        reserved_rao: Rao(data.reserved.unwrap_or(0)),
+        frozen_rao: Rao(data.frozen.unwrap_or(0)),
+        nonce: wire.nonce.unwrap_or(0),
+    })
+}
