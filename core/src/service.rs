@@ -12,6 +12,7 @@ use std::sync::mpsc as std_mpsc;
 use zeroize::Zeroizing;
 
 use crate::chain::{ChainError, ChainInfo, ChainSupervisor, ConnectionState, Waker};
+use crate::explorer::{BlockRef, Metagraph, SubnetSummary};
 use crate::keys::Mnemonic;
 use crate::network::Network;
 use crate::wallet::{Overwrite, Wallets};
@@ -46,6 +47,13 @@ impl fmt::Debug for SecretText {
 pub enum Request {
     /// Read chain name, genesis, blocks and spec version.
     ChainInfo,
+    /// Every subnet with its pool and price, at the newest finalized block.
+    Subnets,
+    /// One subnet's metagraph at the newest finalized block.
+    Metagraph {
+        /// The subnet.
+        netuid: u16,
+    },
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
 }
@@ -120,6 +128,10 @@ pub struct WalletView {
 pub enum Response {
     /// The answer to [`Request::ChainInfo`].
     ChainInfo(Result<ChainInfo, ChainError>),
+    /// The answer to [`Request::Subnets`]: the block read and the subnets.
+    Subnets(Result<(BlockRef, Vec<SubnetSummary>), ChainError>),
+    /// The answer to [`Request::Metagraph`] (boxed: a metagraph dwarfs every other answer).
+    Metagraph(Result<Box<Metagraph>, ChainError>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -211,6 +223,19 @@ impl CoreHandle {
 
 async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
     match request {
+        Request::Subnets => {
+            let result = read_live(supervisor, |at| async move {
+                let subnets = at.subnets().await?;
+                Ok((at.block().clone(), subnets))
+            })
+            .await;
+            Response::Subnets(result)
+        }
+        Request::Metagraph { netuid } => {
+            let result =
+                read_live(supervisor, |at| async move { at.metagraph(netuid).await }).await;
+            Response::Metagraph(result.map(Box::new))
+        }
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -228,6 +253,28 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             Response::ChainInfo(result)
         }
     }
+}
+
+/// Pins the newest finalized block of the live connection and runs `read` there; a
+/// connection failure also tells the supervisor, which reconnects.
+async fn read_live<T, F, Fut>(supervisor: &ChainSupervisor, read: F) -> Result<T, ChainError>
+where
+    F: FnOnce(crate::chain::PinnedBlock) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ChainError>>,
+{
+    let outcome = async {
+        // A page opened at start-up asks before the first connection is up: wait for it.
+        let client = supervisor
+            .wait_for_client(crate::chain::CONNECT_TIMEOUT + std::time::Duration::from_secs(2))
+            .await?;
+        let at = client.pin_latest().await?;
+        read(at).await
+    }
+    .await;
+    if let Err(e) = &outcome {
+        supervisor.report_failure(e);
+    }
+    outcome
 }
 
 fn execute_wallet(request: WalletRequest) -> Response {

@@ -13,6 +13,8 @@ use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
 use crate::pages::settings::{SettingsPageState, settings_ui};
+use crate::pages::subnet::{SubnetPageState, subnet_ui};
+use crate::pages::subnets::{SubnetsPageState, subnets_ui};
 use crate::pages::wallet::{WalletPageState, wallet_ui};
 use crate::theme::{self, palette, spacing};
 use crate::widgets::status_bar::status_bar_ui;
@@ -56,6 +58,8 @@ pub struct TaoscopeApp {
     page: Page,
     settings_page: SettingsPageState,
     wallet_page: WalletPageState,
+    subnets_page: SubnetsPageState,
+    subnet_page: Option<SubnetPageState>,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -87,6 +91,11 @@ impl TaoscopeApp {
             page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
             wallet_page: WalletPageState::new(wallets_dir),
+            subnets_page: SubnetsPageState::default(),
+            subnet_page: match options.page {
+                Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
+                _ => None,
+            },
             settings,
             settings_path,
             applied_theme: None,
@@ -120,11 +129,18 @@ impl TaoscopeApp {
                 "first frame laid out"
             );
         }
+        // The wallet list also marks "my" neurons on subnet pages, so load it up front.
+        self.wallet_page.ensure_loaded(&mut self.core);
         for (id, response) in self.core.poll() {
             // Each page takes the answers to its own requests; others are stale and dropped.
             let _ = self
                 .wallet_page
-                .handle_response(id, &response, &mut self.core);
+                .handle_response(id, &response, &mut self.core)
+                || self.subnets_page.handle_response(id, &response)
+                || self
+                    .subnet_page
+                    .as_mut()
+                    .is_some_and(|page| page.handle_response(id, &response));
         }
         let connection = self.core.connection();
         let theme = self.settings.theme;
@@ -181,7 +197,7 @@ impl TaoscopeApp {
         );
         ui.add_space(spacing::LARGE);
         for page in Page::ALL {
-            let selected = self.page == page;
+            let selected = self.page.section() == page;
             let label = RichText::new(tr(page.title_key())).size(theme::text::HEADING);
             if ui
                 .add_sized(
@@ -209,6 +225,26 @@ impl TaoscopeApp {
                     self.save_settings();
                 }
             }
+            Page::Subnets => {
+                if let Some(netuid) = subnets_ui(
+                    ui,
+                    &mut self.subnets_page,
+                    &mut self.core,
+                    self.settings.theme,
+                ) {
+                    self.open_subnet(netuid);
+                }
+            }
+            Page::Subnet(netuid) => {
+                if ui.link(tr("subnet.back")).clicked() {
+                    self.page = Page::Subnets;
+                }
+                let mine = self.wallet_page.my_addresses();
+                let page = self
+                    .subnet_page
+                    .get_or_insert_with(|| SubnetPageState::new(netuid));
+                subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
+            }
             Page::Settings => {
                 let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);
                 let mut changed = false;
@@ -233,6 +269,17 @@ impl TaoscopeApp {
         }
     }
 
+    fn open_subnet(&mut self, netuid: u16) {
+        if self
+            .subnet_page
+            .as_ref()
+            .is_none_or(|p| p.netuid() != netuid)
+        {
+            self.subnet_page = Some(SubnetPageState::new(netuid));
+        }
+        self.page = Page::Subnet(netuid);
+    }
+
     fn save_settings(&mut self) {
         if let Some(path) = &self.settings_path {
             self.save_error = self
@@ -247,6 +294,11 @@ impl TaoscopeApp {
     fn page_ready(&self, connection: &ConnectionState) -> bool {
         match self.page {
             Page::Wallet => self.wallet_page.is_ready(),
+            Page::Subnets => self.subnets_page.is_ready(),
+            Page::Subnet(_) => self
+                .subnet_page
+                .as_ref()
+                .is_some_and(SubnetPageState::is_ready),
             Page::Settings => connection.is_settled(),
         }
     }

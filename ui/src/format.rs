@@ -22,6 +22,40 @@ pub fn group_digits(n: u64, separator: char) -> String {
     out
 }
 
+/// An amount in 10^-9 units (rao or alpha units) as `τ1,234.56`: whole units grouped,
+/// then at most `decimals` digits, cut (never rounded up: a balance is never overstated).
+pub fn amount_text(units: u64, symbol: &str, decimals: usize) -> String {
+    let whole = thousands(units / 1_000_000_000);
+    let fraction = format!("{:09}", units % 1_000_000_000);
+    let fraction = fraction.get(..decimals.min(9)).unwrap_or("");
+    let fraction = fraction.trim_end_matches('0');
+    let point = match taoscope_core::i18n::language() {
+        taoscope_core::i18n::Language::En => '.',
+        taoscope_core::i18n::Language::Ru => ',',
+    };
+    if fraction.is_empty() {
+        format!("{symbol}{whole}")
+    } else {
+        format!("{symbol}{whole}{point}{fraction}")
+    }
+}
+
+/// A price in rao per alpha as TAO per alpha with enough digits to tell small prices apart.
+pub fn price_text(rao_per_alpha: u64) -> String {
+    amount_text(rao_per_alpha, "τ", 9)
+}
+
+/// `5DkMmXtW…AQ`: enough of an address to recognise it in a table.
+pub fn short_address(address: &str) -> String {
+    match (
+        address.get(..8),
+        address.get(address.len().saturating_sub(4)..),
+    ) {
+        (Some(head), Some(tail)) if address.len() > 14 => format!("{head}…{tail}"),
+        _ => address.to_string(),
+    }
+}
+
 /// `0x2f0555cc…6c03`: the start and end of a long hash.
 pub fn short_hash(hash: &str) -> String {
     if hash.len() <= 16 {
@@ -49,5 +83,24 @@ mod tests {
             "0x2f0555cc…6c03"
         );
         assert_eq!(short_hash("0x12"), "0x12");
+        assert_eq!(
+            short_address("5DkMmXtWf16RNdusZGCrJ7ca7ADPgRnZLVWCWbgA7s7sy1AQ"),
+            "5DkMmXtW…1AQ".replace("…1AQ", "…y1AQ")
+        );
+    }
+}
+
+#[cfg(test)]
+mod amount_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_are_cut_not_rounded() {
+        taoscope_core::i18n::set_language(taoscope_core::i18n::Language::En);
+        assert_eq!(amount_text(7_450_117_072, "τ", 9), "τ7.450117072");
+        assert_eq!(amount_text(7_450_117_072, "τ", 2), "τ7.45");
+        assert_eq!(amount_text(1_999_999_999, "τ", 2), "τ1.99");
+        assert_eq!(amount_text(5_000_000_000_000, "τ", 2), "τ5,000");
+        assert_eq!(price_text(12_345), "τ0.000012345");
     }
 }

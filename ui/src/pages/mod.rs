@@ -1,46 +1,68 @@
 //! One page per file. A page appears in the navigation only once it does real work.
 
 pub mod settings;
+pub mod subnet;
+pub mod subnets;
 pub mod wallet;
 pub mod wallet_flow;
 
-/// The pages of the left navigation.
+/// The pages of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
     /// Wallets, keys and the keychain.
     Wallet,
+    /// Every subnet.
+    Subnets,
+    /// One subnet and its metagraph (reached from Subnets, or `--page subnet:N`).
+    Subnet(u16),
     /// Network, appearance and language.
     Settings,
 }
 
 impl Page {
-    /// Every page in navigation order.
-    pub const ALL: [Page; 2] = [Page::Wallet, Page::Settings];
+    /// The pages of the left navigation, in order.
+    pub const ALL: [Page; 3] = [Page::Wallet, Page::Subnets, Page::Settings];
 
     /// The catalogue key of the page's name.
     pub fn title_key(self) -> &'static str {
         match self {
             Page::Wallet => "nav.wallet",
+            Page::Subnets | Page::Subnet(_) => "nav.subnets",
             Page::Settings => "nav.settings",
         }
     }
 
-    /// The `--page` name.
-    pub fn name(self) -> &'static str {
+    /// The `--page` name (`subnet:N` for one subnet).
+    pub fn name(self) -> String {
         match self {
-            Page::Wallet => "wallet",
-            Page::Settings => "settings",
+            Page::Wallet => "wallet".into(),
+            Page::Subnets => "subnets".into(),
+            Page::Subnet(netuid) => format!("subnet:{netuid}"),
+            Page::Settings => "settings".into(),
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `settings`).
+    /// The navigation entry this page belongs to.
+    pub fn section(self) -> Page {
+        match self {
+            Page::Subnet(_) => Page::Subnets,
+            other => other,
+        }
+    }
+
+    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `settings`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
+        if let Some(netuid) = name.strip_prefix("subnet:") {
+            return netuid.parse().ok().map(Page::Subnet);
+        }
         Page::ALL.into_iter().find(|p| p.name() == name)
     }
 
     /// The `--page` names the app accepts.
-    pub fn names() -> Vec<&'static str> {
-        Page::ALL.iter().map(|p| p.name()).collect()
+    pub fn names() -> Vec<String> {
+        let mut names: Vec<String> = Page::ALL.iter().map(|p| p.name()).collect();
+        names.push("subnet:N".into());
+        names
     }
 }

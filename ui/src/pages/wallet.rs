@@ -75,6 +75,25 @@ impl WalletPageState {
         self.wallets.is_settled()
     }
 
+    /// The addresses of every coldkey and hotkey listed, to highlight "mine" elsewhere.
+    pub fn my_addresses(&self) -> std::collections::HashSet<String> {
+        let Loadable::Ready(wallets) = &self.wallets else {
+            return Default::default();
+        };
+        let mut out = std::collections::HashSet::new();
+        for wallet in wallets {
+            if let Ok(cold) = &wallet.coldkey {
+                out.insert(cold.clone());
+            }
+            for hotkey in wallet.hotkeys.iter().flatten() {
+                if let Ok(address) = &hotkey.address {
+                    out.insert(address.clone());
+                }
+            }
+        }
+        out
+    }
+
     /// Asks core for the list unless it is loaded or on its way.
     pub fn ensure_loaded(&mut self, core: &mut CoreHandle) {
         if matches!(self.wallets, Loadable::Idle) {

@@ -1,0 +1,360 @@
+//! The Subnets page: every subnet with its price, pool and emission, searchable and
+//! sortable, with a chart of where emission goes.
+
+use egui::RichText;
+use egui_extras::{Column, TableBuilder};
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use taoscope_core::explorer::{BlockRef, SubnetSummary};
+use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
+use taoscope_core::settings::Theme;
+
+use super::wallet::Loadable;
+use crate::format::{amount_text, price_text, thousands};
+use crate::theme::{palette, section_ui, spacing};
+use crate::widgets::chart::{chart_area, plot_colour};
+
+/// Columns of the subnets table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubnetColumn {
+    /// Subnet id.
+    Netuid,
+    /// Name.
+    Name,
+    /// Price in TAO per alpha.
+    Price,
+    /// Price × alpha outstanding.
+    MarketCap,
+    /// TAO in the pool.
+    TaoIn,
+    /// Share of the TAO injected per block.
+    Emission,
+    /// Blocks between epochs.
+    Tempo,
+    /// Registration cost.
+    Burn,
+}
+
+/// What the page remembers between frames.
+pub struct SubnetsPageState {
+    data: Loadable<(BlockRef, Vec<SubnetSummary>)>,
+    search: String,
+    sort: SubnetColumn,
+    descending: bool,
+}
+
+impl Default for SubnetsPageState {
+    fn default() -> Self {
+        SubnetsPageState {
+            data: Loadable::Idle,
+            search: String::new(),
+            sort: SubnetColumn::Emission,
+            descending: true,
+        }
+    }
+}
+
+/// A subnet's market cap in rao: price (rao per α) × alpha outstanding (α units) / 10^9.
+pub fn market_cap_rao(subnet: &SubnetSummary) -> Option<u128> {
+    let price = u128::from(subnet.price_rao_per_alpha?);
+    let supply = u128::from(subnet.alpha_out.0) + u128::from(subnet.alpha_in.0);
+    Some(price * supply / 1_000_000_000)
+}
+
+/// Each subnet's share of the TAO injected per block, in parts per million.
+pub fn emission_shares_ppm(subnets: &[SubnetSummary]) -> Vec<u64> {
+    let total: u128 = subnets
+        .iter()
+        .map(|s| u128::from(s.tao_in_emission_rao.0))
+        .sum();
+    subnets
+        .iter()
+        .map(|s| {
+            (u128::from(s.tao_in_emission_rao.0) * 1_000_000)
+                .checked_div(total)
+                .map_or(0, |ppm| ppm as u64)
+        })
+        .collect()
+}
+
+impl SubnetsPageState {
+    /// True once the list has loaded or failed.
+    pub fn is_ready(&self) -> bool {
+        self.data.is_settled()
+    }
+
+    /// Asks for the list unless it is there or on its way.
+    pub fn ensure_loaded(&mut self, core: &mut CoreHandle) {
+        if matches!(self.data, Loadable::Idle) {
+            self.data = Loadable::Loading(core.send(Request::Subnets));
+        }
+    }
+
+    /// Takes the answer to this page's request.
+    pub fn handle_response(&mut self, id: RequestId, response: &Response) -> bool {
+        match response {
+            Response::Subnets(result) if self.data == Loadable::Loading(id) => {
+                self.data = match result {
+                    Ok(data) => Loadable::Ready(data.clone()),
+                    Err(e) => Loadable::Failed(e.to_string()),
+                };
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+fn sort_key(subnet: &SubnetSummary, column: SubnetColumn, shares: &[(u16, u64)]) -> (u128, String) {
+    let share = shares
+        .iter()
+        .find(|(n, _)| *n == subnet.netuid)
+        .map_or(0, |(_, s)| *s);
+    match column {
+        SubnetColumn::Netuid => (u128::from(subnet.netuid), String::new()),
+        SubnetColumn::Name => (0, subnet.name.to_lowercase()),
+        SubnetColumn::Price => (
+            u128::from(subnet.price_rao_per_alpha.unwrap_or(0)),
+            String::new(),
+        ),
+        SubnetColumn::MarketCap => (market_cap_rao(subnet).unwrap_or(0), String::new()),
+        SubnetColumn::TaoIn => (u128::from(subnet.tao_in_rao.0), String::new()),
+        SubnetColumn::Emission => (u128::from(share), String::new()),
+        SubnetColumn::Tempo => (u128::from(subnet.tempo), String::new()),
+        SubnetColumn::Burn => (
+            u128::from(subnet.registration_cost_rao.map_or(0, |r| r.0)),
+            String::new(),
+        ),
+    }
+}
+
+/// Draws the Subnets page; returns the netuid the user opened, if any.
+pub fn subnets_ui(
+    ui: &mut egui::Ui,
+    state: &mut SubnetsPageState,
+    core: &mut CoreHandle,
+    theme: Theme,
+) -> Option<u16> {
+    let p = palette(theme);
+    state.ensure_loaded(core);
+    ui.heading(tr("subnets.title"));
+    let (block, subnets) = match &state.data {
+        Loadable::Idle | Loadable::Loading(_) => {
+            ui.horizontal(|ui| {
+                ui.add(egui::Spinner::new());
+                ui.label(tr("subnets.loading"));
+            });
+            return None;
+        }
+        Loadable::Failed(reason) => {
+            let reason = reason.clone();
+            section_ui(ui, theme, &tr("subnets.failed"), |ui| {
+                ui.label(RichText::new(reason).color(p.bad));
+                if ui.button(tr("common.retry")).clicked() {
+                    state.data = Loadable::Loading(core.send(Request::Subnets));
+                }
+            });
+            return None;
+        }
+        Loadable::Ready((block, subnets)) => (block.clone(), subnets.clone()),
+    };
+    ui.label(
+        RichText::new(tr_with(
+            "subnets.at_block",
+            &[("number", &thousands(block.number))],
+        ))
+        .color(p.muted),
+    );
+    ui.add_space(spacing::SMALL);
+
+    let shares: Vec<(u16, u64)> = subnets
+        .iter()
+        .map(|s| s.netuid)
+        .zip(emission_shares_ppm(&subnets))
+        .collect();
+    emission_chart_ui(ui, &subnets, &shares, theme);
+
+    ui.horizontal(|ui| {
+        let label = ui.label(tr("subnets.search"));
+        ui.add(egui::TextEdit::singleline(&mut state.search).desired_width(260.0))
+            .labelled_by(label.id);
+    });
+    let needle = state.search.trim().to_lowercase();
+    let mut rows: Vec<&SubnetSummary> = subnets
+        .iter()
+        .filter(|s| {
+            needle.is_empty()
+                || s.name.to_lowercase().contains(&needle)
+                || s.symbol.to_lowercase().contains(&needle)
+                || s.netuid.to_string() == needle
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let order = sort_key(a, state.sort, &shares).cmp(&sort_key(b, state.sort, &shares));
+        if state.descending {
+            order.reverse()
+        } else {
+            order
+        }
+    });
+
+    let mut opened = None;
+    let columns = [
+        (SubnetColumn::Netuid, "subnets.col_netuid"),
+        (SubnetColumn::Name, "subnets.col_name"),
+        (SubnetColumn::Price, "subnets.col_price"),
+        (SubnetColumn::MarketCap, "subnets.col_market_cap"),
+        (SubnetColumn::TaoIn, "subnets.col_tao_in"),
+        (SubnetColumn::Emission, "subnets.col_emission"),
+        (SubnetColumn::Tempo, "subnets.col_tempo"),
+        (SubnetColumn::Burn, "subnets.col_burn"),
+    ];
+    TableBuilder::new(ui)
+        .striped(true)
+        .column(Column::exact(60.0))
+        .column(Column::initial(180.0).at_least(100.0))
+        .columns(Column::auto().at_least(90.0), columns.len() - 2)
+        .header(24.0, |mut header| {
+            for (column, key) in columns {
+                header.col(|ui| {
+                    let direction = (state.sort == column).then_some(state.descending);
+                    if super::subnet::sort_button_ui(ui, &tr(key), direction, theme).clicked() {
+                        if state.sort == column {
+                            state.descending = !state.descending;
+                        } else {
+                            state.sort = column;
+                            state.descending =
+                                !matches!(column, SubnetColumn::Netuid | SubnetColumn::Name);
+                        }
+                    }
+                });
+            }
+        })
+        .body(|body| {
+            body.rows(24.0, rows.len(), |mut row| {
+                let Some(subnet) = rows.get(row.index()) else {
+                    return;
+                };
+                let share = shares
+                    .iter()
+                    .find(|(n, _)| *n == subnet.netuid)
+                    .map_or(0, |(_, s)| *s);
+                row.col(|ui| {
+                    if ui.link(subnet.netuid.to_string()).clicked() {
+                        opened = Some(subnet.netuid);
+                    }
+                });
+                row.col(|ui| {
+                    let name = if subnet.name.is_empty() {
+                        tr("subnets.unnamed")
+                    } else {
+                        subnet.name.clone()
+                    };
+                    if ui.link(format!("{} {}", subnet.symbol, name)).clicked() {
+                        opened = Some(subnet.netuid);
+                    }
+                });
+                row.col(|ui| {
+                    ui.label(
+                        subnet
+                            .price_rao_per_alpha
+                            .map_or_else(|| tr("common.unknown"), price_text),
+                    );
+                });
+                row.col(|ui| {
+                    ui.label(market_cap_rao(subnet).map_or_else(
+                        || tr("common.unknown"),
+                        |cap| amount_text(u64::try_from(cap).unwrap_or(u64::MAX), "τ", 2),
+                    ));
+                });
+                row.col(|ui| {
+                    ui.label(amount_text(subnet.tao_in_rao.0, "τ", 2));
+                });
+                row.col(|ui| {
+                    ui.label(format!("{}.{:02}%", share / 10_000, share % 10_000 / 100));
+                });
+                row.col(|ui| {
+                    ui.label(subnet.tempo.to_string());
+                });
+                row.col(|ui| {
+                    ui.label(
+                        subnet
+                            .registration_cost_rao
+                            .map_or_else(|| tr("common.unknown"), |r| amount_text(r.0, "τ", 4)),
+                    );
+                });
+            });
+        });
+    opened
+}
+
+/// A bar chart of the largest emission shares (top 16), so the long tail does not hide them.
+fn emission_chart_ui(
+    ui: &mut egui::Ui,
+    subnets: &[SubnetSummary],
+    shares: &[(u16, u64)],
+    theme: Theme,
+) {
+    let p = palette(theme);
+    let mut top: Vec<(u16, u64)> = shares.iter().copied().filter(|(_, s)| *s > 0).collect();
+    top.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
+    top.truncate(16);
+    if top.is_empty() {
+        ui.label(RichText::new(tr("subnets.no_emission")).color(p.muted));
+        return;
+    }
+    ui.label(RichText::new(tr("subnets.emission_chart")).strong());
+    let width = ui.available_width().min(900.0);
+    let area = chart_area(ui, egui::vec2(width, 180.0));
+    let max = top.first().map_or(1, |(_, s)| *s).max(1) as f64 / 10_000.0;
+    let n = top.len() as f64;
+    // Room below zero for the netuid labels, drawn as text so every bar gets its own.
+    let Ok(mut chart) = ChartBuilder::on(&area)
+        .margin(6)
+        .y_label_area_size(44)
+        .build_cartesian_2d(0.0..n, -max * 0.14..max * 1.1)
+    else {
+        return;
+    };
+    let text = plot_colour(p.muted);
+    let _ = chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .bold_line_style(plot_colour(p.card))
+        .light_line_style(plot_colour(p.card))
+        .axis_style(text)
+        .label_style(("sans-serif", 12).into_font().color(&text))
+        .y_label_formatter(&|v| {
+            if *v < 0.0 {
+                String::new()
+            } else {
+                format!("{v:.1}%")
+            }
+        })
+        .draw();
+    let bar = plot_colour(p.accent);
+    let _ = chart.draw_series(top.iter().enumerate().map(|(i, (_, share))| {
+        let value = *share as f64 / 10_000.0;
+        Rectangle::new(
+            [(i as f64 + 0.15, 0.0), (i as f64 + 0.85, value)],
+            bar.filled(),
+        )
+    }));
+    let label_style = ("sans-serif", 12)
+        .into_font()
+        .color(&text)
+        .pos(Pos::new(HPos::Center, VPos::Center));
+    let _ = chart.draw_series(top.iter().enumerate().map(|(i, (netuid, _))| {
+        let symbol = subnets
+            .iter()
+            .find(|s| s.netuid == *netuid)
+            .map_or("", |s| s.symbol.as_str());
+        Text::new(
+            format!("{netuid}{symbol}"),
+            (i as f64 + 0.5, -max * 0.07),
+            label_style.clone(),
+        )
+    }));
+}
