@@ -1,14 +1,10 @@
 //! `taoscope metagraph --netuid N`: a subnet's neurons at one block.
 
+use taoscope_core::explorer::table::proportion_text;
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::network::Network;
 
 use super::{Failure, emit, print_json, print_table, read_pinned};
-
-/// A proportion the chain keeps as 0..=65535, shown as 0.0000..1.0000.
-fn proportion(value: u16) -> String {
-    format!("{:.4}", f64::from(value) / f64::from(u16::MAX))
-}
 
 /// Reads subnet `netuid`'s metagraph at the newest finalized block and prints it.
 pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
@@ -41,8 +37,8 @@ pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
             n.hotkey.clone(),
             n.coldkey.clone(),
             n.stake.to_string(),
-            proportion(n.incentive),
-            proportion(n.dividends),
+            proportion_text(n.incentive),
+            proportion_text(n.dividends),
             n.emission.to_string(),
             if n.validator_permit { "✓" } else { "" }.to_string(),
         ]);

@@ -10,6 +10,7 @@
 
 pub mod decode;
 pub mod ss58;
+pub mod table;
 pub(crate) mod wire;
 
 use std::collections::BTreeMap;
