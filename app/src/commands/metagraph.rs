@@ -4,11 +4,26 @@ use taoscope_core::explorer::table::proportion_text;
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::network::Network;
 
+use std::path::Path;
+
+use super::snapshot::load_snapshot;
 use super::{Failure, emit, print_json, print_table, read_pinned};
 
-/// Reads subnet `netuid`'s metagraph at the newest finalized block and prints it.
-pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
-    let metagraph = read_pinned(&network, |at| async move { at.metagraph(netuid).await })?;
+/// Reads subnet `netuid`'s metagraph at the newest finalized block, or from a snapshot,
+/// and prints it.
+pub fn run(
+    network: Network,
+    netuid: u16,
+    snapshot: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    let metagraph = match snapshot {
+        Some(path) => load_snapshot(path)?
+            .metagraph(netuid)
+            .map_err(|e| Failure::failed(e.to_string()))?
+            .clone(),
+        None => read_pinned(&network, |at| async move { at.metagraph(netuid).await })?,
+    };
     if json {
         return print_json(&metagraph);
     }

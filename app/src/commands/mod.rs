@@ -4,6 +4,7 @@ mod balance;
 mod chain;
 mod hotkey;
 mod metagraph;
+mod snapshot;
 mod subnets;
 
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
-use crate::cli::{ChainCommand, Cli, Command};
+use crate::cli::{ChainCommand, Cli, Command, SnapshotCommand};
 
 /// Exit code for bad input on the command line (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
@@ -70,12 +71,23 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Chain(ChainCommand::Info(out))) => {
             chain::info(network.unwrap_or(settings.network), out.json)
         }
-        Some(Command::Subnets(out)) => subnets::run(network.unwrap_or(settings.network), out.json),
+        Some(Command::Subnets(args)) => subnets::run(
+            network.unwrap_or(settings.network),
+            args.snapshot.as_deref(),
+            args.output.json,
+        ),
         Some(Command::Metagraph(args)) => metagraph::run(
             network.unwrap_or(settings.network),
             args.netuid,
+            args.snapshot.as_deref(),
             args.output.json,
         ),
+        Some(Command::Snapshot(SnapshotCommand::Save(args))) => {
+            snapshot::save(network.unwrap_or(settings.network), &args)
+        }
+        Some(Command::Snapshot(SnapshotCommand::Info(args))) => {
+            snapshot::info(&args.file, args.output.json)
+        }
         Some(Command::Balance(args)) => balance::run(
             network.unwrap_or(settings.network),
             &args.address,

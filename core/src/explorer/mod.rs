@@ -9,6 +9,7 @@
 //! the bytes, pinned to one block.
 
 pub mod decode;
+pub mod snapshot;
 pub mod ss58;
 pub mod table;
 pub(crate) mod wire;
