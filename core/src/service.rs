@@ -7,7 +7,12 @@
 use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
 
-use crate::chain::{ChainError, ChainInfo, ChainSupervisor, ConnectionState, Waker};
+use crate::chain::{
+    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, PinnedBlock, Waker,
+};
+use crate::explorer::{
+    BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
+};
 use crate::network::Network;
 
 /// Identifies a request so its response can be matched.
@@ -18,13 +23,50 @@ pub type RequestId = u64;
 pub enum Request {
     /// Read chain name, genesis, blocks and spec version.
     ChainInfo,
+    /// Every subnet with pool, price and registration cost.
+    Subnets,
+    /// One subnet's metagraph.
+    Metagraph {
+        /// The subnet.
+        netuid: u16,
+    },
+    /// Where a hotkey is registered.
+    HotkeyRegistrations {
+        /// The hotkey's 32-byte key.
+        hotkey: AccountKey,
+    },
+    /// A coldkey's stake positions.
+    StakeForColdkey {
+        /// The coldkey's 32-byte key.
+        coldkey: AccountKey,
+    },
+    /// Every delegate.
+    Delegates,
+    /// Issuance, stake and subnet count.
+    NetworkTotals,
 }
+
+/// An explorer answer and the block it was read at (each screen's data comes from one block).
+pub type AtBlock<T> = Result<(BlockRef, T), ChainError>;
 
 /// The answer to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     /// The answer to [`Request::ChainInfo`].
     ChainInfo(Result<ChainInfo, ChainError>),
+    /// The answer to [`Request::Subnets`].
+    Subnets(AtBlock<Vec<SubnetSummary>>),
+    /// The answer to [`Request::Metagraph`] (boxed: a metagraph's header is large, the other
+    /// answers small).
+    Metagraph(AtBlock<Box<Metagraph>>),
+    /// The answer to [`Request::HotkeyRegistrations`].
+    HotkeyRegistrations(AtBlock<HotkeyRegistrations>),
+    /// The answer to [`Request::StakeForColdkey`].
+    StakeForColdkey(AtBlock<Vec<StakeEntry>>),
+    /// The answer to [`Request::Delegates`].
+    Delegates(AtBlock<Vec<Delegate>>),
+    /// The answer to [`Request::NetworkTotals`].
+    NetworkTotals(AtBlock<NetworkTotals>),
 }
 
 /// Core, running: owns the tokio runtime, the connection and the response queue.
@@ -98,8 +140,54 @@ impl CoreHandle {
     }
 }
 
+/// Pins the newest finalized block and runs `read` there; a connection problem tells the
+/// supervisor, which reconnects.
+async fn at_latest<T, F, Fut>(supervisor: &ChainSupervisor, read: F) -> AtBlock<T>
+where
+    F: FnOnce(PinnedBlock) -> Fut,
+    Fut: std::future::Future<Output = Result<T, ChainError>>,
+{
+    let result = async {
+        let at = supervisor.client()?.pin_latest().await?;
+        let block = at.block().clone();
+        Ok((block, read(at).await?))
+    }
+    .await;
+    if let Err(e) = &result {
+        supervisor.report_failure(e);
+    }
+    result
+}
+
 async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
     match request {
+        Request::Subnets => {
+            Response::Subnets(at_latest(supervisor, |at| async move { at.subnets().await }).await)
+        }
+        Request::Metagraph { netuid } => Response::Metagraph(
+            at_latest(supervisor, |at| async move {
+                at.metagraph(netuid).await.map(Box::new)
+            })
+            .await,
+        ),
+        Request::HotkeyRegistrations { hotkey } => Response::HotkeyRegistrations(
+            at_latest(supervisor, |at| async move {
+                at.hotkey_registrations(&hotkey).await
+            })
+            .await,
+        ),
+        Request::StakeForColdkey { coldkey } => Response::StakeForColdkey(
+            at_latest(supervisor, |at| async move {
+                at.stake_for_coldkey(&coldkey).await
+            })
+            .await,
+        ),
+        Request::Delegates => Response::Delegates(
+            at_latest(supervisor, |at| async move { at.delegates().await }).await,
+        ),
+        Request::NetworkTotals => Response::NetworkTotals(
+            at_latest(supervisor, |at| async move { at.network_totals().await }).await,
+        ),
         Request::ChainInfo => {
             let result = match supervisor.client() {
                 Ok(client) => client.info().await,
