@@ -433,3 +433,40 @@ fn a_snapshot_round_trips_through_a_file_and_refuses_garbage() {
     assert!(missing.to_string().contains("missing.json.gz"), "{missing}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn delegates_encoded_with_the_spec_393_registry_decode() {
+    let md = common::metadata_393();
+    let n = |v: u64| Value::u128(u128::from(v));
+    let nominator = |b: u8, netuid: u64, alpha: u64| {
+        Value::unnamed_composite([
+            account_value(b),
+            Value::unnamed_composite([Value::unnamed_composite([n(netuid), n(alpha)])]),
+        ])
+    };
+    let value = Value::unnamed_composite([Value::named_composite([
+        ("delegate_ss58", account_value(3)),
+        ("take", n(11_796)),
+        (
+            "nominators",
+            Value::unnamed_composite([nominator(4, 1, 10), nominator(5, 2, 20)]),
+        ),
+        ("owner_ss58", account_value(6)),
+        ("registrations", Value::unnamed_composite([n(0), n(1)])),
+        ("validator_permits", Value::unnamed_composite([n(1)])),
+        ("return_per_1000", n(1_500_000)),
+        ("total_daily_return", n(9_000_000_000)),
+    ])]);
+    let bytes = encode_api_answer(&md, decode::DELEGATE_INFO_API, "get_delegates", &value);
+    let delegates = decode::decode_delegates(&md, &bytes).expect("decodes");
+    assert_eq!(delegates.len(), 1);
+    let d = &delegates[0];
+    assert_eq!(d.hotkey, ss58::encode(&account(3)));
+    assert_eq!(d.owner, ss58::encode(&account(6)));
+    assert_eq!(d.take, 11_796);
+    assert_eq!(d.nominators, 2);
+    assert_eq!(d.registrations, vec![0, 1]);
+    assert_eq!(d.validator_permits, vec![1]);
+    assert_eq!(d.return_per_1000_rao, Some(Rao(1_500_000)));
+    assert!(decode::decode_delegates(&md, &bytes[..bytes.len() - 3]).is_err());
+}
