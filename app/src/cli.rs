@@ -48,13 +48,63 @@ pub enum Command {
     #[command(subcommand)]
     Wallet(WalletCommand),
     /// Every subnet: pool, spot price, tempo and registration cost.
-    Subnets(OutputArgs),
+    Subnets(SubnetsArgs),
     /// A subnet's neurons: keys, stake, incentive, dividends, emission.
     Metagraph(MetagraphArgs),
     /// An account's free, reserved and frozen TAO and its nonce.
     Balance(AddressArgs),
     /// Where a hotkey is registered: subnets, UIDs and owner.
     Hotkey(AddressArgs),
+    /// Offline snapshots of the explorer's data at one block.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
+}
+
+/// `taoscope subnets …`
+#[derive(Debug, Args)]
+pub struct SubnetsArgs {
+    /// Read from a snapshot file (or `bundled`) instead of the network.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `taoscope snapshot …`
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// Save the subnets list, chain totals and metagraphs at the newest finalized block.
+    Save(SnapshotSaveArgs),
+    /// What a snapshot file holds: network, block, time and parts.
+    Info(SnapshotInfoArgs),
+}
+
+/// `taoscope snapshot save …`
+#[derive(Debug, Args)]
+pub struct SnapshotSaveArgs {
+    /// The file to write (gzip-compressed JSON).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+
+    /// Save only these subnets' metagraphs (repeat the flag); default: every subnet.
+    #[arg(long, value_name = "N")]
+    pub netuid: Vec<u16>,
+
+    /// Leave out the subnets list and chain totals.
+    #[arg(long)]
+    pub metagraphs_only: bool,
+}
+
+/// `taoscope snapshot info …`
+#[derive(Debug, Args)]
+pub struct SnapshotInfoArgs {
+    /// The snapshot file, or `bundled` for the one built into Taoscope.
+    #[arg(value_name = "FILE", default_value = "bundled")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `taoscope metagraph …`
@@ -63,6 +113,10 @@ pub struct MetagraphArgs {
     /// The subnet.
     #[arg(long, value_name = "N")]
     pub netuid: u16,
+
+    /// Read from a snapshot file (or `bundled`) instead of the network.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
 
     #[command(flatten)]
     pub output: OutputArgs,

@@ -301,3 +301,109 @@ fn subnets_json_has_the_listed_fields() {
     assert_eq!(list[1]["tempo"], 99);
     assert_eq!(server.unanswered(), Vec::<String>::new());
 }
+
+/// A port nothing listens on: a command that touched the network would fail.
+fn dead_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    format!("ws://127.0.0.1:{port}")
+}
+
+#[test]
+fn the_bundled_snapshot_answers_with_no_network() {
+    let url = dead_url();
+    let output = taoscope()
+        .args([
+            "metagraph",
+            "--netuid",
+            "1",
+            "--snapshot",
+            "bundled",
+            "--network",
+            &url,
+            "--json",
+        ])
+        .output()
+        .expect("runs");
+    let mg = json_of(&output);
+    assert_eq!(mg["n"], 1024);
+    assert_eq!(mg["block"], 6_852_690);
+    let output = taoscope()
+        .args(["subnets", "--snapshot", "bundled", "--network", &url])
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: The snapshot (block #6852690) was saved without the subnets list\n"
+    );
+    let info = json_of(
+        &taoscope()
+            .args(["snapshot", "info", "--json"])
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(info["network"], "finney");
+    assert_eq!(info["metagraphs"], json!([1]));
+    assert_eq!(info["subnets"], Value::Null);
+}
+
+#[test]
+fn a_saved_snapshot_reads_back_the_same_metagraph() {
+    let rt = runtime();
+    let server = replay(&rt, "metagraph");
+    let dir = std::env::temp_dir().join(format!("taoscope-cli-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("netuid1.json.gz");
+    let file_arg = file.to_string_lossy().to_string();
+    let output = taoscope()
+        .args([
+            "snapshot",
+            "save",
+            "--network",
+            &server.url(),
+            "--netuid",
+            "1",
+            "--metagraphs-only",
+            "--out",
+            &file_arg,
+        ])
+        .output()
+        .expect("runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(server.unanswered(), Vec::<String>::new());
+    let live = json_of(
+        &taoscope()
+            .args([
+                "metagraph",
+                "--netuid",
+                "1",
+                "--network",
+                &server.url(),
+                "--json",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    let saved = json_of(
+        &taoscope()
+            .args([
+                "metagraph",
+                "--netuid",
+                "1",
+                "--snapshot",
+                &file_arg,
+                "--json",
+            ])
+            .output()
+            .expect("runs"),
+    );
+    assert_eq!(live, saved);
+    let _ = std::fs::remove_dir_all(&dir);
+}

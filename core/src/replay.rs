@@ -393,6 +393,18 @@ fn answer_for(
     if let Some(answer) = answers.derived.get(&key) {
         return Reply::Answer(answer.clone());
     }
+    // Derived answers describe the seed's runtime, the same at any of its blocks; the Python
+    // SDK asks for them at the head's parent hash.
+    if let Some((last, rest)) = params.split_last()
+        && last
+            .as_str()
+            .is_some_and(|h| h.len() == 66 && h.starts_with("0x"))
+        && let Some(answer) = answers
+            .derived
+            .get(&normalise(method, rest, &answers.head_hash))
+    {
+        return Reply::Answer(answer.clone());
+    }
     if normalise_method(method) == "state_getRuntimeVersion" {
         // Recorded at the head's parent; the runtime is the same at the head.
         return Reply::Answer(Answer::Result(answers.runtime_version.clone()));

@@ -11,8 +11,12 @@ use std::sync::mpsc as std_mpsc;
 
 use zeroize::Zeroizing;
 
-use crate::chain::{ChainError, ChainInfo, ChainSupervisor, ConnectionState, Waker};
-use crate::explorer::{BlockRef, Metagraph, SubnetSummary};
+use crate::chain::{
+    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, PinnedBlock, Waker,
+};
+use crate::explorer::{
+    BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
+};
 use crate::keys::Mnemonic;
 use crate::network::Network;
 use crate::wallet::{Overwrite, Wallets};
@@ -47,13 +51,27 @@ impl fmt::Debug for SecretText {
 pub enum Request {
     /// Read chain name, genesis, blocks and spec version.
     ChainInfo,
-    /// Every subnet with its pool and price, at the newest finalized block.
+    /// Every subnet with pool, price and registration cost.
     Subnets,
-    /// One subnet's metagraph at the newest finalized block.
+    /// One subnet's metagraph.
     Metagraph {
         /// The subnet.
         netuid: u16,
     },
+    /// Where a hotkey is registered.
+    HotkeyRegistrations {
+        /// The hotkey's 32-byte key.
+        hotkey: AccountKey,
+    },
+    /// A coldkey's stake positions.
+    StakeForColdkey {
+        /// The coldkey's 32-byte key.
+        coldkey: AccountKey,
+    },
+    /// Every delegate.
+    Delegates,
+    /// Issuance, stake and subnet count.
+    NetworkTotals,
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
 }
@@ -123,15 +141,26 @@ pub struct WalletView {
     pub remembered: bool,
 }
 
+/// An explorer answer and the block it was read at (each screen's data comes from one block).
+pub type AtBlock<T> = Result<(BlockRef, T), ChainError>;
+
 /// The answer to a [`Request`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Response {
     /// The answer to [`Request::ChainInfo`].
     ChainInfo(Result<ChainInfo, ChainError>),
-    /// The answer to [`Request::Subnets`]: the block read and the subnets.
-    Subnets(Result<(BlockRef, Vec<SubnetSummary>), ChainError>),
+    /// The answer to [`Request::Subnets`].
+    Subnets(AtBlock<Vec<SubnetSummary>>),
     /// The answer to [`Request::Metagraph`] (boxed: a metagraph dwarfs every other answer).
-    Metagraph(Result<Box<Metagraph>, ChainError>),
+    Metagraph(AtBlock<Box<Metagraph>>),
+    /// The answer to [`Request::HotkeyRegistrations`].
+    HotkeyRegistrations(AtBlock<HotkeyRegistrations>),
+    /// The answer to [`Request::StakeForColdkey`].
+    StakeForColdkey(AtBlock<Vec<StakeEntry>>),
+    /// The answer to [`Request::Delegates`].
+    Delegates(AtBlock<Vec<Delegate>>),
+    /// The answer to [`Request::NetworkTotals`].
+    NetworkTotals(AtBlock<NetworkTotals>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -224,18 +253,32 @@ impl CoreHandle {
 async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
     match request {
         Request::Subnets => {
-            let result = read_live(supervisor, |at| async move {
-                let subnets = at.subnets().await?;
-                Ok((at.block().clone(), subnets))
+            Response::Subnets(at_latest(supervisor, |at| async move { at.subnets().await }).await)
+        }
+        Request::Metagraph { netuid } => Response::Metagraph(
+            at_latest(supervisor, |at| async move {
+                at.metagraph(netuid).await.map(Box::new)
             })
-            .await;
-            Response::Subnets(result)
-        }
-        Request::Metagraph { netuid } => {
-            let result =
-                read_live(supervisor, |at| async move { at.metagraph(netuid).await }).await;
-            Response::Metagraph(result.map(Box::new))
-        }
+            .await,
+        ),
+        Request::HotkeyRegistrations { hotkey } => Response::HotkeyRegistrations(
+            at_latest(supervisor, |at| async move {
+                at.hotkey_registrations(&hotkey).await
+            })
+            .await,
+        ),
+        Request::StakeForColdkey { coldkey } => Response::StakeForColdkey(
+            at_latest(supervisor, |at| async move {
+                at.stake_for_coldkey(&coldkey).await
+            })
+            .await,
+        ),
+        Request::Delegates => Response::Delegates(
+            at_latest(supervisor, |at| async move { at.delegates().await }).await,
+        ),
+        Request::NetworkTotals => Response::NetworkTotals(
+            at_latest(supervisor, |at| async move { at.network_totals().await }).await,
+        ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -255,26 +298,27 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
     }
 }
 
-/// Pins the newest finalized block of the live connection and runs `read` there; a
-/// connection failure also tells the supervisor, which reconnects.
-async fn read_live<T, F, Fut>(supervisor: &ChainSupervisor, read: F) -> Result<T, ChainError>
+/// Pins the newest finalized block of the live connection and runs `read` there, returning
+/// the value with its block; a connection problem also tells the supervisor, which reconnects.
+async fn at_latest<T, F, Fut>(supervisor: &ChainSupervisor, read: F) -> AtBlock<T>
 where
-    F: FnOnce(crate::chain::PinnedBlock) -> Fut,
+    F: FnOnce(PinnedBlock) -> Fut,
     Fut: std::future::Future<Output = Result<T, ChainError>>,
 {
-    let outcome = async {
+    let result = async {
         // A page opened at start-up asks before the first connection is up: wait for it.
         let client = supervisor
             .wait_for_client(crate::chain::CONNECT_TIMEOUT + std::time::Duration::from_secs(2))
             .await?;
         let at = client.pin_latest().await?;
-        read(at).await
+        let block = at.block().clone();
+        Ok((block, read(at).await?))
     }
     .await;
-    if let Err(e) = &outcome {
+    if let Err(e) = &result {
         supervisor.report_failure(e);
     }
-    outcome
+    result
 }
 
 fn execute_wallet(request: WalletRequest) -> Response {

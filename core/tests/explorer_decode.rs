@@ -379,3 +379,94 @@ fn an_older_runtime_without_an_optional_field_reads_it_as_unknown() {
     assert_eq!(subnets[0].identity, None);
     assert_eq!(subnets[0].tao_in_rao, Rao(25_000_000_000));
 }
+
+#[test]
+fn the_bundled_snapshot_is_the_recorded_metagraph() {
+    use taoscope_core::explorer::snapshot::{Snapshot, SnapshotError};
+    let snapshot = Snapshot::bundled().expect("bundled snapshot loads");
+    assert_eq!(snapshot.network, "finney");
+    assert_eq!(
+        snapshot.genesis_hash,
+        taoscope_core::network::FINNEY_GENESIS_HASH
+    );
+    assert_eq!(snapshot.block.number, 6_852_690);
+    assert_eq!(snapshot.block.spec_version, 343);
+    assert_eq!(snapshot.block_time_ms, Some(1_762_787_544_000));
+    let mg = snapshot.metagraph(1).expect("subnet 1");
+    assert_eq!(mg.n, 1024);
+    assert_eq!(mg.neurons[0].hotkey, UID0_HOTKEY);
+    // It holds what the recording holds, nothing more.
+    assert_eq!(snapshot.metagraphs.len(), 1);
+    assert!(snapshot.subnets.is_none() && snapshot.totals.is_none());
+    assert_eq!(
+        snapshot.subnets().expect_err("not saved"),
+        SnapshotError::NoSubnets { block: 6_852_690 }
+    );
+    assert!(matches!(
+        snapshot.metagraph(2),
+        Err(SnapshotError::NoMetagraph { netuid: 2, .. })
+    ));
+    // The same bytes as decoding the recorded answer directly.
+    let md = common::metadata_343();
+    let bytes =
+        common::recorded_state_call("metagraph", "SubnetInfoRuntimeApi_get_selective_mechagraph");
+    let decoded = decode_metagraph(&md, "get_selective_mechagraph", &bytes, 1, 0).expect("decodes");
+    assert_eq!(mg, &decoded);
+}
+
+#[test]
+fn a_snapshot_round_trips_through_a_file_and_refuses_garbage() {
+    use taoscope_core::explorer::snapshot::{Snapshot, SnapshotError};
+    let snapshot = Snapshot::bundled().expect("bundled");
+    let dir = std::env::temp_dir().join(format!("taoscope-snapshot-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("s.json.gz");
+    snapshot.save(&path).expect("saves");
+    assert_eq!(Snapshot::load(&path).expect("loads"), snapshot);
+    let bytes = std::fs::read(&path).expect("read");
+    std::fs::write(&path, &bytes[..bytes.len() / 2]).expect("truncate");
+    assert!(matches!(
+        Snapshot::load(&path),
+        Err(SnapshotError::Format { .. })
+    ));
+    let missing = Snapshot::load(&dir.join("missing.json.gz")).expect_err("missing");
+    assert!(missing.to_string().contains("missing.json.gz"), "{missing}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn delegates_encoded_with_the_spec_393_registry_decode() {
+    let md = common::metadata_393();
+    let n = |v: u64| Value::u128(u128::from(v));
+    let nominator = |b: u8, netuid: u64, alpha: u64| {
+        Value::unnamed_composite([
+            account_value(b),
+            Value::unnamed_composite([Value::unnamed_composite([n(netuid), n(alpha)])]),
+        ])
+    };
+    let value = Value::unnamed_composite([Value::named_composite([
+        ("delegate_ss58", account_value(3)),
+        ("take", n(11_796)),
+        (
+            "nominators",
+            Value::unnamed_composite([nominator(4, 1, 10), nominator(5, 2, 20)]),
+        ),
+        ("owner_ss58", account_value(6)),
+        ("registrations", Value::unnamed_composite([n(0), n(1)])),
+        ("validator_permits", Value::unnamed_composite([n(1)])),
+        ("return_per_1000", n(1_500_000)),
+        ("total_daily_return", n(9_000_000_000)),
+    ])]);
+    let bytes = encode_api_answer(&md, decode::DELEGATE_INFO_API, "get_delegates", &value);
+    let delegates = decode::decode_delegates(&md, &bytes).expect("decodes");
+    assert_eq!(delegates.len(), 1);
+    let d = &delegates[0];
+    assert_eq!(d.hotkey, ss58::encode(&account(3)));
+    assert_eq!(d.owner, ss58::encode(&account(6)));
+    assert_eq!(d.take, 11_796);
+    assert_eq!(d.nominators, 2);
+    assert_eq!(d.registrations, vec![0, 1]);
+    assert_eq!(d.validator_permits, vec![1]);
+    assert_eq!(d.return_per_1000_rao, Some(Rao(1_500_000)));
+    assert!(decode::decode_delegates(&md, &bytes[..bytes.len() - 3]).is_err());
+}

@@ -126,3 +126,45 @@ async fn a_garbled_or_truncated_answer_is_a_decode_error() {
         );
     }
 }
+
+#[test]
+fn the_ui_bridge_answers_a_metagraph_request_with_its_block() {
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use taoscope_core::service::{CoreHandle, Request, Response};
+
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let server = rt
+        .block_on(ReplayServer::start(&default_fixtures_dir(), "metagraph"))
+        .expect("replay");
+    let network = Network::parse(&server.url()).expect("url");
+    let mut core = CoreHandle::start(network, Arc::new(|| {})).expect("core starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    // Ask until connected: before that the answer is "not connected".
+    loop {
+        let id = core.send(Request::Metagraph { netuid: 1 });
+        let answer = loop {
+            if let Some((_, response)) = core.poll().into_iter().find(|(got, _)| *got == id) {
+                break response;
+            }
+            assert!(Instant::now() < deadline, "an answer in time");
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        match answer {
+            Response::Metagraph(Ok((block, mg))) => {
+                assert_eq!(block.number, 6_852_690);
+                assert_eq!(mg.n, 1024);
+                break;
+            }
+            Response::Metagraph(Err(ChainError::NotConnected)) => {
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_all_answered(&server);
+}

@@ -1,18 +1,29 @@
 //! `taoscope metagraph --netuid N`: a subnet's neurons at one block.
 
+use taoscope_core::explorer::table::proportion_text;
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::network::Network;
 
+use std::path::Path;
+
+use super::snapshot::load_snapshot;
 use super::{Failure, emit, print_json, print_table, read_pinned};
 
-/// A proportion the chain keeps as 0..=65535, shown as 0.0000..1.0000.
-fn proportion(value: u16) -> String {
-    format!("{:.4}", f64::from(value) / f64::from(u16::MAX))
-}
-
-/// Reads subnet `netuid`'s metagraph at the newest finalized block and prints it.
-pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
-    let metagraph = read_pinned(&network, |at| async move { at.metagraph(netuid).await })?;
+/// Reads subnet `netuid`'s metagraph at the newest finalized block, or from a snapshot,
+/// and prints it.
+pub fn run(
+    network: Network,
+    netuid: u16,
+    snapshot: Option<&Path>,
+    json: bool,
+) -> Result<(), Failure> {
+    let metagraph = match snapshot {
+        Some(path) => load_snapshot(path)?
+            .metagraph(netuid)
+            .map_err(|e| Failure::failed(e.to_string()))?
+            .clone(),
+        None => read_pinned(&network, |at| async move { at.metagraph(netuid).await })?,
+    };
     if json {
         return print_json(&metagraph);
     }
@@ -41,8 +52,8 @@ pub fn run(network: Network, netuid: u16, json: bool) -> Result<(), Failure> {
             n.hotkey.clone(),
             n.coldkey.clone(),
             n.stake.to_string(),
-            proportion(n.incentive),
-            proportion(n.dividends),
+            proportion_text(n.incentive),
+            proportion_text(n.dividends),
             n.emission.to_string(),
             if n.validator_permit { "✓" } else { "" }.to_string(),
         ]);

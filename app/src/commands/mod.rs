@@ -6,6 +6,7 @@ mod hotkey;
 mod keys;
 mod metagraph;
 mod secrets;
+mod snapshot;
 mod subnets;
 mod wallet;
 
@@ -18,7 +19,7 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
-use crate::cli::{ChainCommand, Cli, Command, KeysCommand, WalletCommand};
+use crate::cli::{ChainCommand, Cli, Command, KeysCommand, SnapshotCommand, WalletCommand};
 
 /// Exit code for bad input on the command line (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
@@ -79,12 +80,23 @@ pub fn run(cli: Cli) -> ExitCode {
             out,
         })) => keys::inspect(mnemonic_file, uri, out.json),
         Some(Command::Wallet(command)) => run_wallet(command),
-        Some(Command::Subnets(out)) => subnets::run(network.unwrap_or(settings.network), out.json),
+        Some(Command::Subnets(args)) => subnets::run(
+            network.unwrap_or(settings.network),
+            args.snapshot.as_deref(),
+            args.output.json,
+        ),
         Some(Command::Metagraph(args)) => metagraph::run(
             network.unwrap_or(settings.network),
             args.netuid,
+            args.snapshot.as_deref(),
             args.output.json,
         ),
+        Some(Command::Snapshot(SnapshotCommand::Save(args))) => {
+            snapshot::save(network.unwrap_or(settings.network), &args)
+        }
+        Some(Command::Snapshot(SnapshotCommand::Info(args))) => {
+            snapshot::info(&args.file, args.output.json)
+        }
         Some(Command::Balance(args)) => balance::run(
             network.unwrap_or(settings.network),
             &args.address,

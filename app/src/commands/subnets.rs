@@ -4,11 +4,23 @@ use taoscope_core::explorer::Rao;
 use taoscope_core::i18n::tr;
 use taoscope_core::network::Network;
 
+use std::path::Path;
+
+use super::snapshot::load_snapshot;
 use super::{Failure, print_json, print_table, read_pinned};
 
-/// Reads every subnet at the newest finalized block and prints them.
-pub fn run(network: Network, json: bool) -> Result<(), Failure> {
-    let subnets = read_pinned(&network, |at| async move { at.subnets().await })?;
+/// Reads every subnet at the newest finalized block, or from a snapshot, and prints them.
+pub fn run(network: Network, snapshot: Option<&Path>, json: bool) -> Result<(), Failure> {
+    let subnets = match snapshot {
+        Some(path) => {
+            let saved = load_snapshot(path)?;
+            saved
+                .subnets()
+                .map_err(|e| Failure::failed(e.to_string()))?
+                .to_vec()
+        }
+        None => read_pinned(&network, |at| async move { at.subnets().await })?,
+    };
     if json {
         return print_json(&subnets);
     }

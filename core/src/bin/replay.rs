@@ -1,8 +1,10 @@
 //! `taoscope-replay`: serves one recorded finney scenario on loopback, for trying the app,
 //! the CLI or other clients (the peer benchmark) against real recorded answers.
 //!
-//! Usage: `taoscope-replay [--seed NAME] [--port N] [--fixtures DIR]`. It prints the URL,
-//! then the methods it could not answer when stopped with Ctrl-C.
+//! Usage: `taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log]`. It prints the
+//! URL, then, when stopped with Ctrl-C (SIGINT), how many requests it served and which it
+//! could not answer; with `--log`, each request as it arrives, on stderr (the peer
+//! benchmark counts round trips this way).
 
 use std::path::PathBuf;
 
@@ -13,8 +15,13 @@ async fn main() {
     let mut seed = "metagraph".to_string();
     let mut port = 0u16;
     let mut fixtures = default_fixtures_dir();
+    let mut log = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--log" {
+            log = true;
+            continue;
+        }
         let value = args.next();
         match (arg.as_str(), value) {
             ("--seed", Some(v)) => seed = v,
@@ -23,7 +30,9 @@ async fn main() {
                 Err(_) => exit_with(&format!("--port needs a number, not '{v}'")),
             },
             ("--fixtures", Some(v)) => fixtures = PathBuf::from(v),
-            _ => exit_with("usage: taoscope-replay [--seed NAME] [--port N] [--fixtures DIR]"),
+            _ => exit_with(
+                "usage: taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log]",
+            ),
         }
     }
     let server = match ReplayServer::start_on(&fixtures, &seed, port).await {
@@ -31,7 +40,26 @@ async fn main() {
         Err(e) => exit_with(&e.to_string()),
     };
     println!("{}", server.url());
-    let _ = tokio::signal::ctrl_c().await;
+    if log {
+        // The server keeps its own list; print what is new every few milliseconds.
+        let mut printed = 0;
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(5));
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                _ = tick.tick() => {
+                    let served = server.served();
+                    for request in served.iter().skip(printed) {
+                        let mark = if request.answered { "" } else { "  (no recorded answer)" };
+                        eprintln!("request {}{mark}", request.method);
+                    }
+                    printed = served.len();
+                }
+            }
+        }
+    } else {
+        let _ = tokio::signal::ctrl_c().await;
+    }
     let served = server.served();
     eprintln!(
         "served {} requests, {} unanswered: {:?}",

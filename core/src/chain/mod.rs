@@ -9,7 +9,7 @@ use std::time::Duration;
 
 pub use client::{ChainClient, ChainConfig, ChainInfo, header_number};
 pub use error::ChainError;
-pub use reads::{AccountKey, PinnedBlock};
+pub use reads::{AccountKey, PinnedBlock, SnapshotPlan};
 pub use supervisor::{ChainSupervisor, ConnectionState, Waker, backoff_delay};
 
 /// How long a connection attempt may take before the app says "offline".

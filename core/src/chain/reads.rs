@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use futures::future::try_join_all;
+use futures::{StreamExt, TryStreamExt};
 use parity_scale_codec::Encode;
 use scale_decode::DecodeAsType;
 use scale_info::TypeDef;
@@ -22,6 +23,7 @@ use crate::explorer::decode::{
     self, DELEGATE_INFO_API, NEURON_INFO_API, STAKE_INFO_API, SUBNET_INFO_API, SWAP_API,
     decode_error, decode_storage_value, has_runtime_api,
 };
+use crate::explorer::snapshot::{SNAPSHOT_FORMAT, Snapshot, block_time_ms_from_header};
 use crate::explorer::{
     Balance, BlockRef, Delegate, HotkeyRegistrations, Metagraph, MetagraphSource, MetagraphSubnet,
     NetworkTotals, Rao, StakeEntry, SubnetSummary, ss58,
@@ -37,6 +39,19 @@ const LARGE_PAGE: u32 = 1000;
 
 /// A 32-byte account key.
 pub type AccountKey = [u8; 32];
+
+/// Metagraphs read at once while saving a snapshot: enough to hide latency, few enough
+/// not to crowd a public node.
+const SNAPSHOT_PARALLEL_READS: usize = 4;
+
+/// What [`PinnedBlock::snapshot`] reads.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SnapshotPlan {
+    /// Leave out the subnets list and chain totals (only metagraphs).
+    pub metagraphs_only: bool,
+    /// The metagraphs to save; `None` saves every subnet's.
+    pub netuids: Option<Vec<u16>>,
+}
 
 /// A client pinned to one block: every read through it sees the same chain state.
 #[derive(Clone)]
@@ -121,6 +136,11 @@ impl PinnedBlock {
     /// The block every read is pinned to.
     pub fn block(&self) -> &BlockRef {
         &self.block
+    }
+
+    /// The chain's genesis hash, `0x`-hex.
+    pub fn genesis_hash(&self) -> String {
+        self.client.genesis_hash()
     }
 
     /// The runtime metadata at that block.
@@ -464,6 +484,62 @@ impl PinnedBlock {
             balances_total_issuance_rao: balances_issuance.map(Rao),
             total_stake_rao: stake.map(Rao),
             total_networks: networks,
+        })
+    }
+
+    /// Everything the explorer pages show, at this block, for offline use: the header's
+    /// time, the subnets list and totals (unless `metagraphs_only`) and the metagraphs.
+    pub async fn snapshot(
+        &self,
+        network: &str,
+        plan: &SnapshotPlan,
+    ) -> Result<Snapshot, ChainError> {
+        let header = self
+            .client
+            .call::<serde_json::Value>("chain_getHeader", rpc_params![&self.block.hash]);
+        let lists = async {
+            if plan.metagraphs_only {
+                Ok((None, None))
+            } else {
+                let (subnets, totals) = futures::try_join!(self.subnets(), self.network_totals())?;
+                Ok::<_, ChainError>((Some(subnets), Some(totals)))
+            }
+        };
+        let (header, (subnets, totals)) = futures::try_join!(header, lists)?;
+        let mut netuids = match (&plan.netuids, &subnets) {
+            (Some(chosen), _) => chosen.clone(),
+            (None, Some(subnets)) => subnets.iter().map(|s| s.netuid).collect(),
+            (None, None) => Vec::new(),
+        };
+        netuids.sort_unstable();
+        netuids.dedup();
+        let metagraphs: Vec<Metagraph> = futures::stream::iter(netuids)
+            .map(|netuid| self.metagraph(netuid))
+            .buffered(SNAPSHOT_PARALLEL_READS)
+            .try_collect()
+            .await?;
+        let mut parts = Vec::new();
+        if subnets.is_some() {
+            parts.push("the subnets list".to_string());
+        }
+        if totals.is_some() {
+            parts.push("chain totals".to_string());
+        }
+        parts.push(format!("{} metagraph(s)", metagraphs.len()));
+        Ok(Snapshot {
+            format: SNAPSHOT_FORMAT,
+            network: network.to_string(),
+            genesis_hash: self.genesis_hash(),
+            block: self.block.clone(),
+            block_time_ms: block_time_ms_from_header(&header),
+            note: format!(
+                "Read from {network} at block {}: {}.",
+                self.block.number,
+                parts.join(", ")
+            ),
+            subnets,
+            totals,
+            metagraphs,
         })
     }
 }

@@ -148,11 +148,25 @@ fn axon(wire: AxonWire) -> Option<Axon> {
     })
 }
 
+/// SS58 text of coldkeys, remembered per decode: one coldkey often owns many UIDs.
+#[derive(Default)]
+struct ColdkeyNames(std::collections::HashMap<[u8; 32], String>);
+
+impl ColdkeyNames {
+    fn name(&mut self, key: &[u8; 32]) -> String {
+        self.0
+            .entry(*key)
+            .or_insert_with(|| ss58::encode(key))
+            .clone()
+    }
+}
+
 /// Decodes `NeuronInfoRuntimeApi_get_neurons_lite`.
 pub fn decode_neurons_lite(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Neuron>, ChainError> {
     let what = "NeuronInfoRuntimeApi_get_neurons_lite";
     let wires: Vec<NeuronLiteWire> =
         decode_api_answer(metadata, NEURON_INFO_API, "get_neurons_lite", bytes)?;
+    let mut coldkeys = ColdkeyNames::default();
     wires
         .into_iter()
         .map(|w| {
@@ -163,8 +177,8 @@ pub fn decode_neurons_lite(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Neur
                 .unwrap_or(0);
             Ok(Neuron {
                 uid: required(w.uid, what, "uid")?,
-                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?),
-                coldkey: ss58::encode(&required(w.coldkey, what, "coldkey")?),
+                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?.0),
+                coldkey: coldkeys.name(&required(w.coldkey, what, "coldkey")?.0),
                 active: w.active.unwrap_or(false),
                 validator_permit: w.validator_permit.unwrap_or(false),
                 stake: Alpha(stake),
@@ -224,6 +238,7 @@ pub fn decode_metagraph(
     let hotkeys = required(w.hotkeys.clone(), what, "hotkeys")?;
     let axons = w.axons.clone().unwrap_or_default();
     let mut neurons = Vec::with_capacity(hotkeys.len());
+    let mut coldkeys = ColdkeyNames::default();
     for (uid, hotkey) in hotkeys.iter().enumerate() {
         let Ok(uid16) = u16::try_from(uid) else {
             return Err(decode_error(what, "more than 65,535 UIDs"));
@@ -235,8 +250,8 @@ pub fn decode_metagraph(
             .ok_or_else(|| decode_error(what, "'coldkeys' is not one per UID"))?;
         neurons.push(Neuron {
             uid: uid16,
-            hotkey: ss58::encode(hotkey),
-            coldkey: ss58::encode(coldkey),
+            hotkey: ss58::encode(&hotkey.0),
+            coldkey: coldkeys.name(&coldkey.0),
             active: column(&w.active, uid, what, "active")?,
             validator_permit: column(&w.validator_permit, uid, what, "validator_permit")?,
             stake: Alpha(column(&w.alpha_stake, uid, what, "alpha_stake")?),
@@ -265,8 +280,8 @@ pub fn decode_metagraph(
         subnet: MetagraphSubnet {
             name: text(w.name),
             symbol: text(w.symbol),
-            owner_hotkey: w.owner_hotkey.as_ref().map(ss58::encode),
-            owner_coldkey: w.owner_coldkey.as_ref().map(ss58::encode),
+            owner_hotkey: w.owner_hotkey.map(|k| ss58::encode(&k.0)),
+            owner_coldkey: w.owner_coldkey.map(|k| ss58::encode(&k.0)),
             tempo: w.tempo,
             blocks_since_last_step: w.blocks_since_last_step,
             tao_in_rao: w.tao_in.map(Rao),
@@ -276,7 +291,7 @@ pub fn decode_metagraph(
             max_uids: w.max_uids,
             max_validators: w.max_validators,
             immunity_period: w.immunity_period,
-            identity: w.identity.flatten().map(identity),
+            identity: w.identity.map(identity),
         },
         neurons,
     })
@@ -298,8 +313,8 @@ pub fn decode_all_dynamic_info(
                 netuid: required(w.netuid, what, "netuid")?,
                 name: text(w.subnet_name).unwrap_or_default(),
                 symbol: text(w.token_symbol).unwrap_or_default(),
-                owner_hotkey: ss58::encode(&required(w.owner_hotkey, what, "owner_hotkey")?),
-                owner_coldkey: ss58::encode(&required(w.owner_coldkey, what, "owner_coldkey")?),
+                owner_hotkey: ss58::encode(&required(w.owner_hotkey, what, "owner_hotkey")?.0),
+                owner_coldkey: ss58::encode(&required(w.owner_coldkey, what, "owner_coldkey")?.0),
                 tempo: required(w.tempo, what, "tempo")?,
                 last_step: w.last_step.unwrap_or(0),
                 blocks_since_last_step: w.blocks_since_last_step.unwrap_or(0),
@@ -316,7 +331,7 @@ pub fn decode_all_dynamic_info(
                 subnet_volume: w.subnet_volume.unwrap_or(0),
                 network_registered_at: w.network_registered_at.unwrap_or(0),
                 registration_cost_rao: None,
-                identity: w.subnet_identity.flatten().map(identity),
+                identity: w.subnet_identity.map(identity),
             })
         })
         .collect()
@@ -353,8 +368,8 @@ pub fn decode_stake_info(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<StakeE
         .into_iter()
         .map(|w| {
             Ok(StakeEntry {
-                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?),
-                coldkey: ss58::encode(&required(w.coldkey, what, "coldkey")?),
+                hotkey: ss58::encode(&required(w.hotkey, what, "hotkey")?.0),
+                coldkey: ss58::encode(&required(w.coldkey, what, "coldkey")?.0),
                 netuid: required(w.netuid, what, "netuid")?,
                 stake: Alpha(required(w.stake, what, "stake")?),
                 locked: w.locked.map(Alpha),
@@ -375,8 +390,8 @@ pub fn decode_delegates(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Delegat
         .into_iter()
         .map(|w| {
             Ok(Delegate {
-                hotkey: ss58::encode(&required(w.delegate_ss58, what, "delegate_ss58")?),
-                owner: ss58::encode(&required(w.owner_ss58, what, "owner_ss58")?),
+                hotkey: ss58::encode(&required(w.delegate_ss58, what, "delegate_ss58")?.0),
+                owner: ss58::encode(&required(w.owner_ss58, what, "owner_ss58")?.0),
                 take: w.take.unwrap_or(0),
                 nominators: w.nominators.map(|n| n.len()).unwrap_or(0),
                 registrations: w.registrations.unwrap_or_default(),

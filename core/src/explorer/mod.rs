@@ -9,7 +9,9 @@
 //! the bytes, pinned to one block.
 
 pub mod decode;
+pub mod snapshot;
 pub mod ss58;
+pub mod table;
 pub(crate) mod wire;
 
 use std::collections::BTreeMap;

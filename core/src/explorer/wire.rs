@@ -9,45 +9,134 @@
 use std::marker::PhantomData;
 
 use scale_decode::visitor::types::Composite;
-use scale_decode::visitor::{TypeIdFor, Visitor};
+use scale_decode::visitor::{DecodeAsTypeResult, IgnoreVisitor, TypeIdFor, Visitor};
 use scale_decode::{DecodeAsType, IntoVisitor, TypeResolver};
-
-/// The success type of a `Result`, to name a composite's field type: `scale-decode` hands
-/// fields out from its iterator but does not export their type's name.
-pub(crate) trait OkOf {
-    /// `T` of `Result<T, E>`.
-    type Ok;
-}
-
-impl<T, E> OkOf for Result<T, E> {
-    type Ok = T;
-}
-
-/// One named field of a SCALE composite, with its bytes and type.
-pub(crate) type CompositeField<'scale, 'resolver, R> =
-    <<Composite<'scale, 'resolver, R> as Iterator>::Item as OkOf>::Ok;
+use subxt::ext::scale_type_resolver::{
+    FieldIter, PathIter, Primitive, ResolvedTypeVisitor, UnhandledKind, VariantIter,
+};
 
 /// A struct whose fields are filled one by one from a SCALE composite, by name.
 pub(crate) trait WireStruct: Default {
-    /// Stores `field` if this struct has a field of that name; ignores it otherwise.
-    fn set_field<R: TypeResolver>(
+    /// Decodes the composite's next field into this struct's field of that name, or skips
+    /// it when this struct has none.
+    fn decode_next<R: TypeResolver>(
         &mut self,
         name: &str,
-        field: &CompositeField<'_, '_, R>,
+        composite: &mut Composite<'_, '_, R>,
     ) -> Result<(), scale_decode::Error>;
 }
 
-/// Decodes a field as `T`, or as `Option<T>` when the runtime wraps it.
-pub(crate) fn flexible<T: DecodeAsType, R: TypeResolver>(
-    field: &CompositeField<'_, '_, R>,
-) -> Result<Option<T>, scale_decode::Error> {
-    match field.decode_as_type::<T>() {
-        Ok(value) => Ok(Some(value)),
-        Err(first) => field.decode_as_type::<Option<T>>().map_err(|_| first),
+/// The next field of `composite`, skipped.
+pub(crate) fn skip_next<R: TypeResolver>(
+    composite: &mut Composite<'_, '_, R>,
+) -> Result<(), scale_decode::Error> {
+    match composite.decode_item(IgnoreVisitor::<R>::new()) {
+        Some(Err(e)) => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
-/// The visitor behind every [`WireStruct`].
+/// The type inside `Some` when a type is an `Option`, found with one registry look-up.
+struct OptionInner<Id>(PhantomData<Id>);
+
+impl<'r, Id: subxt::ext::scale_type_resolver::TypeId + 'static> ResolvedTypeVisitor<'r>
+    for OptionInner<Id>
+{
+    type TypeId = Id;
+    type Value = Option<Id>;
+
+    fn visit_unhandled(self, _kind: UnhandledKind) -> Option<Id> {
+        None
+    }
+
+    fn visit_variant<Path, Fields, Var>(self, mut path: Path, variants: Var) -> Option<Id>
+    where
+        Path: PathIter<'r>,
+        Fields: FieldIter<'r, Id>,
+        Var: VariantIter<'r, Fields>,
+    {
+        if path.next_back_or_last()? != "Option" {
+            return None;
+        }
+        let mut some = variants.into_iter().find(|v| v.name == "Some")?;
+        some.fields.next().map(|f| f.id)
+    }
+}
+
+/// `last()` for the path iterators the resolver hands out (they are not double-ended).
+trait LastSegment<'r> {
+    fn next_back_or_last(&mut self) -> Option<&'r str>;
+}
+
+impl<'r, I: Iterator<Item = &'r str>> LastSegment<'r> for I {
+    fn next_back_or_last(&mut self) -> Option<&'r str> {
+        self.last()
+    }
+}
+
+/// Decodes `T` from the value at `type_id`, looking through any `Option` wrappers: the
+/// selective metagraph wraps every field, and a `None` anywhere reads as "not given".
+fn decode_through_options<T: DecodeAsType, R: TypeResolver>(
+    input: &mut &[u8],
+    mut type_id: R::TypeId,
+    types: &R,
+) -> Result<Option<T>, scale_decode::Error> {
+    loop {
+        let inner = types
+            .resolve_type(type_id.clone(), OptionInner(PhantomData))
+            .ok()
+            .flatten();
+        let Some(inner) = inner else {
+            return T::decode_as_type(input, type_id, types).map(Some);
+        };
+        let Some((&tag, rest)) = input.split_first() else {
+            return Err(scale_decode::Error::new(
+                scale_decode::error::ErrorKind::VisitorDecodeError(
+                    scale_decode::visitor::DecodeError::NotEnoughInput,
+                ),
+            ));
+        };
+        *input = rest;
+        match tag {
+            0 => return Ok(None),
+            1 => type_id = inner,
+            other => {
+                return Err(scale_decode::Error::new(
+                    scale_decode::error::ErrorKind::VisitorDecodeError(
+                        scale_decode::visitor::DecodeError::VariantNotFound(other),
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+/// Visitor for one field: `T`, possibly behind `Option`s.
+pub(crate) struct FieldVisitor<T, R>(PhantomData<(T, R)>);
+
+impl<T: DecodeAsType, R: TypeResolver> FieldVisitor<T, R> {
+    /// A visitor for a field of type `T`.
+    pub(crate) fn new() -> Self {
+        FieldVisitor(PhantomData)
+    }
+}
+
+impl<T: DecodeAsType, R: TypeResolver> Visitor for FieldVisitor<T, R> {
+    type Value<'scale, 'resolver> = Option<T>;
+    type Error = scale_decode::Error;
+    type TypeResolver = R;
+
+    fn unchecked_decode_as_type(
+        self,
+        input: &mut &[u8],
+        type_id: TypeIdFor<Self>,
+        types: &R,
+    ) -> DecodeAsTypeResult<Self, Result<Option<T>, Self::Error>> {
+        DecodeAsTypeResult::Decoded(decode_through_options(input, type_id, types))
+    }
+}
+
+/// The visitor behind every [`WireStruct`]: one pass over the composite's fields.
 pub(crate) struct WireVisitor<T, R>(PhantomData<(T, R)>);
 
 impl<T: WireStruct, R: TypeResolver> Visitor for WireVisitor<T, R> {
@@ -61,13 +150,106 @@ impl<T: WireStruct, R: TypeResolver> Visitor for WireVisitor<T, R> {
         _type_id: TypeIdFor<Self>,
     ) -> Result<T, Self::Error> {
         let mut out = T::default();
-        for field in value.by_ref() {
-            let field = field?;
-            if let Some(name) = field.name() {
-                out.set_field(name, &field)?;
+        while value.remaining() > 0 {
+            match value.peek_name() {
+                Some(name) => out.decode_next(name, value)?,
+                None => skip_next(value)?,
             }
         }
         Ok(out)
+    }
+}
+
+/// A 32-byte account key (`AccountId32`), copied straight from the input: the generic path
+/// would visit its 32 bytes one registry look-up at a time, which dominates a metagraph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct AccountBytes(pub(crate) [u8; 32]);
+
+/// Whether a type is 32 bytes: `[u8; 32]`, possibly inside single-field structs.
+struct Is32Bytes<'t, R>(&'t R, u8);
+
+impl<'r, R: TypeResolver> ResolvedTypeVisitor<'r> for Is32Bytes<'_, R> {
+    type TypeId = R::TypeId;
+    type Value = bool;
+
+    fn visit_unhandled(self, _kind: UnhandledKind) -> bool {
+        false
+    }
+
+    fn visit_composite<Path, Fields>(self, _path: Path, mut fields: Fields) -> bool
+    where
+        Path: PathIter<'r>,
+        Fields: FieldIter<'r, R::TypeId>,
+    {
+        let (types, depth) = (self.0, self.1);
+        match (fields.len(), fields.next()) {
+            (1, Some(field)) if depth < 4 => types
+                .resolve_type(field.id, Is32Bytes(types, depth + 1))
+                .unwrap_or(false),
+            _ => false,
+        }
+    }
+
+    fn visit_array(self, type_id: R::TypeId, len: usize) -> bool {
+        len == 32
+            && self
+                .0
+                .resolve_type(type_id, IsU8(PhantomData))
+                .unwrap_or(false)
+    }
+}
+
+/// Whether a type is `u8`.
+struct IsU8<Id>(PhantomData<Id>);
+
+impl<'r, Id: subxt::ext::scale_type_resolver::TypeId + 'static> ResolvedTypeVisitor<'r>
+    for IsU8<Id>
+{
+    type TypeId = Id;
+    type Value = bool;
+
+    fn visit_unhandled(self, _kind: UnhandledKind) -> bool {
+        false
+    }
+
+    fn visit_primitive(self, primitive: Primitive) -> bool {
+        primitive == Primitive::U8
+    }
+}
+
+/// Visitor for [`AccountBytes`].
+pub(crate) struct AccountVisitor<R>(PhantomData<R>);
+
+impl<R: TypeResolver> Visitor for AccountVisitor<R> {
+    type Value<'scale, 'resolver> = AccountBytes;
+    type Error = scale_decode::Error;
+    type TypeResolver = R;
+
+    fn unchecked_decode_as_type(
+        self,
+        input: &mut &[u8],
+        type_id: TypeIdFor<Self>,
+        types: &R,
+    ) -> DecodeAsTypeResult<Self, Result<AccountBytes, Self::Error>> {
+        let fast = types
+            .resolve_type(type_id.clone(), Is32Bytes(types, 0))
+            .unwrap_or(false);
+        let result = match (fast, input.split_first_chunk::<32>()) {
+            (true, Some((bytes, rest))) => {
+                *input = rest;
+                Ok(AccountBytes(*bytes))
+            }
+            // Not the usual layout, or too short: the generic path decodes or explains.
+            _ => <[u8; 32]>::decode_as_type(input, type_id, types).map(AccountBytes),
+        };
+        DecodeAsTypeResult::Decoded(result)
+    }
+}
+
+impl IntoVisitor for AccountBytes {
+    type AnyVisitor<R: TypeResolver> = AccountVisitor<R>;
+    fn into_visitor<R: TypeResolver>() -> Self::AnyVisitor<R> {
+        AccountVisitor(PhantomData)
     }
 }
 
@@ -81,17 +263,20 @@ macro_rules! wire_struct {
         }
 
         impl WireStruct for $name {
-            fn set_field<R: TypeResolver>(
+            fn decode_next<R: TypeResolver>(
                 &mut self,
                 name: &str,
-                field: &CompositeField<'_, '_, R>,
+                composite: &mut Composite<'_, '_, R>,
             ) -> Result<(), scale_decode::Error> {
                 match name {
                     $(stringify!($field) => {
-                        self.$field = flexible::<$ty, R>(field)
-                            .map_err(|e| e.at_field(stringify!($field)))?;
+                        match composite.decode_item(FieldVisitor::<$ty, R>::new()) {
+                            Some(Ok(value)) => self.$field = value,
+                            Some(Err(e)) => return Err(e.at_field(stringify!($field))),
+                            None => {}
+                        }
                     })*
-                    _ => {}
+                    _ => skip_next(composite)?,
                 }
                 Ok(())
             }
@@ -105,9 +290,6 @@ macro_rules! wire_struct {
         }
     };
 }
-
-/// A 32-byte account key (`AccountId32`).
-pub(crate) type AccountBytes = [u8; 32];
 
 wire_struct!(
     /// `SubnetIdentityV3` (older runtimes: V1/V2 with fewer fields).
@@ -150,7 +332,7 @@ wire_struct!(
         pending_root_emission: u64,
         subnet_volume: u128,
         network_registered_at: u64,
-        subnet_identity: Option<IdentityWire>,
+        subnet_identity: IdentityWire,
         moving_price: FixedWire,
     }
 );
@@ -200,7 +382,7 @@ wire_struct!(
         netuid: u16,
         name: Vec<u8>,
         symbol: Vec<u8>,
-        identity: Option<IdentityWire>,
+        identity: IdentityWire,
         network_registered_at: u64,
         owner_hotkey: AccountBytes,
         owner_coldkey: AccountBytes,

@@ -86,7 +86,7 @@ impl SubnetPageState {
         match response {
             Response::Metagraph(result) if self.data == Loadable::Loading(id) => {
                 self.data = match result {
-                    Ok(m) => Loadable::Ready(Metagraph::clone(m)),
+                    Ok((_, m)) => Loadable::Ready(Metagraph::clone(m)),
                     Err(e) => Loadable::Failed(e.to_string()),
                 };
                 self.order_for = None;
