@@ -30,6 +30,10 @@ pub struct Cli {
     #[arg(long, value_name = "DIR")]
     pub wallet_path: Option<PathBuf>,
 
+    /// Show an offline snapshot instead of live data: a file, or `bundled`.
+    #[arg(long = "snapshot", value_name = "FILE|bundled", id = "window_snapshot")]
+    pub snapshot: Option<PathBuf>,
+
     /// What to do instead of opening the window.
     #[command(subcommand)]
     pub command: Option<Command>,

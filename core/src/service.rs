@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use crate::chain::{
     AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, PinnedBlock, Waker,
 };
+use crate::explorer::snapshot::Snapshot;
 use crate::explorer::{
     BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
 };
@@ -183,6 +184,7 @@ pub fn keychain_id(root: &std::path::Path, name: &str) -> String {
 pub struct CoreHandle {
     runtime: tokio::runtime::Runtime,
     supervisor: Arc<ChainSupervisor>,
+    snapshot: Arc<std::sync::RwLock<Option<Arc<Snapshot>>>>,
     responses_tx: std_mpsc::Sender<(RequestId, Response)>,
     responses: std_mpsc::Receiver<(RequestId, Response)>,
     waker: Waker,
@@ -212,6 +214,7 @@ impl CoreHandle {
         Ok(CoreHandle {
             runtime,
             supervisor,
+            snapshot: Arc::default(),
             responses_tx,
             responses,
             waker,
@@ -229,6 +232,18 @@ impl CoreHandle {
         self.supervisor.switch_network(network);
     }
 
+    /// Answers explorer requests from `snapshot` instead of the node (None: back to live).
+    pub fn use_snapshot(&self, snapshot: Option<Arc<Snapshot>>) {
+        if let Ok(mut slot) = self.snapshot.write() {
+            *slot = snapshot;
+        }
+    }
+
+    /// The snapshot explorer requests are answered from, if any.
+    pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
+        self.snapshot.read().ok().and_then(|s| s.clone())
+    }
+
     /// Sends a request; its response arrives later through [`CoreHandle::poll`].
     pub fn send(&mut self, request: Request) -> RequestId {
         let id = self.next_id;
@@ -236,8 +251,12 @@ impl CoreHandle {
         let supervisor = self.supervisor.clone();
         let tx = self.responses_tx.clone();
         let waker = self.waker.clone();
+        let snapshot = self.snapshot();
         self.runtime.spawn(async move {
-            let response = execute(&supervisor, request).await;
+            let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
+                Some(answer) => answer,
+                None => execute(&supervisor, request).await,
+            };
             let _ = tx.send((id, response));
             waker();
         });
@@ -295,6 +314,72 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             }
             Response::ChainInfo(result)
         }
+    }
+}
+
+/// The subnets a snapshot can show: its saved list, else one row per saved metagraph built
+/// from that metagraph's own subnet facts (fields it lacks stay unknown, nothing is made up).
+pub fn snapshot_subnets(snapshot: &Snapshot) -> Vec<SubnetSummary> {
+    if let Ok(list) = snapshot.subnets() {
+        return list.to_vec();
+    }
+    snapshot
+        .metagraphs
+        .iter()
+        .map(|m| {
+            let s = &m.subnet;
+            SubnetSummary {
+                netuid: m.netuid,
+                name: s.name.clone().unwrap_or_default(),
+                symbol: s.symbol.clone().unwrap_or_default(),
+                owner_hotkey: s.owner_hotkey.clone().unwrap_or_default(),
+                owner_coldkey: s.owner_coldkey.clone().unwrap_or_default(),
+                tempo: s.tempo.unwrap_or_default(),
+                last_step: 0,
+                blocks_since_last_step: s.blocks_since_last_step.unwrap_or_default(),
+                tao_in_rao: s.tao_in_rao.unwrap_or_default(),
+                alpha_in: s.alpha_in.unwrap_or_default(),
+                alpha_out: s.alpha_out.unwrap_or_default(),
+                price_rao_per_alpha: None,
+                moving_price_bits: None,
+                tao_in_emission_rao: Default::default(),
+                alpha_in_emission: Default::default(),
+                alpha_out_emission: Default::default(),
+                pending_alpha_emission: Default::default(),
+                pending_root_emission_rao: Default::default(),
+                subnet_volume: 0,
+                network_registered_at: 0,
+                registration_cost_rao: s.registration_cost_rao,
+                identity: s.identity.clone(),
+            }
+        })
+        .collect()
+}
+
+/// The answer to an explorer request from a snapshot; `None` for requests it cannot serve.
+fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
+    let block = snapshot.block.clone();
+    let missing = |e: crate::explorer::snapshot::SnapshotError| ChainError::Snapshot {
+        reason: e.to_string(),
+    };
+    match request {
+        Request::Subnets => Some(Response::Subnets(Ok((block, snapshot_subnets(snapshot))))),
+        Request::Metagraph { netuid } => Some(Response::Metagraph(
+            snapshot
+                .metagraph(*netuid)
+                .map(|m| (block, Box::new(m.clone())))
+                .map_err(missing),
+        )),
+        Request::NetworkTotals => Some(Response::NetworkTotals(
+            snapshot
+                .totals
+                .clone()
+                .map(|t| (block, t))
+                .ok_or_else(|| ChainError::Snapshot {
+                    reason: crate::i18n::tr("error.snapshot.no_totals"),
+                }),
+        )),
+        _ => None,
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use egui::RichText;
 use taoscope_core::chain::ConnectionState;
+use taoscope_core::explorer::snapshot::{Snapshot, utc_text};
 use taoscope_core::i18n::{set_language, tr, tr_with};
 use taoscope_core::network::Network;
 use taoscope_core::service::CoreHandle;
@@ -32,6 +33,39 @@ pub struct LaunchOptions {
     pub language: Option<taoscope_core::i18n::Language>,
     /// Use this wallets folder for this run (the `--wallet-path` flag), not saved.
     pub wallet_path: Option<PathBuf>,
+    /// Show this offline snapshot instead of live data (the `--snapshot` flag).
+    pub snapshot: Option<SnapshotChoice>,
+}
+
+/// Which offline snapshot to show.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SnapshotChoice {
+    /// The one built into Taoscope (real recorded finney data).
+    Bundled,
+    /// A file saved with `taoscope snapshot save`.
+    File(PathBuf),
+}
+
+impl SnapshotChoice {
+    /// Loads the snapshot.
+    pub fn load(&self) -> Result<Snapshot, String> {
+        match self {
+            SnapshotChoice::Bundled => Snapshot::bundled(),
+            SnapshotChoice::File(path) => Snapshot::load(path),
+        }
+        .map_err(|e| e.to_string())
+    }
+}
+
+/// Where explorer pages get their data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DataSource {
+    /// The node.
+    Live,
+    /// A snapshot the user chose.
+    ChosenSnapshot,
+    /// The bundled snapshot, because the node could not be reached at start.
+    FallbackSnapshot,
 }
 
 /// Outcome of a screenshot run, shared with the code that started the window.
@@ -63,6 +97,9 @@ pub struct TaoscopeApp {
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
+    source: DataSource,
+    /// The fallback is offered once per run: after that the user is in charge.
+    fallback_used: bool,
     /// When the app was built; the first frame logs how long it took to appear.
     first_frame_pending: Option<Instant>,
 }
@@ -86,7 +123,7 @@ impl TaoscopeApp {
             .wallet_path
             .clone()
             .unwrap_or_else(|| settings.wallets_dir());
-        TaoscopeApp {
+        let mut app = TaoscopeApp {
             core,
             page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
@@ -108,7 +145,112 @@ impl TaoscopeApp {
             }),
             save_error: None,
             first_frame_pending: Some(Instant::now()),
+            source: DataSource::Live,
+            fallback_used: false,
+        };
+        if let Some(choice) = &options.snapshot {
+            match choice.load() {
+                Ok(snapshot) => {
+                    app.core.use_snapshot(Some(Arc::new(snapshot)));
+                    app.source = DataSource::ChosenSnapshot;
+                }
+                Err(reason) => app.save_error = Some(reason),
+            }
         }
+        app
+    }
+
+    /// Switches explorer pages to `source`, reloading what they show.
+    fn switch_source(&mut self, source: DataSource) {
+        if source == DataSource::Live {
+            self.core.use_snapshot(None);
+        }
+        self.source = source;
+        self.subnets_page = SubnetsPageState::default();
+        if let Some(page) = &self.subnet_page {
+            self.subnet_page = Some(SubnetPageState::new(page.netuid()));
+        }
+    }
+
+    /// Falls back to the bundled snapshot when the node is unreachable at start, and goes
+    /// back to live data once it answers.
+    fn follow_connection(&mut self, connection: &ConnectionState) {
+        match (self.source, connection) {
+            (DataSource::Live, ConnectionState::Offline { .. }) if !self.fallback_used => {
+                self.fallback_used = true;
+                if let Ok(snapshot) = Snapshot::bundled() {
+                    self.core.use_snapshot(Some(Arc::new(snapshot)));
+                    self.switch_source(DataSource::FallbackSnapshot);
+                }
+            }
+            (DataSource::FallbackSnapshot, ConnectionState::Live { .. }) => {
+                self.switch_source(DataSource::Live);
+            }
+            _ => {}
+        }
+    }
+
+    /// The banner that says data is not live, and what the snapshot holds.
+    fn source_banner_ui(&mut self, ui: &mut egui::Ui, connection: &ConnectionState) {
+        let Some(snapshot) = self.core.snapshot() else {
+            return;
+        };
+        let p = palette(self.settings.theme);
+        let mut parts = Vec::new();
+        if snapshot.subnets.is_some() {
+            parts.push(tr("banner.parts_subnets"));
+        }
+        let netuids: Vec<String> = snapshot
+            .metagraphs
+            .iter()
+            .map(|m| m.netuid.to_string())
+            .collect();
+        if !netuids.is_empty() {
+            parts.push(tr_with(
+                "banner.parts_metagraphs",
+                &[("netuids", &netuids.join(", "))],
+            ));
+        }
+        let time = snapshot
+            .block_time_ms
+            .map_or_else(|| tr("common.unknown"), utc_text);
+        let block = crate::format::thousands(snapshot.block.number);
+        let text = match self.source {
+            DataSource::FallbackSnapshot => tr_with(
+                "banner.offline_snapshot",
+                &[
+                    ("network", &connection.network().name()),
+                    ("block", &block),
+                    ("time", &time),
+                    ("parts", &parts.join("; ")),
+                ],
+            ),
+            _ => tr_with(
+                "banner.chosen_snapshot",
+                &[
+                    ("network", &snapshot.network),
+                    ("block", &block),
+                    ("time", &time),
+                    ("parts", &parts.join("; ")),
+                ],
+            ),
+        };
+        egui::Frame::new()
+            .fill(p.warn.linear_multiply(0.18))
+            .stroke(egui::Stroke::new(1.0, p.warn))
+            .corner_radius(6)
+            .inner_margin(egui::Margin::same(10))
+            .show(ui, |ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label(RichText::new(text).color(p.text));
+                    if self.source == DataSource::ChosenSnapshot
+                        && ui.button(tr("banner.go_live")).clicked()
+                    {
+                        self.switch_source(DataSource::Live);
+                    }
+                });
+            });
+        ui.add_space(spacing::MEDIUM);
     }
 
     /// The settings as they are now (the page may have changed them).
@@ -143,6 +285,7 @@ impl TaoscopeApp {
                     .is_some_and(|page| page.handle_response(id, &response));
         }
         let connection = self.core.connection();
+        self.follow_connection(&connection);
         let theme = self.settings.theme;
 
         egui::Panel::bottom("status-bar")
@@ -174,6 +317,9 @@ impl TaoscopeApp {
                     .show(ui, |ui| {
                         if let Some(error) = &self.save_error {
                             ui.label(RichText::new(error).color(palette(theme).bad));
+                        }
+                        if matches!(self.page, Page::Subnets | Page::Subnet(_)) {
+                            self.source_banner_ui(ui, &connection);
                         }
                         self.page_ui(ui, &connection);
                     });

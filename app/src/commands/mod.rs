@@ -113,6 +113,7 @@ pub fn run(cli: Cli) -> ExitCode {
             cli.screenshot,
             cli.page.as_deref(),
             cli.wallet_path,
+            cli.snapshot,
         ),
     };
     match outcome {
@@ -256,6 +257,7 @@ fn open_window(
     screenshot: Option<std::path::PathBuf>,
     page: Option<&str>,
     wallet_path: Option<std::path::PathBuf>,
+    snapshot: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
     let page = match page {
         Some(name) => Some(Page::parse(name).ok_or_else(|| {
@@ -273,6 +275,13 @@ fn open_window(
         screenshot,
         language: Some(language),
         wallet_path,
+        snapshot: snapshot.map(|path| {
+            if path.as_os_str() == "bundled" {
+                taoscope_ui::app::SnapshotChoice::Bundled
+            } else {
+                taoscope_ui::app::SnapshotChoice::File(path)
+            }
+        }),
     })
     .map_err(Failure::failed)?;
     match (wants_picture, written) {

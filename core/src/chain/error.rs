@@ -57,6 +57,11 @@ pub enum ChainError {
         /// The netuid asked for.
         netuid: u16,
     },
+    /// Reading from an offline snapshot that lacks the data (its text says what is missing).
+    Snapshot {
+        /// The snapshot's own explanation.
+        reason: String,
+    },
 }
 
 impl ChainError {
@@ -145,6 +150,7 @@ impl fmt::Display for ChainError {
             ChainError::SubnetNotFound { netuid } => {
                 tr_with("error.chain.subnet_not_found", &[("netuid", netuid)])
             }
+            ChainError::Snapshot { reason } => reason.clone(),
         };
         f.write_str(&text)
     }
