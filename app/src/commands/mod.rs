@@ -1,6 +1,8 @@
 //! Runs what the command line asked for.
 
 mod chain;
+mod forecast;
+mod yuma;
 
 use std::process::ExitCode;
 
@@ -10,7 +12,7 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
-use crate::cli::{ChainCommand, Cli, Command};
+use crate::cli::{ChainCommand, Cli, Command, ForecastCommand};
 
 /// Exit code for bad input on the command line (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
@@ -65,6 +67,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Chain(ChainCommand::Info(out))) => {
             chain::info(network.unwrap_or(settings.network), out.json)
         }
+        Some(Command::Yuma(args)) => yuma::run(&args),
+        Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
         None => open_window(network, language, cli.screenshot, cli.page.as_deref()),
     };
     match outcome {

@@ -14,3 +14,5 @@ pub mod math;
 pub use epoch::{EpochInput, EpochOutput, EpochParams, MAX_UIDS, run_epoch};
 pub use error::YumaError;
 pub use input::{Case, CaseEpoch, ExpectedJson, case_output_json, parse_case, run_case};
+/// The chain's fixed-point types, re-exported so callers need not name the crate.
+pub use substrate_fixed::types::{I32F32, I64F64};
