@@ -173,6 +173,7 @@ fn to_u16(values: &[I32F32]) -> Vec<u16> {
 }
 
 const ZERO: I32F32 = I32F32::from_bits(0);
+const ONE: I32F32 = I32F32::from_bits(1 << 32);
 
 /// Checks that every per-uid vector has `n` entries and the parameters are in range.
 pub fn validate(params: &EpochParams, input: &EpochInput) -> Result<(), YumaError> {
@@ -291,30 +292,43 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     math::inplace_normalize(&mut active_stake);
 
     // == Weights ==
-    let mut weights = stored_rows(&input.weights, n, true, I32F32::from_num);
-    weights = math::mask_rows_sparse(&validator_forbids, &weights);
-    weights = match owner_uid {
-        Some(owner) => math::mask_diag_sparse_except_index(&weights, owner),
-        None => math::mask_diag_sparse(&weights),
-    };
-    weights = math::vec_mask_sparse_matrix(
-        &weights,
-        &input.last_update,
-        &input.block_at_registration,
-        &|updated, registered| updated <= registered,
-    );
-    if params.commit_reveal_enabled {
+    // The chain masks in four passes (rows without a permit, self-weights except the
+    // owner's, weights older than the target's registration, pre-registration commits);
+    // each only drops cells, so one filtering pass gives the same rows.
+    let commit_blocks: Option<Vec<u64>> = params.commit_reveal_enabled.then(|| {
         // u64::MAX means "no active commit", which masks nothing.
-        let commit_blocks: Vec<u64> = match &input.commit_block {
+        match &input.commit_block {
             Some(c) => c.iter().map(|b| b.unwrap_or(u64::MAX)).collect(),
             None => vec![u64::MAX; n_usize],
-        };
-        weights = math::vec_mask_sparse_matrix(
-            &weights,
-            &commit_blocks,
-            &input.block_at_registration,
-            &|commit, registered| commit < registered,
-        );
+        }
+    });
+    let registered_at = |j: u16| {
+        input
+            .block_at_registration
+            .get(j as usize)
+            .copied()
+            .unwrap_or(0)
+    };
+    let mut weights: SparseMatrix = vec![Vec::new(); n_usize];
+    for (i, (row, stored)) in weights.iter_mut().zip(input.weights.iter()).enumerate() {
+        if validator_forbids.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let updated = input.last_update.get(i).copied().unwrap_or(0);
+        let commit = commit_blocks
+            .as_ref()
+            .map(|c| c.get(i).copied().unwrap_or(0));
+        *row = stored
+            .iter()
+            .filter(|&&(j, _)| {
+                let self_weight = i == j as usize && owner_uid != Some(j);
+                j < n
+                    && !self_weight
+                    && updated > registered_at(j)
+                    && commit.is_none_or(|cb| cb >= registered_at(j))
+            })
+            .map(|&(j, v)| (j, I32F32::from_num(v)))
+            .collect();
     }
     math::inplace_row_normalize_sparse(&mut weights);
 
@@ -336,7 +350,16 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         I32F32::from_num(params.bonds_penalty),
         I32F32::from_num(u16::MAX),
     );
-    let weights_for_bonds = math::interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
+    // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it.
+    let interpolated: SparseMatrix;
+    let weights_for_bonds: &[Vec<(u16, I32F32)>] = if bonds_penalty == ONE {
+        &clipped_weights
+    } else if bonds_penalty == ZERO {
+        &weights
+    } else {
+        interpolated = math::interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
+        &interpolated
+    };
     let last_tempo = if input.last_mechanism_step_block == 0 {
         current_block.saturating_sub(params.tempo)
     } else {
@@ -347,20 +370,14 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     let mut dividends: Vec<I32F32>;
     let mut ema_bonds: SparseMatrix;
     if params.yuma3_enabled {
-        let bonds = stored_rows(&input.bonds, n, false, |v| {
+        let bonds = stored_bonds(input, n, last_tempo, |v| {
             math::fixed_to_fixed_u16_proportion(I32F32::from_num(v))
         });
-        let bonds = math::scalar_vec_mask_sparse_matrix(
-            &bonds,
-            last_tempo,
-            &input.block_at_registration,
-            &|last, registered| last <= registered,
-        );
         let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
         ema_bonds = if liquid {
-            liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus)
+            liquid_alpha_ema(params, weights_for_bonds, &bonds, &consensus)
         } else {
-            math::mat_ema_sparse(&weights_for_bonds, &bonds, ema_alpha)
+            math::mat_ema_sparse(weights_for_bonds, &bonds, ema_alpha)
         };
         let mut ema_bonds_norm = ema_bonds.clone();
         math::inplace_col_normalize_sparse(&mut ema_bonds_norm, n);
@@ -369,15 +386,9 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         dividends = math::vec_mul(&total_bonds_per_validator, &active_stake);
         math::inplace_normalize(&mut dividends);
     } else {
-        let bonds = stored_rows(&input.bonds, n, false, I32F32::from_num);
-        let mut bonds = math::scalar_vec_mask_sparse_matrix(
-            &bonds,
-            last_tempo,
-            &input.block_at_registration,
-            &|last, registered| last <= registered,
-        );
+        let mut bonds = stored_bonds(input, n, last_tempo, I32F32::from_num);
         math::inplace_col_normalize_sparse(&mut bonds, n);
-        let mut bonds_delta = math::row_hadamard_sparse(&weights_for_bonds, &active_stake);
+        let mut bonds_delta = math::row_hadamard_sparse(weights_for_bonds, &active_stake);
         math::inplace_col_normalize_sparse(&mut bonds_delta, n);
         ema_bonds = math::mat_ema_sparse(&bonds_delta, &bonds, ema_alpha);
         math::inplace_col_normalize_sparse(&mut ema_bonds, n);
@@ -454,19 +465,26 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     }
 }
 
-/// Stored u16 rows as the chain's `get_weights_sparse` / `get_bonds_sparse` read them:
-/// rows ≥ n are dropped; weights also drop cells ≥ n, bonds keep them (the chain does).
-fn stored_rows(
-    rows: &[Vec<(u16, u16)>],
+/// Stored bond rows as the chain's `get_bonds_sparse` reads them (rows ≥ n dropped, cells
+/// ≥ n kept, as on chain), less bonds to uids registered since the last epoch.
+fn stored_bonds(
+    input: &EpochInput,
     n: u16,
-    drop_columns_beyond_n: bool,
+    last_tempo: u64,
     convert: impl Fn(u16) -> I32F32,
 ) -> SparseMatrix {
     let mut out: SparseMatrix = vec![Vec::new(); n as usize];
-    for (row, cells) in out.iter_mut().zip(rows.iter()) {
+    for (row, cells) in out.iter_mut().zip(input.bonds.iter()) {
         *row = cells
             .iter()
-            .filter(|(j, _)| !drop_columns_beyond_n || *j < n)
+            .filter(|(j, _)| {
+                let registered = input
+                    .block_at_registration
+                    .get(*j as usize)
+                    .copied()
+                    .unwrap_or(0);
+                last_tempo > registered
+            })
             .map(|&(j, v)| (j, convert(v)))
             .collect();
     }

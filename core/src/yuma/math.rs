@@ -19,6 +19,37 @@ const ONE: I32F32 = I32F32::from_bits(1 << 32);
 /// `a / b`, or 0 when `b` is 0 or the quotient does not fit (the chain's `safe_div`).
 #[inline]
 pub fn safe_div(a: I32F32, b: I32F32) -> I32F32 {
+    let (x, y) = (a.to_bits(), b.to_bits());
+    if x >= 0 && y > 0 {
+        if x < 1i64 << 32 {
+            // `x << 32` fits u64: one hardware division gives the crate's truncated
+            // quotient without its 128-bit software division.
+            let q = ((x as u64) << 32) / (y as u64);
+            return if q <= i64::MAX as u64 {
+                I32F32::from_bits(q as i64)
+            } else {
+                ZERO
+            };
+        }
+        let numerator = (x as u128) << 32;
+        let divisor = y as u128;
+        if numerator < divisor << 52 {
+            // The quotient is below 2^52, so a float estimate is off by at most 2;
+            // exact integer checks then settle the truncated quotient.
+            let estimate = (x as f64) * 4_294_967_296.0 / (y as f64);
+            let mut q = estimate as u128;
+            let mut product = q * divisor;
+            while product > numerator {
+                q -= 1;
+                product -= divisor;
+            }
+            while product + divisor <= numerator {
+                q += 1;
+                product += divisor;
+            }
+            return I32F32::from_bits(q as i64);
+        }
+    }
     a.checked_div(b).unwrap_or(ZERO)
 }
 
@@ -175,10 +206,45 @@ pub fn clamp_value(value: I32F32, low: I32F32, high: I32F32) -> I32F32 {
 pub fn exp_safe(input: I32F32) -> I32F32 {
     let limit = I32F32::from_num(20);
     let safe_input = input.max(-limit).min(limit);
-    match exp::<I32F32, I32F32>(safe_input) {
-        Ok(v) => v,
-        Err(()) if safe_input <= ZERO => ZERO,
-        Err(()) => I32F32::max_value(),
+    match taylor_exp(safe_input) {
+        Some(v) => v,
+        None if safe_input <= ZERO => ZERO,
+        None => I32F32::max_value(),
+    }
+}
+
+/// `substrate_fixed::transcendental::exp` for I32F32, step for step, without its 128-bit
+/// divisions: the same Taylor series (terms 2..32), each term floored after the multiply
+/// and truncated after the divide, and `1 / e^|x|` for negative input.
+///
+/// Dividing a fixed-point term by the fixed-point integer i equals an integer division of
+/// its bits by i, and a term that reaches 0 stays 0, so the loop may stop there.
+pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
+    if operand == ZERO || operand == ONE {
+        return exp::<I32F32, I32F32>(operand).ok();
+    }
+    let neg = operand < ZERO;
+    let x = if neg { operand.checked_neg()? } else { operand };
+    let x_bits = x.to_bits() as i128; // ≥ 0
+    let mut result = x.checked_add(ONE)?.to_bits();
+    let mut term = x_bits;
+    for i in 2..32i128 {
+        // checked_mul: (term · x) / 2^32 floored, overflow when it leaves i64.
+        let product = term.checked_mul(x_bits << 32)? >> 64;
+        if product > i128::from(i64::MAX) {
+            return None;
+        }
+        term = product / i;
+        if term == 0 {
+            break;
+        }
+        result = result.checked_add(term as i64)?;
+    }
+    let result = I32F32::from_bits(result);
+    if neg {
+        ONE.checked_div(result)
+    } else {
+        Some(result)
     }
 }
 
@@ -511,15 +577,25 @@ pub fn mat_ema_sparse(
                     }
                 }
             }
-            touched.sort_unstable();
-            touched.dedup();
             let mut out = Vec::with_capacity(touched.len());
-            for &j in &touched {
-                if let Some(cell) = acc.get_mut(j) {
+            if touched.len().saturating_mul(8) > n {
+                // A dense scan in column order beats sorting a long touched list.
+                for (j, cell) in acc.iter_mut().enumerate() {
                     if *cell > ZERO {
                         out.push((j as u16, *cell));
                     }
                     *cell = ZERO;
+                }
+            } else {
+                touched.sort_unstable();
+                touched.dedup();
+                for &j in &touched {
+                    if let Some(cell) = acc.get_mut(j) {
+                        if *cell > ZERO {
+                            out.push((j as u16, *cell));
+                        }
+                        *cell = ZERO;
+                    }
                 }
             }
             out
@@ -679,61 +755,141 @@ pub fn weighted_median(
 
 /// Column-wise stake-weighted median at quantile `majority` (κ): the chain's consensus.
 ///
-/// Only rows with positive stake vote; their stake is renormalised first. For each column
-/// the result is the chain's [`weighted_median`] of the votes, a missing cell voting 0.
+/// Only rows with positive stake vote; their stake is renormalised first, and a missing
+/// cell votes 0. The chain runs [`weighted_median`] on each column; its answer is fully
+/// determined (the smallest vote v whose stake at or below v exceeds `Σstake − κ`, else
+/// the largest vote), and fixed-point sums are exact, so a faster selection over each
+/// column's non-zero votes returns the same value.
 pub fn weighted_median_col_sparse(
     stake: &[I32F32],
     score: &[Vec<(u16, I32F32)>],
     columns: u16,
     majority: I32F32,
 ) -> Vec<I32F32> {
+    let columns = columns as usize;
     let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
     inplace_normalize(&mut use_stake);
     let stake_sum = sum(&use_stake);
     let minority = stake_sum.saturating_sub(majority);
     let voters = use_stake.len();
+    if voters == 0 {
+        return vec![ZERO; columns];
+    }
 
-    // Votes per column as (voter, score); a voter's later duplicate cell overwrites, as the
-    // chain's dense fill does.
-    let mut votes: Vec<Vec<(usize, I32F32)>> = vec![Vec::new(); columns as usize];
-    let mut k = 0usize;
-    for (s, row) in stake.iter().zip(score.iter()) {
-        if *s > ZERO {
-            for &(c, v) in row {
-                if let Some(col) = votes.get_mut(c as usize) {
-                    match col.last_mut() {
-                        Some(last) if last.0 == k => last.1 = v,
-                        _ => col.push((k, v)),
-                    }
-                }
+    // Votes by column (CSC): (voter, score) in row order, so a repeated cell in one row
+    // comes later and overwrites, as the chain's dense fill does.
+    let mut counts = vec![0usize; columns + 1];
+    let voting_rows = || {
+        stake
+            .iter()
+            .zip(score.iter())
+            .filter(|(s, _)| **s > ZERO)
+            .map(|(_, row)| row)
+    };
+    for row in voting_rows() {
+        for &(c, _) in row {
+            if let Some(count) = counts.get_mut(c as usize + 1) {
+                *count += 1;
             }
-            k += 1;
+        }
+    }
+    for c in 1..counts.len() {
+        let previous = counts.get(c - 1).copied().unwrap_or(0);
+        if let Some(count) = counts.get_mut(c) {
+            *count += previous;
+        }
+    }
+    let total = counts.last().copied().unwrap_or(0);
+    let mut fill = counts.clone();
+    let mut votes: Vec<(usize, I32F32)> = vec![(0, ZERO); total];
+    for (k, row) in voting_rows().enumerate() {
+        for &(c, v) in row {
+            if let Some(at) = fill.get_mut(c as usize)
+                && let Some(slot) = votes.get_mut(*at)
+            {
+                *slot = (k, v);
+                *at += 1;
+            }
         }
     }
 
-    let idxs: Vec<usize> = (0..voters).collect();
-    let mut dense = vec![ZERO; voters];
-    votes
-        .iter()
-        .map(|col| {
-            if voters == 0 || col.iter().all(|(_, v)| *v == ZERO) {
-                // Every vote is 0, so the chain's search returns its pivot: 0.
+    let mut latest: Vec<Option<I32F32>> = vec![None; voters];
+    let mut pairs: Vec<(I32F32, I32F32)> = Vec::new();
+    (0..columns)
+        .map(|c| {
+            let (Some(&from), Some(&to)) = (counts.get(c), counts.get(c + 1)) else {
+                return ZERO;
+            };
+            let column = votes.get(from..to).unwrap_or(&[]);
+            // Each voter's final vote in this column.
+            for &(k, v) in column {
+                if let Some(slot) = latest.get_mut(k) {
+                    *slot = Some(v);
+                }
+            }
+            pairs.clear();
+            let mut zero_voters = voters;
+            let mut nonzero_stake = ZERO;
+            for &(k, _) in column {
+                if let Some(slot) = latest.get_mut(k)
+                    && let Some(v) = slot.take()
+                    && v != ZERO
+                {
+                    let s = use_stake.get(k).copied().unwrap_or(ZERO);
+                    pairs.push((v, s));
+                    nonzero_stake = nonzero_stake.saturating_add(s);
+                    zero_voters -= 1;
+                }
+            }
+            let zero_stake = stake_sum.saturating_sub(nonzero_stake);
+            if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
+                // The smallest vote, 0, already carries more than the minority.
                 return ZERO;
             }
-            for &(voter, v) in col {
-                if let Some(cell) = dense.get_mut(voter) {
-                    *cell = v;
-                }
-            }
-            let median = weighted_median(&use_stake, &dense, &idxs, minority, ZERO, stake_sum);
-            for &(voter, _) in col {
-                if let Some(cell) = dense.get_mut(voter) {
-                    *cell = ZERO;
-                }
-            }
-            median
+            let below = if zero_voters > 0 { zero_stake } else { ZERO };
+            select_weighted(&mut pairs, minority, below)
         })
         .collect()
+}
+
+/// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the
+/// largest value when none qualifies. Quickselect with three-way partitions, in place.
+fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: I32F32) -> I32F32 {
+    let mut part: &mut [(I32F32, I32F32)] = pairs;
+    loop {
+        let len = part.len();
+        let Some(&(pivot, _)) = part.get(len / 2) else {
+            return ZERO;
+        };
+        // Partition into [< pivot][== pivot][> pivot] (Dutch national flag).
+        let (mut lt, mut i, mut gt) = (0usize, 0usize, len);
+        while i < gt {
+            let v = part.get(i).map(|p| p.0).unwrap_or(pivot);
+            if v < pivot {
+                part.swap(lt, i);
+                lt += 1;
+                i += 1;
+            } else if v > pivot {
+                gt -= 1;
+                part.swap(i, gt);
+            } else {
+                i += 1;
+            }
+        }
+        let stake_of =
+            |p: &[(I32F32, I32F32)]| p.iter().fold(ZERO, |acc, (_, s)| acc.saturating_add(*s));
+        let lo_stake = stake_of(part.get(..lt).unwrap_or(&[]));
+        let eq_stake = stake_of(part.get(lt..gt).unwrap_or(&[]));
+        let through_pivot = below.saturating_add(lo_stake).saturating_add(eq_stake);
+        if lt > 0 && below.saturating_add(lo_stake) > minority {
+            part = std::mem::take(&mut part).split_at_mut(lt).0;
+        } else if through_pivot <= minority && gt < len {
+            below = through_pivot;
+            part = std::mem::take(&mut part).split_at_mut(gt).1;
+        } else {
+            return pivot;
+        }
+    }
 }
 
 // ----------------------------------------------------------------------------------------

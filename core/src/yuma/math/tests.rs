@@ -545,3 +545,148 @@ fn cursor_walk_sees_only_ascending_cells() {
     let blocked = vec![(7u16, fx(1.)), (0, fx(2.))];
     assert!(cursor_visible_cells(&blocked, 5).is_empty());
 }
+
+/// A small deterministic generator for the equivalence tests below.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 11
+    }
+}
+
+#[test]
+fn fast_division_equals_the_crate() {
+    let mut rng = Lcg(7);
+    let specials = [
+        0i64,
+        1,
+        2,
+        (1 << 32) - 1,
+        1 << 32,
+        1 << 31,
+        i64::MAX,
+        -1,
+        i64::MIN,
+    ];
+    for _ in 0..200_000 {
+        let a = match rng.next() % 4 {
+            0 => (rng.next() % (1 << 32)) as i64,
+            1 => rng.next() as i64,
+            2 => -((rng.next() % (1 << 40)) as i64),
+            _ => specials[(rng.next() % specials.len() as u64) as usize],
+        };
+        let b = match rng.next() % 4 {
+            0 => (rng.next() % (1 << 33)) as i64,
+            1 => (rng.next() % 8) as i64,
+            2 => -((rng.next() % (1 << 40)) as i64),
+            _ => specials[(rng.next() % specials.len() as u64) as usize],
+        };
+        let (x, y) = (I32F32::from_bits(a), I32F32::from_bits(b));
+        assert_eq!(
+            safe_div(x, y),
+            x.checked_div(y).unwrap_or(fx(0.)),
+            "{a} / {b}"
+        );
+    }
+}
+
+#[test]
+fn taylor_exp_equals_the_crate() {
+    let mut rng = Lcg(11);
+    let limit = 20i64 << 32;
+    let mut inputs: Vec<i64> = (0..100_000)
+        .map(|_| (rng.next() % (2 * limit as u64 + 1)) as i64 - limit)
+        .collect();
+    inputs.extend([
+        0,
+        1 << 32,
+        -(1 << 32),
+        limit,
+        -limit,
+        1,
+        -1,
+        1 << 31,
+        -(1 << 31),
+    ]);
+    for bits in inputs {
+        let x = I32F32::from_bits(bits);
+        assert_eq!(taylor_exp(x), exp::<I32F32, I32F32>(x).ok(), "exp({x})");
+    }
+}
+
+/// The chain's own column median: a dense score column per miner through `weighted_median`.
+fn reference_median_cols(
+    stake: &[I32F32],
+    score: &SparseMatrix,
+    columns: u16,
+    kappa: I32F32,
+) -> Vec<I32F32> {
+    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > fx(0.)).collect();
+    inplace_normalize(&mut use_stake);
+    let stake_sum = sum(&use_stake);
+    let minority = stake_sum.saturating_sub(kappa);
+    let idx: Vec<usize> = (0..use_stake.len()).collect();
+    let mut dense = vec![vec![fx(0.); use_stake.len()]; columns as usize];
+    let mut k = 0;
+    for (s, row) in stake.iter().zip(score) {
+        if *s > fx(0.) {
+            for &(c, v) in row {
+                if let Some(cell) = dense.get_mut(c as usize).and_then(|col| col.get_mut(k)) {
+                    *cell = v;
+                }
+            }
+            k += 1;
+        }
+    }
+    dense
+        .iter()
+        .map(|col| weighted_median(&use_stake, col, &idx, minority, fx(0.), stake_sum))
+        .collect()
+}
+
+#[test]
+fn fast_median_equals_the_chains_search() {
+    let mut rng = Lcg(3);
+    for round in 0..400 {
+        let n = 1 + (rng.next() % 24) as usize;
+        let stake: Vec<I32F32> = (0..n)
+            .map(|_| {
+                if rng.next().is_multiple_of(3) {
+                    fx(0.)
+                } else {
+                    I32F32::from_bits((rng.next() % (1 << 34)) as i64)
+                }
+            })
+            .collect();
+        // Few distinct values so ties are common; some stored zeros and repeated cells.
+        let levels = 1 + rng.next() % 6;
+        let mut score: SparseMatrix = vec![Vec::new(); n];
+        for row in score.iter_mut() {
+            for j in 0..n {
+                if rng.next().is_multiple_of(2) {
+                    let v = (rng.next() % levels) as f64 / levels as f64;
+                    row.push((j as u16, fx(v)));
+                }
+            }
+        }
+        if let Some(row) = score.first_mut()
+            && round % 5 == 0
+        {
+            row.push((0, fx(0.25)));
+            row.reverse();
+        }
+        for kappa_bits in [0u16, 1, 16384, 32767, 32768, 50000, 65535] {
+            let kappa = safe_div(fx(f64::from(kappa_bits)), fx(65535.));
+            assert_eq!(
+                weighted_median_col_sparse(&stake, &score, n as u16, kappa),
+                reference_median_cols(&stake, &score, n as u16, kappa),
+                "round {round}, kappa {kappa_bits}"
+            );
+        }
+    }
+}
