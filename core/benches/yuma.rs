@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use taoscope_core::yuma::{EpochInput, EpochParams, I64F64, run_epoch};
 
 /// splitmix64: tiny, and trivial to repeat exactly in Python.
@@ -99,4 +99,33 @@ fn epochs(c: &mut Criterion) {
 }
 
 criterion_group!(benches, epochs);
-criterion_main!(benches);
+
+/// `YUMA_BENCH_LOOP=N` runs each case N times in a plain loop and prints the mean, for
+/// `perf stat` (CPU time is steadier than wall time on a shared machine); `YUMA_BENCH_CASE`
+/// picks cases whose name contains it. Otherwise Criterion runs as usual.
+fn main() {
+    if let Some(loops) = std::env::var("YUMA_BENCH_LOOP")
+        .ok()
+        .and_then(|v| v.parse::<u32>().ok())
+    {
+        let filter = std::env::var("YUMA_BENCH_CASE").unwrap_or_default();
+        for (n, v) in [(256u16, 64u16), (1024, 256)] {
+            for (label, yuma3) in [("yuma2", false), ("yuma3_liquid_alpha", true)] {
+                let name = format!("epoch_{n}_uids_{v}_validators_{label}");
+                if !name.contains(&filter) {
+                    continue;
+                }
+                let (params, input) = synthetic(n, v, yuma3, 42);
+                let start = std::time::Instant::now();
+                for _ in 0..loops {
+                    let _ = black_box(run_epoch(black_box(&params), black_box(&input)));
+                }
+                let mean = start.elapsed() / loops.max(1);
+                println!("{name}: {mean:?} per epoch (wall, {loops} loops)");
+            }
+        }
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -19,38 +19,72 @@ const ONE: I32F32 = I32F32::from_bits(1 << 32);
 /// `a / b`, or 0 when `b` is 0 or the quotient does not fit (the chain's `safe_div`).
 #[inline]
 pub fn safe_div(a: I32F32, b: I32F32) -> I32F32 {
-    let (x, y) = (a.to_bits(), b.to_bits());
-    if x >= 0 && y > 0 {
-        if x < 1i64 << 32 {
-            // `x << 32` fits u64: one hardware division gives the crate's truncated
-            // quotient without its 128-bit software division.
-            let q = ((x as u64) << 32) / (y as u64);
-            return if q <= i64::MAX as u64 {
-                I32F32::from_bits(q as i64)
+    Divisor::new(b).divide(a)
+}
+
+/// A divisor prepared once for many [`safe_div`]s by the same value (a row or column sum).
+///
+/// For a non-negative dividend whose quotient stays below 2^50, a float estimate is off
+/// by at most one or two units, and exact integer checks settle the truncated quotient the
+/// crate's 128-bit division would give. Everything else goes through the crate.
+#[derive(Debug, Clone, Copy)]
+pub struct Divisor {
+    value: I32F32,
+    bits: u64,
+    scaled_inverse: f64,
+}
+
+impl Divisor {
+    /// Prepares division by `value`.
+    #[inline]
+    pub fn new(value: I32F32) -> Self {
+        let bits = value.to_bits();
+        Divisor {
+            value,
+            bits: if bits > 0 { bits as u64 } else { 0 },
+            scaled_inverse: if bits > 0 {
+                4_294_967_296.0 / bits as f64
             } else {
-                ZERO
-            };
-        }
-        let numerator = (x as u128) << 32;
-        let divisor = y as u128;
-        if numerator < divisor << 52 {
-            // The quotient is below 2^52, so a float estimate is off by at most 2;
-            // exact integer checks then settle the truncated quotient.
-            let estimate = (x as f64) * 4_294_967_296.0 / (y as f64);
-            let mut q = estimate as u128;
-            let mut product = q * divisor;
-            while product > numerator {
-                q -= 1;
-                product -= divisor;
-            }
-            while product + divisor <= numerator {
-                q += 1;
-                product += divisor;
-            }
-            return I32F32::from_bits(q as i64);
+                0.0
+            },
         }
     }
-    a.checked_div(b).unwrap_or(ZERO)
+
+    /// True when dividing by it would give 0 (the chain skips such columns).
+    #[inline]
+    pub fn is_zero(&self) -> bool {
+        self.value == ZERO
+    }
+
+    /// `a / value` with the chain's `safe_div` semantics.
+    #[inline]
+    pub fn divide(&self, a: I32F32) -> I32F32 {
+        let x = a.to_bits();
+        let y = self.bits;
+        if x >= 0 && y > 0 {
+            let small = (x as u64) << 32;
+            if x < 1 << 32 && y < 1 << 61 && small >> 50 < y {
+                // The numerator fits u64 and the quotient is below 2^50: estimate, then fix
+                // with wrapping u64 arithmetic (the estimate's remainder is within ±2y).
+                // The float estimate is within 0.5 of the exact quotient (relative error
+                // below 2^-51 on a quotient below 2^50), so one branch-free step fixes it.
+                let q = (x as f64 * self.scaled_inverse) as u64;
+                let rest = small.wrapping_sub(q.wrapping_mul(y)) as i64;
+                let q = q - u64::from(rest < 0) + u64::from(rest >= y as i64);
+                return I32F32::from_bits(q as i64);
+            }
+            let numerator = (x as u128) << 32;
+            let divisor = u128::from(y);
+            if numerator < divisor << 50 {
+                let q = u128::from((x as f64 * self.scaled_inverse) as u64);
+                let product = q * divisor;
+                let q = q - u128::from(product > numerator)
+                    + u128::from(product + divisor <= numerator);
+                return I32F32::from_bits(q as i64);
+            }
+        }
+        a.checked_div(self.value).unwrap_or(ZERO)
+    }
 }
 
 /// `a / b` for I64F64, or 0 when `b` is 0 or the quotient does not fit.
@@ -66,8 +100,10 @@ pub fn sum(x: &[I32F32]) -> I32F32 {
 
 /// A proportion in [0, 1] as the chain stores it in u16 (`x · 65535`, floored, saturated).
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
-    x.saturating_mul(I32F32::from_num(u16::MAX))
-        .saturating_to_num::<u16>()
+    // Multiplying by the integer 65535 is exact, so the product's integer part is
+    // floor(bits · 65535 / 2^32), then clamped to u16 as the saturating conversions do.
+    let scaled = (i128::from(x.to_bits()) * 65_535) >> 32;
+    scaled.clamp(0, i128::from(u16::MAX)) as u16
 }
 
 /// A stored u16 proportion as a fixed-point fraction (`x / 65535`).
@@ -130,7 +166,8 @@ pub fn inplace_normalize(x: &mut [I32F32]) {
     if x_sum == ZERO {
         return;
     }
-    x.iter_mut().for_each(|v| *v = safe_div(*v, x_sum));
+    let d = Divisor::new(x_sum);
+    x.iter_mut().for_each(|v| *v = d.divide(*v));
 }
 
 /// Divides every value by a given sum (left as it is when the sum is zero).
@@ -257,7 +294,8 @@ pub fn inplace_row_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>]) {
     for row in matrix.iter_mut() {
         let row_sum = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
         if row_sum > ZERO {
-            row.iter_mut().for_each(|(_, v)| *v = safe_div(*v, row_sum));
+            let d = Divisor::new(row_sum);
+            row.iter_mut().for_each(|(_, v)| *v = d.divide(*v));
         }
     }
 }
@@ -280,11 +318,13 @@ pub fn inplace_col_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns: 
             }
         }
     }
+    let divisors: Vec<Divisor> = col_sum.iter().map(|s| Divisor::new(*s)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            let denom = col_sum.get(*j as usize).copied().unwrap_or(ZERO);
-            if denom != ZERO {
-                *v = safe_div(*v, denom);
+            if let Some(d) = divisors.get(*j as usize)
+                && !d.is_zero()
+            {
+                *v = d.divide(*v);
             }
         }
     }
@@ -302,11 +342,13 @@ pub fn inplace_col_max_upscale_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns
             }
         }
     }
+    let divisors: Vec<Divisor> = col_max.iter().map(|m| Divisor::new(*m)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            let m = col_max.get(*j as usize).copied().unwrap_or(ZERO);
-            if m != ZERO {
-                *v = safe_div(*v, m);
+            if let Some(d) = divisors.get(*j as usize)
+                && !d.is_zero()
+            {
+                *v = d.divide(*v);
             }
         }
     }
@@ -813,7 +855,6 @@ pub fn weighted_median_col_sparse(
         }
     }
 
-    let mut latest: Vec<Option<I32F32>> = vec![None; voters];
     let mut pairs: Vec<(I32F32, I32F32)> = Vec::new();
     (0..columns)
         .map(|c| {
@@ -821,26 +862,22 @@ pub fn weighted_median_col_sparse(
                 return ZERO;
             };
             let column = votes.get(from..to).unwrap_or(&[]);
-            // Each voter's final vote in this column.
-            for &(k, v) in column {
-                if let Some(slot) = latest.get_mut(k) {
-                    *slot = Some(v);
-                }
-            }
+            // A voter's cells in one column are adjacent (rows were read in order); the
+            // last one is its vote. Zero votes join the implicit zeros of absent cells.
             pairs.clear();
-            let mut zero_voters = voters;
             let mut nonzero_stake = ZERO;
-            for &(k, _) in column {
-                if let Some(slot) = latest.get_mut(k)
-                    && let Some(v) = slot.take()
-                    && v != ZERO
-                {
+            let mut iter = column.iter().peekable();
+            while let Some(&(k, v)) = iter.next() {
+                if iter.peek().is_some_and(|next| next.0 == k) {
+                    continue;
+                }
+                if v != ZERO {
                     let s = use_stake.get(k).copied().unwrap_or(ZERO);
                     pairs.push((v, s));
                     nonzero_stake = nonzero_stake.saturating_add(s);
-                    zero_voters -= 1;
                 }
             }
+            let zero_voters = voters - pairs.len();
             let zero_stake = stake_sum.saturating_sub(nonzero_stake);
             if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
                 // The smallest vote, 0, already carries more than the minority.

@@ -690,3 +690,26 @@ fn fast_median_equals_the_chains_search() {
         }
     }
 }
+
+#[test]
+fn proportion_to_u16_equals_the_crate() {
+    let mut rng = Lcg(5);
+    let mut inputs: Vec<i64> = (0..100_000)
+        .map(|_| rng.next() as i64 - (1 << 40))
+        .collect();
+    inputs.extend([
+        0,
+        1,
+        -1,
+        1 << 32,
+        (1 << 32) - 1,
+        i64::MAX,
+        i64::MIN,
+        1 << 48,
+    ]);
+    for bits in inputs {
+        let x = I32F32::from_bits(bits);
+        let crate_way = x.saturating_mul(fx(65535.)).saturating_to_num::<u16>();
+        assert_eq!(fixed_proportion_to_u16(x), crate_way, "{x}");
+    }
+}
