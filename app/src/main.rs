@@ -12,10 +12,15 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => e.exit(), // --help, --version
         Err(e) => {
-            // One plain line, as every other bad input: clap's first line names the problem.
+            // One plain line, as every other bad input: clap's first paragraph names the
+            // problem (and, for missing arguments, lists them on the next lines).
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or_default();
-            eprintln!("{first}");
+            let first: Vec<&str> = text
+                .lines()
+                .take_while(|l| !l.trim().is_empty() && !l.starts_with("Usage:"))
+                .map(str::trim)
+                .collect();
+            eprintln!("{}", first.join(" "));
             return ExitCode::from(commands::EXIT_USAGE);
         }
     };

@@ -93,6 +93,23 @@ pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
     a.checked_div(b).unwrap_or(I64F64::from_bits(0))
 }
 
+/// `a · b` as I32F32's `saturating_mul` computes it (floored, saturated), with one 64×64
+/// multiply instead of the crate's overflow-checked 128×128 one.
+#[inline]
+pub fn mul(a: I32F32, b: I32F32) -> I32F32 {
+    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
+    I32F32::from_bits(product.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+}
+
+/// `a · b` as `checked_mul(..).unwrap_or(0)`: 0 where the product leaves I32F32.
+#[inline]
+pub fn mul_or_zero(a: I32F32, b: I32F32) -> I32F32 {
+    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
+    i64::try_from(product)
+        .map(I32F32::from_bits)
+        .unwrap_or(ZERO)
+}
+
 /// The sum of a vector; saturates where the chain would overflow.
 pub fn sum(x: &[I32F32]) -> I32F32 {
     x.iter().fold(ZERO, |acc, v| acc.saturating_add(*v))
@@ -230,7 +247,7 @@ pub fn inplace_mask_vector(mask: &[bool], vector: &mut [I32F32]) {
 pub fn vec_mul(a: &[I32F32], b: &[I32F32]) -> Vec<I32F32> {
     a.iter()
         .zip(b.iter())
-        .map(|(x, y)| x.checked_mul(*y).unwrap_or(ZERO))
+        .map(|(x, y)| mul_or_zero(*x, *y))
         .collect()
 }
 
@@ -448,11 +465,7 @@ pub fn row_hadamard_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> 
     matrix
         .iter()
         .zip(vector.iter())
-        .map(|(row, scale)| {
-            row.iter()
-                .map(|&(j, v)| (j, v.saturating_mul(*scale)))
-                .collect()
-        })
+        .map(|(row, scale)| row.iter().map(|&(j, v)| (j, mul(v, *scale))).collect())
         .collect()
 }
 
@@ -468,7 +481,7 @@ pub fn matmul_sparse(
         let scale = scales.next().copied().unwrap_or(ZERO);
         for &(j, v) in row {
             if let Some(r) = result.get_mut(j as usize) {
-                *r = r.saturating_add(scale.saturating_mul(v));
+                *r = r.saturating_add(mul(scale, v));
             }
         }
     }
@@ -482,7 +495,7 @@ pub fn matmul_transpose_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32])
         .map(|row| {
             row.iter().fold(ZERO, |acc, &(j, v)| {
                 let x = vector.get(j as usize).copied().unwrap_or(ZERO);
-                acc.saturating_add(x.saturating_mul(v))
+                acc.saturating_add(mul(x, v))
             })
         })
         .collect()
@@ -517,7 +530,7 @@ pub fn mat_vec_mul_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> S
             row.iter()
                 .filter_map(|&(j, v)| {
                     let x = vector.get(j as usize)?;
-                    let p = v.saturating_mul(*x);
+                    let p = mul(v, *x);
                     (p != ZERO).then_some((j, p))
                 })
                 .collect()
@@ -571,7 +584,7 @@ pub fn interpolate_sparse(
             for &j in &touched {
                 let v1 = row1.get(j).copied().unwrap_or(ZERO);
                 let v2 = row2.get(j).copied().unwrap_or(ZERO);
-                let interp = v1.saturating_add(ratio.saturating_mul(v2.saturating_sub(v1)));
+                let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
                 if interp > ZERO {
                     out.push((j as u16, interp));
                 }
@@ -607,14 +620,14 @@ pub fn mat_ema_sparse(
             touched.clear();
             for &(j, v) in new_row {
                 if let Some(cell) = acc.get_mut(j as usize) {
-                    *cell = cell.saturating_add(alpha.saturating_mul(v));
+                    *cell = cell.saturating_add(mul(alpha, v));
                     touched.push(j as usize);
                 }
             }
             if let Some(old_row) = old_rows.next() {
                 for &(j, v) in old_row {
                     if let Some(cell) = acc.get_mut(j as usize) {
-                        *cell = cell.saturating_add(one_minus_alpha.saturating_mul(v));
+                        *cell = cell.saturating_add(mul(one_minus_alpha, v));
                         touched.push(j as usize);
                     }
                 }
@@ -684,13 +697,13 @@ pub fn mat_ema_alpha_sparse_with(
                 if wanted.get(j).copied().unwrap_or(false)
                     && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
                 {
-                    *cell = ONE.saturating_sub(*a).saturating_mul(old_val);
+                    *cell = mul(ONE.saturating_sub(*a), old_val);
                 }
             }
             let mut out = Vec::with_capacity(new_row.len());
             for &(j, new_val) in new_row {
                 if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
-                    let inc = a.saturating_mul(new_val).max(ZERO);
+                    let inc = mul(a, new_val).max(ZERO);
                     let val = d.saturating_add(inc).min(ONE);
                     if val > ZERO {
                         out.push((j, val));
@@ -951,8 +964,7 @@ pub fn alpha_sigmoid(
         .saturating_div(I32F32::from_num(-100))
         .saturating_mul(combined.saturating_sub(half));
     let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(exponent)));
-    let alpha =
-        alpha_low.saturating_add(sigmoid.saturating_mul(alpha_high.saturating_sub(alpha_low)));
+    let alpha = alpha_low.saturating_add(mul(sigmoid, alpha_high.saturating_sub(alpha_low)));
     clamp_value(alpha, alpha_low, alpha_high)
 }
 

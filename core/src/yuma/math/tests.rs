@@ -713,3 +713,29 @@ fn proportion_to_u16_equals_the_crate() {
         assert_eq!(fixed_proportion_to_u16(x), crate_way, "{x}");
     }
 }
+
+#[test]
+fn fast_multiplication_equals_the_crate() {
+    let mut rng = Lcg(13);
+    let pick = |rng: &mut Lcg| -> i64 {
+        match rng.next() % 5 {
+            0 => (rng.next() % (1 << 33)) as i64,
+            1 => rng.next() as i64 - (1 << 52),
+            2 => ((rng.next() as i64) << 11) ^ rng.next() as i64,
+            3 => [0, 1, -1, i64::MAX, i64::MIN, 1 << 32, -(1 << 32)][(rng.next() % 7) as usize],
+            _ => (rng.next() as i64) << 10,
+        }
+    };
+    for _ in 0..300_000 {
+        let (a, b) = (
+            I32F32::from_bits(pick(&mut rng)),
+            I32F32::from_bits(pick(&mut rng)),
+        );
+        assert_eq!(mul(a, b), a.saturating_mul(b), "{a} * {b}");
+        assert_eq!(
+            mul_or_zero(a, b),
+            a.checked_mul(b).unwrap_or(fx(0.)),
+            "{a} * {b}"
+        );
+    }
+}
