@@ -513,7 +513,8 @@ fn liquid_alpha_ema(
     let columns = consensus.len();
     let low = math::u16_proportion_to_fixed(params.alpha_low);
     let high = math::u16_proportion_to_fixed(params.alpha_high);
-    let steepness = I32F32::from_num(params.alpha_sigmoid_steepness);
+    let rate =
+        I32F32::from_num(params.alpha_sigmoid_steepness).saturating_div(I32F32::from_num(-100));
 
     let mut seen_weight = vec![ZERO; columns];
     let mut seen_bond = vec![ZERO; columns];
@@ -546,13 +547,13 @@ fn liquid_alpha_ema(
             current_row = Some(i);
         }
         let j = j as usize;
-        math::alpha_sigmoid(
+        math::alpha_sigmoid_at_rate(
             consensus.get(j).copied().unwrap_or(ZERO),
             seen_weight.get(j).copied().unwrap_or(ZERO),
             seen_bond.get(j).copied().unwrap_or(ZERO),
             low,
             high,
-            steepness,
+            rate,
         )
     })
 }

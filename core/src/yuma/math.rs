@@ -279,16 +279,16 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
     }
     let neg = operand < ZERO;
     let x = if neg { operand.checked_neg()? } else { operand };
-    let x_bits = x.to_bits() as i128; // ≥ 0
+    let x_bits = x.to_bits() as u64; // ≥ 0, so products of two below 2^63 fit u128
     let mut result = x.checked_add(ONE)?.to_bits();
     let mut term = x_bits;
-    for i in 2..32i128 {
-        // checked_mul: (term · x) / 2^32 floored, overflow when it leaves i64.
-        let product = term.checked_mul(x_bits << 32)? >> 64;
-        if product > i128::from(i64::MAX) {
-            return None;
-        }
-        term = product / i;
+    for i in 2..32u64 {
+        // checked_mul: (term · x) / 2^32 floored; the crate fails once it leaves i64.
+        let product = (u128::from(term) * u128::from(x_bits)) >> 32;
+        term = u64::try_from(product)
+            .ok()
+            .filter(|p| *p <= i64::MAX as u64)?
+            / i;
         if term == 0 {
             break;
         }
@@ -296,7 +296,8 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
     }
     let result = I32F32::from_bits(result);
     if neg {
-        ONE.checked_div(result)
+        // result ≥ 1, so 1 / result neither divides by zero nor overflows.
+        Some(safe_div(ONE, result))
     } else {
         Some(result)
     }
@@ -956,14 +957,26 @@ pub fn alpha_sigmoid(
     alpha_high: I32F32,
     steepness: I32F32,
 ) -> I32F32 {
+    let rate = steepness.saturating_div(I32F32::from_num(-100));
+    alpha_sigmoid_at_rate(consensus, weight, bond, alpha_low, alpha_high, rate)
+}
+
+/// [`alpha_sigmoid`] with `rate = steepness / −100` worked out once for a whole epoch.
+pub fn alpha_sigmoid_at_rate(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    rate: I32F32,
+) -> I32F32 {
     let diff_buy = clamp_value(weight.saturating_sub(consensus), ZERO, ONE);
     let diff_sell = clamp_value(bond.saturating_sub(weight), ZERO, ONE);
     let combined = if weight >= bond { diff_buy } else { diff_sell };
     let half = I32F32::from_bits(1 << 31);
-    let exponent = steepness
-        .saturating_div(I32F32::from_num(-100))
-        .saturating_mul(combined.saturating_sub(half));
-    let sigmoid = ONE.saturating_div(ONE.saturating_add(exp_safe(exponent)));
+    let exponent = mul(rate, combined.saturating_sub(half));
+    // The denominator is at least 1, so safe_div equals the chain's saturating_div here.
+    let sigmoid = safe_div(ONE, ONE.saturating_add(exp_safe(exponent)));
     let alpha = alpha_low.saturating_add(mul(sigmoid, alpha_high.saturating_sub(alpha_low)));
     clamp_value(alpha, alpha_low, alpha_high)
 }

@@ -739,3 +739,48 @@ fn fast_multiplication_equals_the_crate() {
         );
     }
 }
+
+/// `alpha_sigmoid` exactly as run_epoch.rs writes it, on the crate's own operations.
+fn chain_alpha_sigmoid(
+    c: I32F32,
+    w: I32F32,
+    b: I32F32,
+    lo: I32F32,
+    hi: I32F32,
+    st: I32F32,
+) -> I32F32 {
+    let zero = fx(0.);
+    let one = fx(1.);
+    let diff_buy = (w.saturating_sub(c)).min(one).max(zero);
+    let diff_sell = (b.saturating_sub(w)).min(one).max(zero);
+    let combined = if w >= b { diff_buy } else { diff_sell };
+    let input = st
+        .saturating_div(I32F32::from_num(-100))
+        .saturating_mul(combined.saturating_sub(I32F32::from_num(0.5)));
+    let clamped = input.max(fx(-20.)).min(fx(20.));
+    let e: I32F32 = exp(clamped).unwrap_or(if clamped <= zero {
+        zero
+    } else {
+        I32F32::max_value()
+    });
+    let sigmoid = one.saturating_div(one.saturating_add(e));
+    let alpha = lo.saturating_add(sigmoid.saturating_mul(hi.saturating_sub(lo)));
+    alpha.min(hi).max(lo)
+}
+
+#[test]
+fn liquid_alpha_equals_the_chains_formula() {
+    let mut rng = Lcg(17);
+    let unit = |rng: &mut Lcg| I32F32::from_bits((rng.next() % (1 << 33)) as i64);
+    for _ in 0..20_000 {
+        let (c, w, b) = (unit(&mut rng), unit(&mut rng), unit(&mut rng));
+        let lo = I32F32::from_bits((rng.next() % (1 << 32)) as i64);
+        let hi = I32F32::from_bits((rng.next() % (1 << 32)) as i64);
+        let st = I32F32::from_num([1000i16, 10, -500, 32767, -32768, 0][(rng.next() % 6) as usize]);
+        assert_eq!(
+            alpha_sigmoid(c, w, b, lo, hi, st),
+            chain_alpha_sigmoid(c, w, b, lo, hi, st),
+            "{c} {w} {b} {lo} {hi} {st}"
+        );
+    }
+}
