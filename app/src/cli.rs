@@ -62,6 +62,11 @@ pub enum Command {
     /// Offline snapshots of the explorer's data at one block.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
+    /// Run a Yuma epoch case (the format of shared/vectors/yuma) and print its outputs.
+    Yuma(YumaArgs),
+    /// Projections: halvings and issuance.
+    #[command(subcommand)]
+    Forecast(ForecastCommand),
 }
 
 /// `taoscope subnets …`
@@ -241,6 +246,53 @@ pub enum WalletCommand {
         #[command(flatten)]
         path: WalletPathArgs,
     },
+}
+
+/// `taoscope yuma …`
+#[derive(Debug, Args)]
+pub struct YumaArgs {
+    /// The case file (JSON): params plus inputs, or an epochs list.
+    #[arg(long, value_name = "FILE")]
+    pub input: PathBuf,
+
+    /// Print JSON (the case's `expected` field names) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `taoscope forecast …`
+#[derive(Debug, Subcommand)]
+pub enum ForecastCommand {
+    /// When the next halvings happen, from total issuance and its rate.
+    Halving(HalvingArgs),
+}
+
+/// `taoscope forecast halving …`
+#[derive(Debug, Args)]
+pub struct HalvingArgs {
+    /// Total issuance now, in rao (`Balances.TotalIssuance` / `SubtensorModule.TotalIssuance`).
+    #[arg(long, value_name = "RAO")]
+    pub issuance_rao: u64,
+
+    /// Observed net issuance per block, in rao (default: the nominal block emission).
+    #[arg(long, value_name = "RAO")]
+    pub rate_rao_per_block: Option<u64>,
+
+    /// The block at which the issuance was read.
+    #[arg(long, value_name = "BLOCK")]
+    pub at_block: u64,
+
+    /// Unix time (seconds) of that block; default: now.
+    #[arg(long, value_name = "SECONDS")]
+    pub at_unix_time: Option<i64>,
+
+    /// How many halvings to list.
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub count: usize,
+
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `taoscope chain …`

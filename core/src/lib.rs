@@ -1,7 +1,8 @@
 //! Taoscope's engine, with no GUI dependencies: networks and the chain client,
 //! the request bridge the UI talks to, settings and message catalogues.
 //!
-//! Keys, wallets, pool math, Yuma and projections join as their issues land.
+//! `yuma` reproduces the chain's epoch and `emission` its block emission and halvings.
+//! Keys, wallets and pool math join as their issues land.
 
 rust_i18n::i18n!("locales", fallback = "en");
 
@@ -11,6 +12,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 const _CATALOGUE: &str = include_str!("../locales/app.yml");
 
 pub mod chain;
+pub mod emission;
 pub mod explorer;
 pub mod i18n;
 pub mod keychain;
@@ -21,3 +23,4 @@ pub mod replay;
 pub mod service;
 pub mod settings;
 pub mod wallet;
+pub mod yuma;

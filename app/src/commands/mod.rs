@@ -2,6 +2,7 @@
 
 mod balance;
 mod chain;
+mod forecast;
 mod hotkey;
 mod keys;
 mod metagraph;
@@ -9,6 +10,7 @@ mod secrets;
 mod snapshot;
 mod subnets;
 mod wallet;
+mod yuma;
 
 use std::process::ExitCode;
 
@@ -19,7 +21,9 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
-use crate::cli::{ChainCommand, Cli, Command, KeysCommand, SnapshotCommand, WalletCommand};
+use crate::cli::{
+    ChainCommand, Cli, Command, ForecastCommand, KeysCommand, SnapshotCommand, WalletCommand,
+};
 
 /// Exit code for bad input on the command line (as clap uses).
 pub const EXIT_USAGE: u8 = 2;
@@ -107,6 +111,8 @@ pub fn run(cli: Cli) -> ExitCode {
             &args.address,
             args.output.json,
         ),
+        Some(Command::Yuma(args)) => yuma::run(&args),
+        Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
         None => open_window(
             network,
             language,

@@ -1,0 +1,559 @@
+//! One Yuma epoch, step for step as subtensor's sparse `epoch_mechanism` runs it.
+//!
+//! The chain's authority is `pallets/subtensor/src/epoch/run_epoch.rs`. Steps keep its
+//! order and its fixed-point types, so outputs match the chain's stored values exactly.
+
+use substrate_fixed::types::{I32F32, I64F64, I96F32};
+
+use super::error::YumaError;
+use super::math::{self, SparseMatrix};
+
+/// The largest subnet the epoch accepts; the chain's own limit on uids is far below it.
+pub const MAX_UIDS: u16 = 16384;
+
+/// A subnet's hyperparameters as the epoch reads them. `Default` is the runtime's defaults.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EpochParams {
+    /// Consensus quantile κ as u16 (`Kappa`; 32767 ≈ 0.5).
+    pub kappa: u16,
+    /// How far bonds follow clipped rather than raw weights, as u16 (`BondsPenalty`).
+    pub bonds_penalty: u16,
+    /// Bond EMA memory in millionths (`BondsMovingAverage`, 900,000 ⇒ α = 0.1); ≤ 1,000,000.
+    pub bonds_moving_average: u64,
+    /// Blocks between epochs (`Tempo`); locates the last epoch when none is recorded.
+    pub tempo: u64,
+    /// Blocks without a weight update after which a neuron is inactive.
+    pub activity_cutoff: u64,
+    /// How many validator permits the top stakes get (`MaxAllowedValidators`).
+    pub max_allowed_validators: u16,
+    /// Per-bond EMA rates from a sigmoid (`LiquidAlphaOn`); used by Yuma 3 only.
+    pub liquid_alpha_enabled: bool,
+    /// Liquid alpha's lower bound as u16 (`AlphaValues.0`).
+    pub alpha_low: u16,
+    /// Liquid alpha's upper bound as u16 (`AlphaValues.1`).
+    pub alpha_high: u16,
+    /// Liquid alpha's sigmoid steepness (`AlphaSigmoidSteepness`).
+    pub alpha_sigmoid_steepness: i16,
+    /// Yuma 3 bonds (`Yuma3On`); Yuma 2 otherwise.
+    pub yuma3_enabled: bool,
+    /// Stake (rao) below which a uid's stake counts as zero, except the owner's.
+    pub stake_threshold: u64,
+    /// The uid of the subnet owner's hotkey, if registered: it keeps a permit and self-weight.
+    pub owner_uid: Option<u16>,
+    /// Commit-reveal weights (`CommitRevealWeightsEnabled`): masks pre-registration commits.
+    pub commit_reveal_enabled: bool,
+}
+
+impl Default for EpochParams {
+    fn default() -> Self {
+        EpochParams {
+            kappa: 32_767,
+            bonds_penalty: u16::MAX,
+            bonds_moving_average: 900_000,
+            tempo: 360,
+            activity_cutoff: 5_000,
+            max_allowed_validators: 128,
+            liquid_alpha_enabled: false,
+            alpha_low: 45_875,
+            alpha_high: 58_982,
+            alpha_sigmoid_steepness: 1_000,
+            yuma3_enabled: false,
+            stake_threshold: 0,
+            owner_uid: None,
+            commit_reveal_enabled: false,
+        }
+    }
+}
+
+/// The subnet state an epoch reads, indexed by uid (`0..n`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpochInput {
+    /// Number of uids (`SubnetworkN`).
+    pub n: u16,
+    /// Total stake weight per uid (alpha + TAO × TaoWeight, in rao).
+    pub stake: Vec<I64F64>,
+    /// Weight rows as stored: `(uid, value)` in stored order; a stored 0 is kept, uids ≥ n ignored.
+    pub weights: Vec<Vec<(u16, u16)>>,
+    /// Bond rows as stored (Yuma 2: column max-upscaled; Yuma 3: proportions of 65535).
+    pub bonds: Vec<Vec<(u16, u16)>>,
+    /// Block of each uid's last weight update.
+    pub last_update: Vec<u64>,
+    /// Block at which each uid was last registered.
+    pub block_at_registration: Vec<u64>,
+    /// Validator permits from the previous epoch.
+    pub validator_permit: Vec<bool>,
+    /// The block the epoch runs at.
+    pub current_block: u64,
+    /// The block of the last epoch (`LastMechansimStepBlock`); 0 ⇒ `current_block − tempo`.
+    pub last_mechanism_step_block: u64,
+    /// The emission this epoch shares out, in rao.
+    pub rao_emission: u64,
+    /// Under commit-reveal: each uid's earliest unexpired commit block, if any.
+    pub commit_block: Option<Vec<Option<u64>>>,
+}
+
+/// What an epoch computes, per uid.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EpochOutput {
+    /// Whether the uid updated weights within the activity cutoff.
+    pub active: Vec<bool>,
+    /// Validator permits for the next epoch.
+    pub new_validator_permit: Vec<bool>,
+    /// Normalised stake after the threshold (stored as `StakeWeight`).
+    pub stake_weight: Vec<I32F32>,
+    /// Stake-weighted median weight per uid at κ.
+    pub consensus: Vec<I32F32>,
+    /// Sum of a validator's clipped weights.
+    pub validator_trust: Vec<I32F32>,
+    /// Normalised rank, which the chain now stores as incentive.
+    pub incentive: Vec<I32F32>,
+    /// Clipped over unclipped rank: the chain's old trust, no longer computed there.
+    pub trust_legacy: Vec<I32F32>,
+    /// Normalised dividends per uid.
+    pub dividends: Vec<I32F32>,
+    /// New bond rows as stored; empty for a uid without a new permit.
+    pub bonds: Vec<Vec<(u16, u16)>>,
+    /// The miners' share of the emission (incentive), in rao.
+    pub server_emission: Vec<u64>,
+    /// The validators' share of the emission (dividends), in rao.
+    pub validator_emission: Vec<u64>,
+    /// The normalised total per uid, as the `Emission` storage holds it, in rao.
+    pub combined_emission: Vec<u64>,
+}
+
+impl EpochOutput {
+    /// Stake weight as stored (u16).
+    pub fn stake_weight_u16(&self) -> Vec<u16> {
+        to_u16(&self.stake_weight)
+    }
+
+    /// Consensus as stored (u16).
+    pub fn consensus_u16(&self) -> Vec<u16> {
+        to_u16(&self.consensus)
+    }
+
+    /// Validator trust as stored (u16).
+    pub fn validator_trust_u16(&self) -> Vec<u16> {
+        to_u16(&self.validator_trust)
+    }
+
+    /// Incentive as stored (u16).
+    pub fn incentive_u16(&self) -> Vec<u16> {
+        to_u16(&self.incentive)
+    }
+
+    /// Dividends as stored (u16).
+    pub fn dividends_u16(&self) -> Vec<u16> {
+        to_u16(&self.dividends)
+    }
+
+    /// The new bonds as a dense n × n matrix (cells at uids ≥ n dropped).
+    pub fn bonds_dense(&self) -> Vec<Vec<u16>> {
+        let n = self.bonds.len();
+        self.bonds
+            .iter()
+            .map(|row| {
+                let mut dense = vec![0u16; n];
+                for &(j, v) in row {
+                    if let Some(cell) = dense.get_mut(j as usize) {
+                        *cell = v;
+                    }
+                }
+                dense
+            })
+            .collect()
+    }
+}
+
+fn to_u16(values: &[I32F32]) -> Vec<u16> {
+    values
+        .iter()
+        .map(|v| math::fixed_proportion_to_u16(*v))
+        .collect()
+}
+
+const ZERO: I32F32 = I32F32::from_bits(0);
+const ONE: I32F32 = I32F32::from_bits(1 << 32);
+
+/// Checks that every per-uid vector has `n` entries and the parameters are in range.
+pub fn validate(params: &EpochParams, input: &EpochInput) -> Result<(), YumaError> {
+    if input.n > MAX_UIDS {
+        return Err(YumaError::TooManyUids {
+            n: u64::from(input.n),
+            max: u64::from(MAX_UIDS),
+        });
+    }
+    if params.bonds_moving_average > 1_000_000 {
+        return Err(YumaError::OutOfRange {
+            field: "params.bonds_moving_average".into(),
+            value: params.bonds_moving_average.to_string(),
+            min: "0".into(),
+            max: "1000000".into(),
+        });
+    }
+    let n = input.n as usize;
+    let lengths = [
+        ("inputs.stake", input.stake.len()),
+        ("inputs.last_update", input.last_update.len()),
+        (
+            "inputs.block_at_registration",
+            input.block_at_registration.len(),
+        ),
+        ("inputs.validator_permit", input.validator_permit.len()),
+    ];
+    for (field, len) in lengths {
+        if len != n {
+            return Err(YumaError::WrongLength {
+                field: field.into(),
+                len,
+                n,
+            });
+        }
+    }
+    if let Some(commits) = &input.commit_block
+        && commits.len() != n
+    {
+        return Err(YumaError::WrongLength {
+            field: "inputs.commit_block".into(),
+            len: commits.len(),
+            n,
+        });
+    }
+    if let Some(uid) = input.stake.iter().position(|s| *s < I64F64::from_bits(0)) {
+        return Err(YumaError::NegativeStake { uid });
+    }
+    Ok(())
+}
+
+/// Runs one epoch. An empty subnet (n = 0) gives an output whose vectors are all empty.
+pub fn run_epoch(params: &EpochParams, input: &EpochInput) -> Result<EpochOutput, YumaError> {
+    validate(params, input)?;
+    Ok(epoch_unchecked(params, input))
+}
+
+fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
+    let n = input.n;
+    let n_usize = n as usize;
+    if n == 0 {
+        return EpochOutput::default();
+    }
+    let current_block = input.current_block;
+
+    // == Active ==
+    let inactive: Vec<bool> = input
+        .last_update
+        .iter()
+        .map(|updated| updated.saturating_add(params.activity_cutoff) < current_block)
+        .collect();
+    let active: Vec<bool> = inactive.iter().map(|b| !b).collect();
+
+    // == Stake ==
+    let owner_uid = params.owner_uid;
+    let mut filtered_stake: Vec<I64F64> = input
+        .stake
+        .iter()
+        .enumerate()
+        .map(|(uid, &s)| {
+            if owner_uid != Some(uid as u16)
+                && s.saturating_to_num::<u64>() < params.stake_threshold
+            {
+                I64F64::from_bits(0)
+            } else {
+                s
+            }
+        })
+        .collect();
+    math::inplace_normalize_64(&mut filtered_stake);
+    let stake: Vec<I32F32> = filtered_stake
+        .iter()
+        .map(|s| I32F32::saturating_from_num(*s))
+        .collect();
+
+    // == Validator permits ==
+    let mut validator_permits = input.validator_permit.clone();
+    if let Some(owner) = owner_uid
+        && let Some(p) = validator_permits.get_mut(owner as usize)
+    {
+        *p = true;
+    }
+    let validator_forbids: Vec<bool> = validator_permits.iter().map(|b| !b).collect();
+    let mut new_validator_permits =
+        math::is_topk_nonzero(&stake, params.max_allowed_validators as usize);
+    if let Some(owner) = owner_uid
+        && let Some(p) = new_validator_permits.get_mut(owner as usize)
+    {
+        *p = true;
+    }
+
+    // == Active stake ==
+    let mut active_stake = stake.clone();
+    math::inplace_mask_vector(&inactive, &mut active_stake);
+    math::inplace_mask_vector(&validator_forbids, &mut active_stake);
+    math::inplace_normalize(&mut active_stake);
+
+    // == Weights ==
+    // The chain masks in four passes (rows without a permit, self-weights except the
+    // owner's, weights older than the target's registration, pre-registration commits);
+    // each only drops cells, so one filtering pass gives the same rows.
+    let commit_blocks: Option<Vec<u64>> = params.commit_reveal_enabled.then(|| {
+        // u64::MAX means "no active commit", which masks nothing.
+        match &input.commit_block {
+            Some(c) => c.iter().map(|b| b.unwrap_or(u64::MAX)).collect(),
+            None => vec![u64::MAX; n_usize],
+        }
+    });
+    let registered_at = |j: u16| {
+        input
+            .block_at_registration
+            .get(j as usize)
+            .copied()
+            .unwrap_or(0)
+    };
+    let mut weights: SparseMatrix = vec![Vec::new(); n_usize];
+    for (i, (row, stored)) in weights.iter_mut().zip(input.weights.iter()).enumerate() {
+        if validator_forbids.get(i).copied().unwrap_or(true) {
+            continue;
+        }
+        let updated = input.last_update.get(i).copied().unwrap_or(0);
+        let commit = commit_blocks
+            .as_ref()
+            .map(|c| c.get(i).copied().unwrap_or(0));
+        *row = stored
+            .iter()
+            .filter(|&&(j, _)| {
+                let self_weight = i == j as usize && owner_uid != Some(j);
+                j < n
+                    && !self_weight
+                    && updated > registered_at(j)
+                    && commit.is_none_or(|cb| cb >= registered_at(j))
+            })
+            .map(|&(j, v)| (j, I32F32::from_num(v)))
+            .collect();
+    }
+    math::inplace_row_normalize_sparse(&mut weights);
+
+    // == Consensus, validator trust ==
+    let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
+    let consensus = math::weighted_median_col_sparse(&active_stake, &weights, n, kappa);
+    let clipped_weights = math::col_clip_sparse(&weights, &consensus);
+    let validator_trust = math::row_sum_sparse(&clipped_weights);
+
+    // == Rank = incentive ==
+    let mut ranks = math::matmul_sparse(&clipped_weights, &active_stake, n);
+    let preranks = math::matmul_sparse(&weights, &active_stake, n);
+    let trust_legacy = math::vecdiv(&ranks, &preranks);
+    math::inplace_normalize(&mut ranks);
+    let incentive = ranks;
+
+    // == Bonds and dividends ==
+    let bonds_penalty = math::safe_div(
+        I32F32::from_num(params.bonds_penalty),
+        I32F32::from_num(u16::MAX),
+    );
+    // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it.
+    let interpolated: SparseMatrix;
+    let weights_for_bonds: &[Vec<(u16, I32F32)>] = if bonds_penalty == ONE {
+        &clipped_weights
+    } else if bonds_penalty == ZERO {
+        &weights
+    } else {
+        interpolated = math::interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
+        &interpolated
+    };
+    let last_tempo = if input.last_mechanism_step_block == 0 {
+        current_block.saturating_sub(params.tempo)
+    } else {
+        input.last_mechanism_step_block.saturating_add(1)
+    };
+    let ema_alpha = fixed_ema_alpha(params.bonds_moving_average);
+
+    let mut dividends: Vec<I32F32>;
+    let mut ema_bonds: SparseMatrix;
+    if params.yuma3_enabled {
+        let bonds = stored_bonds(input, n, last_tempo, |v| {
+            math::fixed_to_fixed_u16_proportion(I32F32::from_num(v))
+        });
+        let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
+        ema_bonds = if liquid {
+            liquid_alpha_ema(params, weights_for_bonds, &bonds, &consensus)
+        } else {
+            math::mat_ema_sparse(weights_for_bonds, &bonds, ema_alpha)
+        };
+        let mut ema_bonds_norm = ema_bonds.clone();
+        math::inplace_col_normalize_sparse(&mut ema_bonds_norm, n);
+        let total_bonds_per_validator =
+            math::row_sum_sparse(&math::mat_vec_mul_sparse(&ema_bonds_norm, &incentive));
+        dividends = math::vec_mul(&total_bonds_per_validator, &active_stake);
+        math::inplace_normalize(&mut dividends);
+    } else {
+        let mut bonds = stored_bonds(input, n, last_tempo, I32F32::from_num);
+        math::inplace_col_normalize_sparse(&mut bonds, n);
+        let mut bonds_delta = math::row_hadamard_sparse(weights_for_bonds, &active_stake);
+        math::inplace_col_normalize_sparse(&mut bonds_delta, n);
+        ema_bonds = math::mat_ema_sparse(&bonds_delta, &bonds, ema_alpha);
+        math::inplace_col_normalize_sparse(&mut ema_bonds, n);
+        dividends = math::matmul_transpose_sparse(&ema_bonds, &incentive);
+        math::inplace_normalize(&mut dividends);
+        math::inplace_col_max_upscale_sparse(&mut ema_bonds, n);
+    }
+
+    // == Emission ==
+    let combined: Vec<I32F32> = incentive
+        .iter()
+        .zip(dividends.iter())
+        .map(|(i, d)| i.saturating_add(*d))
+        .collect();
+    let emission_sum = math::sum(&combined);
+    let mut normalized_server = incentive.clone();
+    let mut normalized_validator = dividends.clone();
+    let mut normalized_combined = combined;
+    math::inplace_normalize_using_sum(&mut normalized_server, emission_sum);
+    math::inplace_normalize_using_sum(&mut normalized_validator, emission_sum);
+    math::inplace_normalize(&mut normalized_combined);
+    if emission_sum == ZERO {
+        // No weights, outdated weights or only self-weights: emission follows stake.
+        let fallback = if math::is_zero(&active_stake) {
+            &stake
+        } else {
+            &active_stake
+        };
+        normalized_validator.clone_from(fallback);
+        normalized_combined.clone_from(fallback);
+    }
+    let rao = I96F32::saturating_from_num(input.rao_emission);
+    let to_rao = |v: &[I32F32]| -> Vec<u64> {
+        v.iter()
+            .map(|x| {
+                I96F32::saturating_from_num(*x)
+                    .saturating_mul(rao)
+                    .saturating_to_num::<u64>()
+            })
+            .collect()
+    };
+
+    // == Stored bonds: rows of uids without a new permit are cleared ==
+    let bonds: Vec<Vec<(u16, u16)>> = (0..n_usize)
+        .map(|uid| {
+            if new_validator_permits.get(uid).copied().unwrap_or(false) {
+                ema_bonds
+                    .get(uid)
+                    .map(|row| {
+                        row.iter()
+                            .map(|&(j, v)| (j, math::fixed_proportion_to_u16(v)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            } else {
+                Vec::new()
+            }
+        })
+        .collect();
+
+    EpochOutput {
+        active,
+        new_validator_permit: new_validator_permits,
+        stake_weight: stake,
+        consensus,
+        validator_trust,
+        incentive,
+        trust_legacy,
+        dividends,
+        bonds,
+        server_emission: to_rao(&normalized_server),
+        validator_emission: to_rao(&normalized_validator),
+        combined_emission: to_rao(&normalized_combined),
+    }
+}
+
+/// Stored bond rows as the chain's `get_bonds_sparse` reads them (rows ≥ n dropped, cells
+/// ≥ n kept, as on chain), less bonds to uids registered since the last epoch.
+fn stored_bonds(
+    input: &EpochInput,
+    n: u16,
+    last_tempo: u64,
+    convert: impl Fn(u16) -> I32F32,
+) -> SparseMatrix {
+    let mut out: SparseMatrix = vec![Vec::new(); n as usize];
+    for (row, cells) in out.iter_mut().zip(input.bonds.iter()) {
+        *row = cells
+            .iter()
+            .filter(|(j, _)| {
+                let registered = input
+                    .block_at_registration
+                    .get(*j as usize)
+                    .copied()
+                    .unwrap_or(0);
+                last_tempo > registered
+            })
+            .map(|&(j, v)| (j, convert(v)))
+            .collect();
+    }
+    out
+}
+
+/// The constant EMA rate `1 − bonds_moving_average / 10^6`, computed through I64F64.
+fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
+    let average = math::safe_div_64(
+        I64F64::saturating_from_num(bonds_moving_average),
+        I64F64::saturating_from_num(1_000_000u64),
+    );
+    I32F32::from_num(1).saturating_sub(I32F32::saturating_from_num(average))
+}
+
+/// Yuma 3 bonds with liquid alpha: a sigmoid rate per (validator, miner) cell.
+///
+/// Each rate depends on the weight and bond the chain's cursor walk sees in that cell
+/// (see [`math::cursor_visible_cells`]), so unsorted rows give the chain's answer too.
+fn liquid_alpha_ema(
+    params: &EpochParams,
+    weights: &[Vec<(u16, I32F32)>],
+    bonds: &[Vec<(u16, I32F32)>],
+    consensus: &[I32F32],
+) -> SparseMatrix {
+    let columns = consensus.len();
+    let low = math::u16_proportion_to_fixed(params.alpha_low);
+    let high = math::u16_proportion_to_fixed(params.alpha_high);
+    let rate =
+        I32F32::from_num(params.alpha_sigmoid_steepness).saturating_div(I32F32::from_num(-100));
+
+    let mut seen_weight = vec![ZERO; columns];
+    let mut seen_bond = vec![ZERO; columns];
+    let mut filled: Vec<usize> = Vec::new();
+    let mut current_row: Option<usize> = None;
+    math::mat_ema_alpha_sparse_with(weights, bonds, columns, |i, j| {
+        if current_row != Some(i) {
+            for &c in &filled {
+                if let (Some(w), Some(b)) = (seen_weight.get_mut(c), seen_bond.get_mut(c)) {
+                    *w = ZERO;
+                    *b = ZERO;
+                }
+            }
+            filled.clear();
+            let empty: Vec<(u16, I32F32)> = Vec::new();
+            let w_row = weights.get(i).unwrap_or(&empty);
+            let b_row = bonds.get(i).unwrap_or(&empty);
+            for (c, v) in math::cursor_visible_cells(w_row, columns) {
+                if let Some(cell) = seen_weight.get_mut(c as usize) {
+                    *cell = v;
+                    filled.push(c as usize);
+                }
+            }
+            for (c, v) in math::cursor_visible_cells(b_row, columns) {
+                if let Some(cell) = seen_bond.get_mut(c as usize) {
+                    *cell = v;
+                    filled.push(c as usize);
+                }
+            }
+            current_row = Some(i);
+        }
+        let j = j as usize;
+        math::alpha_sigmoid_at_rate(
+            consensus.get(j).copied().unwrap_or(ZERO),
+            seen_weight.get(j).copied().unwrap_or(ZERO),
+            seen_bond.get(j).copied().unwrap_or(ZERO),
+            low,
+            high,
+            rate,
+        )
+    })
+}

@@ -1,0 +1,1005 @@
+//! Fixed-point helpers of the epoch, ported from subtensor's `epoch/math.rs`.
+//!
+//! Every function keeps the chain's order of operations and its I32F32 / I64F64 rounding
+//! (multiplication floors, division truncates, a zero or overflowing divisor gives 0), so
+//! that results match the chain bit for bit. Two deliberate differences, both invisible
+//! on valid chain state: sums saturate instead of wrapping, and nothing here can panic.
+//! Sparse rows are `(column, value)` lists in stored order; the chain never sorts them,
+//! and neither do we, because some steps depend on that order.
+
+use substrate_fixed::transcendental::exp;
+use substrate_fixed::types::{I32F32, I64F64};
+
+/// A sparse matrix as the chain holds it: one `(column, value)` list per row.
+pub type SparseMatrix = Vec<Vec<(u16, I32F32)>>;
+
+const ZERO: I32F32 = I32F32::from_bits(0);
+const ONE: I32F32 = I32F32::from_bits(1 << 32);
+
+/// `a / b`, or 0 when `b` is 0 or the quotient does not fit (the chain's `safe_div`).
+#[inline]
+pub fn safe_div(a: I32F32, b: I32F32) -> I32F32 {
+    Divisor::new(b).divide(a)
+}
+
+/// A divisor prepared once for many [`safe_div`]s by the same value (a row or column sum).
+///
+/// For a non-negative dividend whose quotient stays below 2^50, a float estimate is off
+/// by at most one or two units, and exact integer checks settle the truncated quotient the
+/// crate's 128-bit division would give. Everything else goes through the crate.
+#[derive(Debug, Clone, Copy)]
+pub struct Divisor {
+    value: I32F32,
+    bits: u64,
+    scaled_inverse: f64,
+}
+
+impl Divisor {
+    /// Prepares division by `value`.
+    #[inline]
+    pub fn new(value: I32F32) -> Self {
+        let bits = value.to_bits();
+        Divisor {
+            value,
+            bits: if bits > 0 { bits as u64 } else { 0 },
+            scaled_inverse: if bits > 0 {
+                4_294_967_296.0 / bits as f64
+            } else {
+                0.0
+            },
+        }
+    }
+
+    /// True when dividing by it would give 0 (the chain skips such columns).
+    #[inline]
+    pub fn is_zero(&self) -> bool {
+        self.value == ZERO
+    }
+
+    /// `a / value` with the chain's `safe_div` semantics.
+    #[inline]
+    pub fn divide(&self, a: I32F32) -> I32F32 {
+        let x = a.to_bits();
+        let y = self.bits;
+        if x >= 0 && y > 0 {
+            let small = (x as u64) << 32;
+            if x < 1 << 32 && y < 1 << 61 && small >> 50 < y {
+                // The numerator fits u64 and the quotient is below 2^50: estimate, then fix
+                // with wrapping u64 arithmetic (the estimate's remainder is within ±2y).
+                // The float estimate is within 0.5 of the exact quotient (relative error
+                // below 2^-51 on a quotient below 2^50), so one branch-free step fixes it.
+                let q = (x as f64 * self.scaled_inverse) as u64;
+                let rest = small.wrapping_sub(q.wrapping_mul(y)) as i64;
+                let q = q - u64::from(rest < 0) + u64::from(rest >= y as i64);
+                return I32F32::from_bits(q as i64);
+            }
+            let numerator = (x as u128) << 32;
+            let divisor = u128::from(y);
+            if numerator < divisor << 50 {
+                let q = u128::from((x as f64 * self.scaled_inverse) as u64);
+                let product = q * divisor;
+                let q = q - u128::from(product > numerator)
+                    + u128::from(product + divisor <= numerator);
+                return I32F32::from_bits(q as i64);
+            }
+        }
+        a.checked_div(self.value).unwrap_or(ZERO)
+    }
+}
+
+/// `a / b` for I64F64, or 0 when `b` is 0 or the quotient does not fit.
+#[inline]
+pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
+    a.checked_div(b).unwrap_or(I64F64::from_bits(0))
+}
+
+/// `a · b` as I32F32's `saturating_mul` computes it (floored, saturated), with one 64×64
+/// multiply instead of the crate's overflow-checked 128×128 one.
+#[inline]
+pub fn mul(a: I32F32, b: I32F32) -> I32F32 {
+    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
+    I32F32::from_bits(product.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+}
+
+/// `a · b` as `checked_mul(..).unwrap_or(0)`: 0 where the product leaves I32F32.
+#[inline]
+pub fn mul_or_zero(a: I32F32, b: I32F32) -> I32F32 {
+    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
+    i64::try_from(product)
+        .map(I32F32::from_bits)
+        .unwrap_or(ZERO)
+}
+
+/// The sum of a vector; saturates where the chain would overflow.
+pub fn sum(x: &[I32F32]) -> I32F32 {
+    x.iter().fold(ZERO, |acc, v| acc.saturating_add(*v))
+}
+
+/// A proportion in [0, 1] as the chain stores it in u16 (`x · 65535`, floored, saturated).
+pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
+    // Multiplying by the integer 65535 is exact, so the product's integer part is
+    // floor(bits · 65535 / 2^32), then clamped to u16 as the saturating conversions do.
+    let scaled = (i128::from(x.to_bits()) * 65_535) >> 32;
+    scaled.clamp(0, i128::from(u16::MAX)) as u16
+}
+
+/// A stored u16 proportion as a fixed-point fraction (`x / 65535`).
+pub fn u16_proportion_to_fixed(x: u16) -> I32F32 {
+    safe_div(I32F32::from_num(x), I32F32::from_num(u16::MAX))
+}
+
+/// A fixed value read from u16 storage, rescaled to a proportion (`x / 65535`).
+pub fn fixed_to_fixed_u16_proportion(x: I32F32) -> I32F32 {
+    safe_div(x, I32F32::from_num(u16::MAX))
+}
+
+/// Max-upscales to u16 so the largest value becomes 65535, as `set_weights` stores weights.
+pub fn vec_max_upscale_to_u16(vec: &[I32F32]) -> Vec<u16> {
+    let u16_max = I32F32::from_num(u16::MAX);
+    let threshold = I32F32::from_num(32768);
+    let Some(&max_value) = vec.iter().max() else {
+        return Vec::new();
+    };
+    if max_value == ZERO {
+        return vec
+            .iter()
+            .map(|e| e.saturating_mul(u16_max).saturating_to_num::<u16>())
+            .collect();
+    }
+    // Above 32768 the product e · 65535 could overflow I32F32, so the chain divides first.
+    if max_value > threshold {
+        return vec
+            .iter()
+            .map(|e| {
+                e.saturating_mul(safe_div(u16_max, max_value))
+                    .round()
+                    .saturating_to_num::<u16>()
+            })
+            .collect();
+    }
+    vec.iter()
+        .map(|e| {
+            safe_div(e.saturating_mul(u16_max), max_value)
+                .round()
+                .saturating_to_num::<u16>()
+        })
+        .collect()
+}
+
+/// [`vec_max_upscale_to_u16`] of a u16 vector.
+pub fn vec_u16_max_upscale_to_u16(vec: &[u16]) -> Vec<u16> {
+    let fixed: Vec<I32F32> = vec.iter().map(|e| I32F32::from_num(*e)).collect();
+    vec_max_upscale_to_u16(&fixed)
+}
+
+/// True when the vector sums to exactly zero.
+pub fn is_zero(vector: &[I32F32]) -> bool {
+    sum(vector) == ZERO
+}
+
+/// Normalises in place so the vector sums to 1; a zero vector is left as it is.
+pub fn inplace_normalize(x: &mut [I32F32]) {
+    let x_sum = sum(x);
+    if x_sum == ZERO {
+        return;
+    }
+    let d = Divisor::new(x_sum);
+    x.iter_mut().for_each(|v| *v = d.divide(*v));
+}
+
+/// Divides every value by a given sum (left as it is when the sum is zero).
+pub fn inplace_normalize_using_sum(x: &mut [I32F32], x_sum: I32F32) {
+    if x_sum == ZERO {
+        return;
+    }
+    x.iter_mut().for_each(|v| *v = safe_div(*v, x_sum));
+}
+
+/// Normalises an I64F64 vector in place so it sums to 1; a zero vector is left as it is.
+pub fn inplace_normalize_64(x: &mut [I64F64]) {
+    let zero = I64F64::from_bits(0);
+    let x_sum = x.iter().fold(zero, |acc, v| acc.saturating_add(*v));
+    if x_sum == zero {
+        return;
+    }
+    x.iter_mut().for_each(|v| *v = safe_div_64(*v, x_sum));
+}
+
+/// Element-wise `x / y`, 0 where `y` is 0; a missing `y` counts as 0.
+pub fn vecdiv(x: &[I32F32], y: &[I32F32]) -> Vec<I32F32> {
+    x.iter()
+        .enumerate()
+        .map(|(i, xi)| safe_div(*xi, y.get(i).copied().unwrap_or(ZERO)))
+        .collect()
+}
+
+/// True for the `k` largest values that are non-zero; ties keep the lower index (stable sort).
+pub fn is_topk_nonzero(vector: &[I32F32], k: usize) -> Vec<bool> {
+    let n = vector.len();
+    let mut result: Vec<bool> = vector.iter().map(|v| *v != ZERO).collect();
+    if n < k {
+        return result;
+    }
+    let mut idxs: Vec<usize> = (0..n).collect();
+    // Ascending stable sort, exactly as the chain: among equal stakes the higher uid wins.
+    idxs.sort_by_key(|&i| vector.get(i).copied().unwrap_or(ZERO));
+    for &i in idxs.iter().take(n.saturating_sub(k)) {
+        if let Some(cell) = result.get_mut(i) {
+            *cell = false;
+        }
+    }
+    result
+}
+
+/// Sets to zero every element whose mask is true (a missing mask entry masks).
+pub fn inplace_mask_vector(mask: &[bool], vector: &mut [I32F32]) {
+    if mask.is_empty() {
+        return;
+    }
+    for (i, v) in vector.iter_mut().enumerate() {
+        if mask.get(i).copied().unwrap_or(true) {
+            *v = ZERO;
+        }
+    }
+}
+
+/// Element-wise product; an overflowing product becomes 0, as on the chain.
+pub fn vec_mul(a: &[I32F32], b: &[I32F32]) -> Vec<I32F32> {
+    a.iter()
+        .zip(b.iter())
+        .map(|(x, y)| mul_or_zero(*x, *y))
+        .collect()
+}
+
+/// Clamps to `[low, high]` in the chain's order: `min(high)` first, then `max(low)`.
+pub fn clamp_value(value: I32F32, low: I32F32, high: I32F32) -> I32F32 {
+    value.min(high).max(low)
+}
+
+/// `e^x` with the input clamped to ±20, through the chain's Taylor-series `exp`.
+pub fn exp_safe(input: I32F32) -> I32F32 {
+    let limit = I32F32::from_num(20);
+    let safe_input = input.max(-limit).min(limit);
+    match taylor_exp(safe_input) {
+        Some(v) => v,
+        None if safe_input <= ZERO => ZERO,
+        None => I32F32::max_value(),
+    }
+}
+
+/// `substrate_fixed::transcendental::exp` for I32F32, step for step, without its 128-bit
+/// divisions: the same Taylor series (terms 2..32), each term floored after the multiply
+/// and truncated after the divide, and `1 / e^|x|` for negative input.
+///
+/// Dividing a fixed-point term by the fixed-point integer i equals an integer division of
+/// its bits by i, and a term that reaches 0 stays 0, so the loop may stop there.
+pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
+    if operand == ZERO || operand == ONE {
+        return exp::<I32F32, I32F32>(operand).ok();
+    }
+    let neg = operand < ZERO;
+    let x = if neg { operand.checked_neg()? } else { operand };
+    let x_bits = x.to_bits() as u64; // ≥ 0, so products of two below 2^63 fit u128
+    let mut result = x.checked_add(ONE)?.to_bits();
+    let mut term = x_bits;
+    for i in 2..32u64 {
+        // checked_mul: (term · x) / 2^32 floored; the crate fails once it leaves i64.
+        let product = (u128::from(term) * u128::from(x_bits)) >> 32;
+        term = u64::try_from(product)
+            .ok()
+            .filter(|p| *p <= i64::MAX as u64)?
+            / i;
+        if term == 0 {
+            break;
+        }
+        result = result.checked_add(term as i64)?;
+    }
+    let result = I32F32::from_bits(result);
+    if neg {
+        // result ≥ 1, so 1 / result neither divides by zero nor overflows.
+        Some(safe_div(ONE, result))
+    } else {
+        Some(result)
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// Sparse matrices
+// ----------------------------------------------------------------------------------------
+
+/// Normalises each row to sum 1 (rows summing to zero stay as they are).
+pub fn inplace_row_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>]) {
+    for row in matrix.iter_mut() {
+        let row_sum = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
+        if row_sum > ZERO {
+            let d = Divisor::new(row_sum);
+            row.iter_mut().for_each(|(_, v)| *v = d.divide(*v));
+        }
+    }
+}
+
+/// The sum of each row.
+pub fn row_sum_sparse(matrix: &[Vec<(u16, I32F32)>]) -> Vec<I32F32> {
+    matrix
+        .iter()
+        .map(|row| row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v)))
+        .collect()
+}
+
+/// Normalises each column to sum 1 over `columns` columns; cells beyond them are untouched.
+pub fn inplace_col_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns: u16) {
+    let mut col_sum = vec![ZERO; columns as usize];
+    for row in matrix.iter() {
+        for &(j, v) in row {
+            if let Some(s) = col_sum.get_mut(j as usize) {
+                *s = s.saturating_add(v);
+            }
+        }
+    }
+    let divisors: Vec<Divisor> = col_sum.iter().map(|s| Divisor::new(*s)).collect();
+    for row in matrix.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            if let Some(d) = divisors.get(*j as usize)
+                && !d.is_zero()
+            {
+                *v = d.divide(*v);
+            }
+        }
+    }
+}
+
+/// Scales each column so its largest value becomes 1 (the chain's storage form of bonds).
+pub fn inplace_col_max_upscale_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns: u16) {
+    let mut col_max = vec![ZERO; columns as usize];
+    for row in matrix.iter() {
+        for &(j, v) in row {
+            if let Some(m) = col_max.get_mut(j as usize)
+                && *m < v
+            {
+                *m = v;
+            }
+        }
+    }
+    let divisors: Vec<Divisor> = col_max.iter().map(|m| Divisor::new(*m)).collect();
+    for row in matrix.iter_mut() {
+        for (j, v) in row.iter_mut() {
+            if let Some(d) = divisors.get(*j as usize)
+                && !d.is_zero()
+            {
+                *v = d.divide(*v);
+            }
+        }
+    }
+}
+
+/// Empties every row whose mask is true (a missing mask entry masks).
+pub fn mask_rows_sparse(mask: &[bool], matrix: &[Vec<(u16, I32F32)>]) -> SparseMatrix {
+    matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            if mask.get(i).copied().unwrap_or(true) {
+                Vec::new()
+            } else {
+                row.clone()
+            }
+        })
+        .collect()
+}
+
+/// Drops the diagonal (self-weights).
+pub fn mask_diag_sparse(matrix: &[Vec<(u16, I32F32)>]) -> SparseMatrix {
+    matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .filter(|(j, _)| i != *j as usize)
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// Drops the diagonal except at `except_index` (the subnet owner keeps its self-weight).
+pub fn mask_diag_sparse_except_index(
+    matrix: &[Vec<(u16, I32F32)>],
+    except_index: u16,
+) -> SparseMatrix {
+    matrix
+        .iter()
+        .enumerate()
+        .map(|(i, row)| {
+            row.iter()
+                .filter(|(j, _)| {
+                    i != *j as usize || (i == except_index as usize && *j == except_index)
+                })
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// Drops cell (i, j) where `mask_fn(first[i], second[j])` holds (missing entries read 0).
+pub fn vec_mask_sparse_matrix(
+    matrix: &[Vec<(u16, I32F32)>],
+    first_vector: &[u64],
+    second_vector: &[u64],
+    mask_fn: &dyn Fn(u64, u64) -> bool,
+) -> SparseMatrix {
+    let mut first = first_vector.iter();
+    matrix
+        .iter()
+        .map(|row| {
+            let fv = first.next().copied().unwrap_or(0);
+            row.iter()
+                .filter(|(j, _)| {
+                    let sv = second_vector.get(*j as usize).copied().unwrap_or(0);
+                    !mask_fn(fv, sv)
+                })
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// Drops cell (i, j) where `mask_fn(scalar, vector[j])` holds (a missing entry reads 0).
+pub fn scalar_vec_mask_sparse_matrix(
+    matrix: &[Vec<(u16, I32F32)>],
+    scalar: u64,
+    vector: &[u64],
+    mask_fn: &dyn Fn(u64, u64) -> bool,
+) -> SparseMatrix {
+    matrix
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter(|(j, _)| !mask_fn(scalar, vector.get(*j as usize).copied().unwrap_or(0)))
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// Multiplies each row by the matching vector element (rows past the vector are dropped).
+pub fn row_hadamard_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> SparseMatrix {
+    matrix
+        .iter()
+        .zip(vector.iter())
+        .map(|(row, scale)| row.iter().map(|&(j, v)| (j, mul(v, *scale))).collect())
+        .collect()
+}
+
+/// `result_j = Σ_i vector_i · matrix_ij` over `columns` columns.
+pub fn matmul_sparse(
+    matrix: &[Vec<(u16, I32F32)>],
+    vector: &[I32F32],
+    columns: u16,
+) -> Vec<I32F32> {
+    let mut result = vec![ZERO; columns as usize];
+    let mut scales = vector.iter();
+    for row in matrix {
+        let scale = scales.next().copied().unwrap_or(ZERO);
+        for &(j, v) in row {
+            if let Some(r) = result.get_mut(j as usize) {
+                *r = r.saturating_add(mul(scale, v));
+            }
+        }
+    }
+    result
+}
+
+/// `result_i = Σ_j vector_j · matrix_ij`.
+pub fn matmul_transpose_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> Vec<I32F32> {
+    matrix
+        .iter()
+        .map(|row| {
+            row.iter().fold(ZERO, |acc, &(j, v)| {
+                let x = vector.get(j as usize).copied().unwrap_or(ZERO);
+                acc.saturating_add(mul(x, v))
+            })
+        })
+        .collect()
+}
+
+/// Clips each cell to its column's threshold; a cell above a zero threshold is dropped.
+pub fn col_clip_sparse(matrix: &[Vec<(u16, I32F32)>], col_threshold: &[I32F32]) -> SparseMatrix {
+    matrix
+        .iter()
+        .map(|row| {
+            let mut out = Vec::with_capacity(row.len());
+            for &(j, v) in row {
+                let th = col_threshold.get(j as usize).copied().unwrap_or(ZERO);
+                if th < v {
+                    if th > ZERO {
+                        out.push((j, th));
+                    }
+                } else {
+                    out.push((j, v));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Element-wise `matrix_ij · vector_j`, keeping only non-zero products.
+pub fn mat_vec_mul_sparse(matrix: &[Vec<(u16, I32F32)>], vector: &[I32F32]) -> SparseMatrix {
+    matrix
+        .iter()
+        .map(|row| {
+            row.iter()
+                .filter_map(|&(j, v)| {
+                    let x = vector.get(j as usize)?;
+                    let p = mul(v, *x);
+                    (p != ZERO).then_some((j, p))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `A + ratio · (B − A)` cell by cell over `columns` columns, keeping positive results.
+///
+/// Ratio 0 returns `A` and ratio 1 returns `B` unchanged, stored zeros included, as on chain.
+pub fn interpolate_sparse(
+    mat1: &[Vec<(u16, I32F32)>],
+    mat2: &[Vec<(u16, I32F32)>],
+    columns: u16,
+    ratio: I32F32,
+) -> SparseMatrix {
+    if ratio == ZERO {
+        return mat1.to_vec();
+    }
+    if ratio == ONE {
+        return mat2.to_vec();
+    }
+    if mat1.len() != mat2.len() {
+        return mat2.to_vec();
+    }
+    let columns = columns as usize;
+    let mut row1 = vec![ZERO; columns];
+    let mut row2 = vec![ZERO; columns];
+    let mut touched: Vec<usize> = Vec::new();
+    mat1.iter()
+        .zip(mat2.iter())
+        .map(|(a, b)| {
+            // Densify only the touched columns: an untouched cell interpolates 0 to 0 and
+            // is dropped, exactly as the chain's full dense pass would.
+            touched.clear();
+            for &(j, v) in a {
+                if let Some(cell) = row1.get_mut(j as usize) {
+                    *cell = v;
+                    touched.push(j as usize);
+                }
+            }
+            for &(j, v) in b {
+                if let Some(cell) = row2.get_mut(j as usize) {
+                    *cell = v;
+                    touched.push(j as usize);
+                }
+            }
+            touched.sort_unstable();
+            touched.dedup();
+            let mut out = Vec::with_capacity(touched.len());
+            for &j in &touched {
+                let v1 = row1.get(j).copied().unwrap_or(ZERO);
+                let v2 = row2.get(j).copied().unwrap_or(ZERO);
+                let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
+                if interp > ZERO {
+                    out.push((j as u16, interp));
+                }
+            }
+            for &j in &touched {
+                if let Some(c) = row1.get_mut(j) {
+                    *c = ZERO;
+                }
+                if let Some(c) = row2.get_mut(j) {
+                    *c = ZERO;
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Exponential moving average `alpha · new + (1 − alpha) · old` of square sparse matrices.
+///
+/// Rows come out sorted by column with only positive cells, like the chain's dense pass.
+pub fn mat_ema_sparse(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    alpha: I32F32,
+) -> SparseMatrix {
+    let one_minus_alpha = ONE.saturating_sub(alpha);
+    let n = new.len();
+    let mut acc = vec![ZERO; n];
+    let mut touched: Vec<usize> = Vec::new();
+    let mut old_rows = old.iter();
+    new.iter()
+        .map(|new_row| {
+            touched.clear();
+            for &(j, v) in new_row {
+                if let Some(cell) = acc.get_mut(j as usize) {
+                    *cell = cell.saturating_add(mul(alpha, v));
+                    touched.push(j as usize);
+                }
+            }
+            if let Some(old_row) = old_rows.next() {
+                for &(j, v) in old_row {
+                    if let Some(cell) = acc.get_mut(j as usize) {
+                        *cell = cell.saturating_add(mul(one_minus_alpha, v));
+                        touched.push(j as usize);
+                    }
+                }
+            }
+            let mut out = Vec::with_capacity(touched.len());
+            if touched.len().saturating_mul(8) > n {
+                // A dense scan in column order beats sorting a long touched list.
+                for (j, cell) in acc.iter_mut().enumerate() {
+                    if *cell > ZERO {
+                        out.push((j as u16, *cell));
+                    }
+                    *cell = ZERO;
+                }
+            } else {
+                touched.sort_unstable();
+                touched.dedup();
+                for &j in &touched {
+                    if let Some(cell) = acc.get_mut(j) {
+                        if *cell > ZERO {
+                            out.push((j as u16, *cell));
+                        }
+                        *cell = ZERO;
+                    }
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// EMA with a per-cell alpha: `min(1, (1 − α_ij) · old_ij + max(0, α_ij · new_ij))`.
+///
+/// Only cells present in `new` come out, so a bond without a weight cell (absent, not a
+/// stored zero) vanishes. `alpha(i, j)` is asked once per cell of `new` and never for a
+/// cell whose result the chain throws away, because each call may cost an `exp`.
+pub fn mat_ema_alpha_sparse_with(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    columns: usize,
+    mut alpha: impl FnMut(usize, u16) -> I32F32,
+) -> SparseMatrix {
+    if new.len() != old.len() {
+        return new.to_vec();
+    }
+    let mut decayed = vec![ZERO; columns];
+    let mut alpha_at = vec![ZERO; columns];
+    let mut wanted = vec![false; columns];
+    new.iter()
+        .zip(old.iter())
+        .enumerate()
+        .map(|(i, (new_row, old_row))| {
+            if new_row.is_empty() {
+                return Vec::new();
+            }
+            for &(j, _) in new_row {
+                if let (Some(a), Some(w)) =
+                    (alpha_at.get_mut(j as usize), wanted.get_mut(j as usize))
+                    && !*w
+                {
+                    *a = alpha(i, j);
+                    *w = true;
+                }
+            }
+            // The chain decays every old cell, but only those under a new cell are read.
+            for &(j, old_val) in old_row {
+                let j = j as usize;
+                if wanted.get(j).copied().unwrap_or(false)
+                    && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
+                {
+                    *cell = mul(ONE.saturating_sub(*a), old_val);
+                }
+            }
+            let mut out = Vec::with_capacity(new_row.len());
+            for &(j, new_val) in new_row {
+                if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
+                    let inc = mul(a, new_val).max(ZERO);
+                    let val = d.saturating_add(inc).min(ONE);
+                    if val > ZERO {
+                        out.push((j, val));
+                    }
+                }
+            }
+            for &(j, _) in new_row {
+                let j = j as usize;
+                if let (Some(d), Some(w)) = (decayed.get_mut(j), wanted.get_mut(j)) {
+                    *d = ZERO;
+                    *w = false;
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// [`mat_ema_alpha_sparse_with`] over a dense alpha matrix, as the chain's function takes it.
+pub fn mat_ema_alpha_sparse(
+    new: &[Vec<(u16, I32F32)>],
+    old: &[Vec<(u16, I32F32)>],
+    alpha: &[Vec<I32F32>],
+) -> SparseMatrix {
+    if new.len() != alpha.len() {
+        return new.to_vec();
+    }
+    let columns = alpha.first().map(Vec::len).unwrap_or(0);
+    // The chain sizes each row's buffer by that row of alpha; ragged alpha rows are
+    // not something the epoch produces, so one width serves.
+    mat_ema_alpha_sparse_with(new, old, columns, |i, j| {
+        alpha
+            .get(i)
+            .and_then(|r| r.get(j as usize))
+            .copied()
+            .unwrap_or(ZERO)
+    })
+}
+
+// ----------------------------------------------------------------------------------------
+// Weighted median (consensus)
+// ----------------------------------------------------------------------------------------
+
+/// The chain's stake-weighted median: a deterministic mid-pivot binary search over
+/// `partition_idx`, returning the score at quantile `minority` of the stake in `[lo, hi]`.
+pub fn weighted_median(
+    stake: &[I32F32],
+    score: &[I32F32],
+    partition_idx: &[usize],
+    minority: I32F32,
+    mut partition_lo: I32F32,
+    mut partition_hi: I32F32,
+) -> I32F32 {
+    if stake.len() != score.len() {
+        return ZERO;
+    }
+    let get = |v: &[I32F32], i: usize| v.get(i).copied().unwrap_or(ZERO);
+    let mut current: Vec<usize> = partition_idx.to_vec();
+    let mut lower: Vec<usize> = Vec::new();
+    let mut upper: Vec<usize> = Vec::new();
+    let iteration_limit = partition_idx.len();
+    let mut iterations = 0usize;
+    loop {
+        let n = current.len();
+        if n == 0 {
+            return ZERO;
+        }
+        if n == 1 {
+            return current.first().map(|&i| get(score, i)).unwrap_or(ZERO);
+        }
+        let pivot = get(score, current.get(n / 2).copied().unwrap_or(0));
+        let mut lo_stake = ZERO;
+        let mut hi_stake = ZERO;
+        for &idx in &current {
+            let s = get(score, idx);
+            if s == pivot {
+                continue;
+            }
+            if s < pivot {
+                lo_stake = lo_stake.saturating_add(get(stake, idx));
+                lower.push(idx);
+            } else {
+                hi_stake = hi_stake.saturating_add(get(stake, idx));
+                upper.push(idx);
+            }
+        }
+        if minority < partition_lo.saturating_add(lo_stake) && !lower.is_empty() {
+            std::mem::swap(&mut current, &mut lower);
+            partition_hi = partition_lo.saturating_add(lo_stake);
+        } else if partition_hi.saturating_sub(hi_stake) <= minority && !upper.is_empty() {
+            std::mem::swap(&mut current, &mut upper);
+            partition_lo = partition_hi.saturating_sub(hi_stake);
+        } else {
+            return pivot;
+        }
+        lower.clear();
+        upper.clear();
+        iterations += 1;
+        if iterations > iteration_limit {
+            return ZERO;
+        }
+    }
+}
+
+/// Column-wise stake-weighted median at quantile `majority` (κ): the chain's consensus.
+///
+/// Only rows with positive stake vote; their stake is renormalised first, and a missing
+/// cell votes 0. The chain runs [`weighted_median`] on each column; its answer is fully
+/// determined (the smallest vote v whose stake at or below v exceeds `Σstake − κ`, else
+/// the largest vote), and fixed-point sums are exact, so a faster selection over each
+/// column's non-zero votes returns the same value.
+pub fn weighted_median_col_sparse(
+    stake: &[I32F32],
+    score: &[Vec<(u16, I32F32)>],
+    columns: u16,
+    majority: I32F32,
+) -> Vec<I32F32> {
+    let columns = columns as usize;
+    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
+    inplace_normalize(&mut use_stake);
+    let stake_sum = sum(&use_stake);
+    let minority = stake_sum.saturating_sub(majority);
+    let voters = use_stake.len();
+    if voters == 0 {
+        return vec![ZERO; columns];
+    }
+
+    // Votes by column (CSC): (voter, score) in row order, so a repeated cell in one row
+    // comes later and overwrites, as the chain's dense fill does.
+    let mut counts = vec![0usize; columns + 1];
+    let voting_rows = || {
+        stake
+            .iter()
+            .zip(score.iter())
+            .filter(|(s, _)| **s > ZERO)
+            .map(|(_, row)| row)
+    };
+    for row in voting_rows() {
+        for &(c, _) in row {
+            if let Some(count) = counts.get_mut(c as usize + 1) {
+                *count += 1;
+            }
+        }
+    }
+    for c in 1..counts.len() {
+        let previous = counts.get(c - 1).copied().unwrap_or(0);
+        if let Some(count) = counts.get_mut(c) {
+            *count += previous;
+        }
+    }
+    let total = counts.last().copied().unwrap_or(0);
+    let mut fill = counts.clone();
+    let mut votes: Vec<(usize, I32F32)> = vec![(0, ZERO); total];
+    for (k, row) in voting_rows().enumerate() {
+        for &(c, v) in row {
+            if let Some(at) = fill.get_mut(c as usize)
+                && let Some(slot) = votes.get_mut(*at)
+            {
+                *slot = (k, v);
+                *at += 1;
+            }
+        }
+    }
+
+    let mut pairs: Vec<(I32F32, I32F32)> = Vec::new();
+    (0..columns)
+        .map(|c| {
+            let (Some(&from), Some(&to)) = (counts.get(c), counts.get(c + 1)) else {
+                return ZERO;
+            };
+            let column = votes.get(from..to).unwrap_or(&[]);
+            // A voter's cells in one column are adjacent (rows were read in order); the
+            // last one is its vote. Zero votes join the implicit zeros of absent cells.
+            pairs.clear();
+            let mut nonzero_stake = ZERO;
+            let mut iter = column.iter().peekable();
+            while let Some(&(k, v)) = iter.next() {
+                if iter.peek().is_some_and(|next| next.0 == k) {
+                    continue;
+                }
+                if v != ZERO {
+                    let s = use_stake.get(k).copied().unwrap_or(ZERO);
+                    pairs.push((v, s));
+                    nonzero_stake = nonzero_stake.saturating_add(s);
+                }
+            }
+            let zero_voters = voters - pairs.len();
+            let zero_stake = stake_sum.saturating_sub(nonzero_stake);
+            if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
+                // The smallest vote, 0, already carries more than the minority.
+                return ZERO;
+            }
+            let below = if zero_voters > 0 { zero_stake } else { ZERO };
+            select_weighted(&mut pairs, minority, below)
+        })
+        .collect()
+}
+
+/// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the
+/// largest value when none qualifies. Quickselect with three-way partitions, in place.
+fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: I32F32) -> I32F32 {
+    let mut part: &mut [(I32F32, I32F32)] = pairs;
+    loop {
+        let len = part.len();
+        let Some(&(pivot, _)) = part.get(len / 2) else {
+            return ZERO;
+        };
+        // Partition into [< pivot][== pivot][> pivot] (Dutch national flag).
+        let (mut lt, mut i, mut gt) = (0usize, 0usize, len);
+        while i < gt {
+            let v = part.get(i).map(|p| p.0).unwrap_or(pivot);
+            if v < pivot {
+                part.swap(lt, i);
+                lt += 1;
+                i += 1;
+            } else if v > pivot {
+                gt -= 1;
+                part.swap(i, gt);
+            } else {
+                i += 1;
+            }
+        }
+        let stake_of =
+            |p: &[(I32F32, I32F32)]| p.iter().fold(ZERO, |acc, (_, s)| acc.saturating_add(*s));
+        let lo_stake = stake_of(part.get(..lt).unwrap_or(&[]));
+        let eq_stake = stake_of(part.get(lt..gt).unwrap_or(&[]));
+        let through_pivot = below.saturating_add(lo_stake).saturating_add(eq_stake);
+        if lt > 0 && below.saturating_add(lo_stake) > minority {
+            part = std::mem::take(&mut part).split_at_mut(lt).0;
+        } else if through_pivot <= minority && gt < len {
+            below = through_pivot;
+            part = std::mem::take(&mut part).split_at_mut(gt).1;
+        } else {
+            return pivot;
+        }
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// Liquid alpha
+// ----------------------------------------------------------------------------------------
+
+/// Liquid alpha for one bond: `clamp(low + σ·(high − low), low, high)` with
+/// σ = 1 / (1 + e^(−steepness/100 · (d − 0.5))), d the buy or sell distance.
+pub fn alpha_sigmoid(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    steepness: I32F32,
+) -> I32F32 {
+    let rate = steepness.saturating_div(I32F32::from_num(-100));
+    alpha_sigmoid_at_rate(consensus, weight, bond, alpha_low, alpha_high, rate)
+}
+
+/// [`alpha_sigmoid`] with `rate = steepness / −100` worked out once for a whole epoch.
+pub fn alpha_sigmoid_at_rate(
+    consensus: I32F32,
+    weight: I32F32,
+    bond: I32F32,
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    rate: I32F32,
+) -> I32F32 {
+    let diff_buy = clamp_value(weight.saturating_sub(consensus), ZERO, ONE);
+    let diff_sell = clamp_value(bond.saturating_sub(weight), ZERO, ONE);
+    let combined = if weight >= bond { diff_buy } else { diff_sell };
+    let half = I32F32::from_bits(1 << 31);
+    let exponent = mul(rate, combined.saturating_sub(half));
+    // The denominator is at least 1, so safe_div equals the chain's saturating_div here.
+    let sigmoid = safe_div(ONE, ONE.saturating_add(exp_safe(exponent)));
+    let alpha = alpha_low.saturating_add(mul(sigmoid, alpha_high.saturating_sub(alpha_low)));
+    clamp_value(alpha, alpha_low, alpha_high)
+}
+
+/// The (weight, bond) pairs the chain's liquid-alpha pass actually sees in one row.
+///
+/// The chain walks each row with a cursor that assumes sorted columns; on an unsorted row
+/// some cells are never seen and read as 0. This replays that walk and returns the cells
+/// it does see, as `(column, value)`, so callers can look values up per column.
+pub fn cursor_visible_cells(row: &[(u16, I32F32)], columns: usize) -> Vec<(u16, I32F32)> {
+    let mut visible = Vec::with_capacity(row.len());
+    let mut next_column = 0usize;
+    for &(j, v) in row {
+        let j_usize = j as usize;
+        if j_usize >= next_column {
+            if j_usize < columns {
+                visible.push((j, v));
+            }
+            next_column = j_usize.saturating_add(1);
+        }
+    }
+    visible
+}
+
+#[cfg(test)]
+mod tests;
