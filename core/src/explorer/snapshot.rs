@@ -216,25 +216,11 @@ pub fn block_time_ms_from_header(header: &serde_json::Value) -> Option<u64> {
 
 /// `2025-11-10 15:12:24 UTC` for a time in milliseconds since 1970.
 pub fn utc_text(ms: u64) -> String {
-    let secs = ms / 1000;
-    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX / 2);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil-from-days: exact for the proleptic Gregorian calendar.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let seconds = i64::try_from(ms / 1000).unwrap_or(i64::MAX / 2);
+    // One calendar routine for the whole app: the ISO form, made readable.
+    crate::emission::utc_iso8601(seconds)
+        .replacen('T', " ", 1)
+        .replace('Z', " UTC")
 }
 
 #[cfg(test)]
