@@ -318,17 +318,19 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         let commit = commit_blocks
             .as_ref()
             .map(|c| c.get(i).copied().unwrap_or(0));
-        *row = stored
-            .iter()
-            .filter(|&&(j, _)| {
-                let self_weight = i == j as usize && owner_uid != Some(j);
-                j < n
-                    && !self_weight
-                    && updated > registered_at(j)
-                    && commit.is_none_or(|cb| cb >= registered_at(j))
-            })
-            .map(|&(j, v)| (j, I32F32::from_num(v)))
-            .collect();
+        row.reserve_exact(stored.len());
+        row.extend(
+            stored
+                .iter()
+                .filter(|&&(j, _)| {
+                    let self_weight = i == j as usize && owner_uid != Some(j);
+                    j < n
+                        && !self_weight
+                        && updated > registered_at(j)
+                        && commit.is_none_or(|cb| cb >= registered_at(j))
+                })
+                .map(|&(j, v)| (j, I32F32::from_num(v))),
+        );
     }
     math::inplace_row_normalize_sparse(&mut weights);
 

@@ -32,6 +32,10 @@ pub struct Divisor {
     value: I32F32,
     bits: u64,
     scaled_inverse: f64,
+    /// For a whole-number divisor: its integer part, so whole-number dividends (raw u16
+    /// weights and bonds) reduce to a 64-bit problem; 0 otherwise.
+    whole: u64,
+    whole_inverse: f64,
 }
 
 impl Divisor {
@@ -39,14 +43,25 @@ impl Divisor {
     #[inline]
     pub fn new(value: I32F32) -> Self {
         let bits = value.to_bits();
-        Divisor {
-            value,
-            bits: if bits > 0 { bits as u64 } else { 0 },
-            scaled_inverse: if bits > 0 {
-                4_294_967_296.0 / bits as f64
+        let positive = if bits > 0 { bits as u64 } else { 0 };
+        let whole = if positive & 0xFFFF_FFFF == 0 {
+            positive >> 32
+        } else {
+            0
+        };
+        let inverse = |d: u64| {
+            if d > 0 {
+                4_294_967_296.0 / d as f64
             } else {
                 0.0
-            },
+            }
+        };
+        Divisor {
+            value,
+            bits: positive,
+            scaled_inverse: inverse(positive),
+            whole,
+            whole_inverse: inverse(whole),
         }
     }
 
@@ -60,23 +75,24 @@ impl Divisor {
     #[inline]
     pub fn divide(&self, a: I32F32) -> I32F32 {
         let x = a.to_bits();
-        let y = self.bits;
-        if x >= 0 && y > 0 {
-            let small = (x as u64) << 32;
-            if x < 1 << 32 && y < 1 << 61 && small >> 50 < y {
-                // The numerator fits u64 and the quotient is below 2^50: estimate, then fix
-                // with wrapping u64 arithmetic (the estimate's remainder is within ±2y).
-                // The float estimate is within 0.5 of the exact quotient (relative error
-                // below 2^-51 on a quotient below 2^50), so one branch-free step fixes it.
-                let q = (x as f64 * self.scaled_inverse) as u64;
-                let rest = small.wrapping_sub(q.wrapping_mul(y)) as i64;
-                let q = q - u64::from(rest < 0) + u64::from(rest >= y as i64);
+        if x >= 0 && self.bits > 0 {
+            let x = x as u64;
+            if x < 1 << 32
+                && let Some(q) = small_quotient(x, self.bits, self.scaled_inverse)
+            {
                 return I32F32::from_bits(q as i64);
             }
-            let numerator = (x as u128) << 32;
-            let divisor = u128::from(y);
+            // (w·2^32 · 2^32) / (d·2^32) = (w · 2^32) / d: the same quotient, in 64 bits.
+            if x & 0xFFFF_FFFF == 0
+                && self.whole > 0
+                && let Some(q) = small_quotient(x >> 32, self.whole, self.whole_inverse)
+            {
+                return I32F32::from_bits(q as i64);
+            }
+            let numerator = u128::from(x) << 32;
+            let divisor = u128::from(self.bits);
             if numerator < divisor << 50 {
-                let q = u128::from((x as f64 * self.scaled_inverse) as u64);
+                let q = u128::from((x as f64 * self.scaled_inverse) as i64 as u64);
                 let product = q * divisor;
                 let q = q - u128::from(product > numerator)
                     + u128::from(product + divisor <= numerator);
@@ -85,6 +101,22 @@ impl Divisor {
         }
         a.checked_div(self.value).unwrap_or(ZERO)
     }
+}
+
+/// ⌊x · 2^32 / y⌋ for x < 2^32 when the quotient is below 2^50, from a float estimate.
+///
+/// `inverse` is 2^32 / y in f64. The estimate is then within 0.5 of the exact quotient
+/// (relative error below 2^-51), so one branch-free step in wrapping u64 arithmetic (the
+/// remainder lies within ±2y, and y < 2^61) settles it.
+#[inline]
+fn small_quotient(x: u64, y: u64, inverse: f64) -> Option<u64> {
+    let numerator = x << 32;
+    if y >= 1 << 61 || numerator >> 50 >= y {
+        return None;
+    }
+    let q = (x as f64 * inverse) as i64 as u64;
+    let rest = numerator.wrapping_sub(q.wrapping_mul(y)) as i64;
+    Some(q - u64::from(rest < 0) + u64::from(rest >= y as i64))
 }
 
 /// `a / b` for I64F64, or 0 when `b` is 0 or the quotient does not fit.
@@ -618,24 +650,29 @@ pub fn mat_ema_sparse(
     let mut old_rows = old.iter();
     new.iter()
         .map(|new_row| {
+            let old_row: &[(u16, I32F32)] = old_rows.next().map(Vec::as_slice).unwrap_or(&[]);
+            // Long rows: accumulate, then scan every column in order. Short rows: track the
+            // touched columns and sort them. Both emit positive cells by column.
+            let dense = (new_row.len() + old_row.len()).saturating_mul(8) > n;
             touched.clear();
             for &(j, v) in new_row {
                 if let Some(cell) = acc.get_mut(j as usize) {
                     *cell = cell.saturating_add(mul(alpha, v));
-                    touched.push(j as usize);
-                }
-            }
-            if let Some(old_row) = old_rows.next() {
-                for &(j, v) in old_row {
-                    if let Some(cell) = acc.get_mut(j as usize) {
-                        *cell = cell.saturating_add(mul(one_minus_alpha, v));
+                    if !dense {
                         touched.push(j as usize);
                     }
                 }
             }
-            let mut out = Vec::with_capacity(touched.len());
-            if touched.len().saturating_mul(8) > n {
-                // A dense scan in column order beats sorting a long touched list.
+            for &(j, v) in old_row {
+                if let Some(cell) = acc.get_mut(j as usize) {
+                    *cell = cell.saturating_add(mul(one_minus_alpha, v));
+                    if !dense {
+                        touched.push(j as usize);
+                    }
+                }
+            }
+            let mut out = Vec::with_capacity(new_row.len() + old_row.len());
+            if dense {
                 for (j, cell) in acc.iter_mut().enumerate() {
                     if *cell > ZERO {
                         out.push((j as u16, *cell));
@@ -912,11 +949,14 @@ fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: 
         let Some(&(pivot, _)) = part.get(len / 2) else {
             return ZERO;
         };
-        // Partition into [< pivot][== pivot][> pivot] (Dutch national flag).
+        // Partition into [< pivot][== pivot][> pivot] (Dutch national flag), summing the
+        // stake below and at the pivot on the way.
         let (mut lt, mut i, mut gt) = (0usize, 0usize, len);
+        let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
         while i < gt {
-            let v = part.get(i).map(|p| p.0).unwrap_or(pivot);
+            let Some(&(v, s)) = part.get(i) else { break };
             if v < pivot {
+                lo_stake = lo_stake.saturating_add(s);
                 part.swap(lt, i);
                 lt += 1;
                 i += 1;
@@ -924,13 +964,10 @@ fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: 
                 gt -= 1;
                 part.swap(i, gt);
             } else {
+                eq_stake = eq_stake.saturating_add(s);
                 i += 1;
             }
         }
-        let stake_of =
-            |p: &[(I32F32, I32F32)]| p.iter().fold(ZERO, |acc, (_, s)| acc.saturating_add(*s));
-        let lo_stake = stake_of(part.get(..lt).unwrap_or(&[]));
-        let eq_stake = stake_of(part.get(lt..gt).unwrap_or(&[]));
         let through_pivot = below.saturating_add(lo_stake).saturating_add(eq_stake);
         if lt > 0 && below.saturating_add(lo_stake) > minority {
             part = std::mem::take(&mut part).split_at_mut(lt).0;

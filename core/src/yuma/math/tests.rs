@@ -784,3 +784,49 @@ fn liquid_alpha_equals_the_chains_formula() {
         );
     }
 }
+
+#[test]
+fn mat_ema_sparse_equals_a_dense_pass_on_short_and_long_rows() {
+    let mut rng = Lcg(19);
+    let n = 64usize;
+    let random_row = |rng: &mut Lcg, max_len: u64| -> Vec<(u16, I32F32)> {
+        let len = rng.next() % max_len;
+        (0..len)
+            .map(|_| {
+                (
+                    (rng.next() % (n as u64 + 4)) as u16,
+                    I32F32::from_bits((rng.next() % (1 << 33)) as i64),
+                )
+            })
+            .collect()
+    };
+    for round in 0..50 {
+        let max_len = if round % 2 == 0 { 4 } else { 40 };
+        let new: SparseMatrix = (0..n).map(|_| random_row(&mut rng, max_len)).collect();
+        let old: SparseMatrix = (0..n).map(|_| random_row(&mut rng, max_len)).collect();
+        let alpha = I32F32::from_bits((rng.next() % (1 << 32)) as i64);
+        let naive: SparseMatrix = new
+            .iter()
+            .zip(&old)
+            .map(|(nr, or)| {
+                let mut acc = vec![fx(0.); n];
+                for &(j, v) in nr {
+                    if let Some(c) = acc.get_mut(j as usize) {
+                        *c = c.saturating_add(alpha.saturating_mul(v));
+                    }
+                }
+                for &(j, v) in or {
+                    if let Some(c) = acc.get_mut(j as usize) {
+                        *c = c.saturating_add((fx(1.) - alpha).saturating_mul(v));
+                    }
+                }
+                acc.iter()
+                    .enumerate()
+                    .filter(|(_, v)| **v > fx(0.))
+                    .map(|(j, v)| (j as u16, *v))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(mat_ema_sparse(&new, &old, alpha), naive, "round {round}");
+    }
+}
