@@ -1,6 +1,5 @@
 //! The chain layer and `taoscope chain info` against the replay of real finney traffic.
 
-use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,20 +8,8 @@ use taoscope_core::chain::{ChainError, ChainSupervisor, ConnectionState};
 use taoscope_core::network::Network;
 use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
 
-fn taoscope() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_taoscope"));
-    let config = std::env::temp_dir().join(format!("taoscope-test-config-{}", std::process::id()));
-    cmd.env("TAOSCOPE_CONFIG_DIR", config).env("LANG", "C");
-    cmd
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+mod common;
+use common::{runtime, taoscope};
 
 #[test]
 fn chain_info_json_matches_the_recorded_metagraph_seed() {

@@ -2,27 +2,15 @@
 //! finney traffic. Where a scenario needs an answer the recording lacks, the test says so
 //! and injects it with `ReplayServer::answer_with`.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::{Value, json};
 use subxt::ext::frame_decode::storage::encode_storage_key;
 use subxt::metadata::Metadata;
 use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
 
-fn taoscope() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_taoscope"));
-    let config = std::env::temp_dir().join(format!("taoscope-test-config-{}", std::process::id()));
-    cmd.env("TAOSCOPE_CONFIG_DIR", config).env("LANG", "C");
-    cmd
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
+mod common;
+use common::{runtime, taoscope};
 
 fn replay(rt: &tokio::runtime::Runtime, seed: &str) -> ReplayServer {
     rt.block_on(ReplayServer::start(&default_fixtures_dir(), seed))

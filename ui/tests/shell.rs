@@ -1,7 +1,6 @@
 //! The window's shell driven like a person would: by labels, against replayed finney.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -11,17 +10,8 @@ use taoscope_core::service::CoreHandle;
 use taoscope_core::settings::{Settings, Theme};
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
-fn step_until(harness: &mut Harness<'_, TaoscopeApp>, label: &str) {
-    let started = Instant::now();
-    while harness.query_all_by_label_contains(label).next().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "'{label}' never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(40));
-        harness.step();
-    }
-}
+mod common;
+use common::step_until;
 
 #[test]
 fn shell_shows_live_status_and_settings_work_by_label() {
@@ -55,8 +45,8 @@ fn shell_shows_live_status_and_settings_work_by_label() {
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
 
     // The status bar goes live with the recorded head block.
-    step_until(&mut harness, "Live");
-    step_until(&mut harness, "Block #6,852,690");
+    step_until(&mut harness, "Live", 20);
+    step_until(&mut harness, "Block #6,852,690", 20);
     harness.get_by_role_and_label(egui::accesskit::Role::Button, "Settings");
     harness.get_by_label_contains("Genesis hash");
     harness.get_by_label("0x2f0555cc…6c03");
@@ -93,7 +83,7 @@ fn shell_shows_live_status_and_settings_work_by_label() {
     harness.get_by_label("Русский").click();
     harness.run_steps(2);
     harness.get_by_role_and_label(egui::accesskit::Role::Button, "Настройки");
-    step_until(&mut harness, "В сети");
+    step_until(&mut harness, "В сети", 20);
     let saved = Settings::load_from(&settings_path);
     assert_eq!(saved.theme, Theme::Light);
     assert_eq!(saved.language, Some(taoscope_core::i18n::Language::Ru));

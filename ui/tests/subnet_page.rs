@@ -2,7 +2,6 @@
 //! clicking a column, and a neuron's details — driven by label like a person would.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -13,17 +12,8 @@ use taoscope_core::settings::Settings;
 use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
-fn step_until(harness: &mut Harness<'_, TaoscopeApp>, label: &str) {
-    let started = Instant::now();
-    while harness.query_all_by_label_contains(label).next().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "'{label}' never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(40));
-        harness.step();
-    }
-}
+mod common;
+use common::step_until;
 
 #[test]
 fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
@@ -49,7 +39,7 @@ fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
         .with_size([1280.0, 900.0])
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
 
-    step_until(&mut harness, "1024 / 1024");
+    step_until(&mut harness, "1024 / 1024", 20);
     harness.get_by_label("6,852,690");
     harness.get_by_label("α Apex");
 

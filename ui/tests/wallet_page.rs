@@ -3,7 +3,6 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -14,17 +13,8 @@ use taoscope_core::settings::{Settings, Theme};
 use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
-fn step_until(harness: &mut Harness<'_, TaoscopeApp>, label: &str, seconds: u64) {
-    let started = Instant::now();
-    while harness.query_all_by_label_contains(label).next().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(seconds),
-            "'{label}' never appeared"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-        harness.step();
-    }
-}
+mod common;
+use common::step_until;
 
 /// Focuses the `index`-th field of `role`, optionally clears it, and types `text`.
 fn type_into(
