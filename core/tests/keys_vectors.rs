@@ -1,8 +1,6 @@
 //! Keys against the reference vectors made by bittensor-wallet 4.1.1 (`shared/vectors`), plus
 //! derivation paths, generated 15/18/21-word phrases, SS58 checks and error texts.
 
-use std::path::PathBuf;
-
 use serde_json::Value;
 use sha2::Sha512;
 use taoscope_core::keys::{
@@ -10,25 +8,8 @@ use taoscope_core::keys::{
     ss58_encode, verify,
 };
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("TAOSCOPE_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
-
-fn load(name: &str) -> Value {
-    let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("vector JSON")
-}
-
-fn text<'a>(entry: &'a Value, field: &str) -> &'a str {
-    entry[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("field {field} in {entry}"))
-}
+mod common;
+use common::{load, text};
 
 /// The mini-secret computed here from first principles: PBKDF2-HMAC-SHA512 over the BIP-39
 /// entropy with salt "mnemonic" ‖ password, 2048 rounds, first 32 bytes.

@@ -18,25 +18,8 @@ use taoscope_core::wallet::{
     read_keyfile,
 };
 
-fn vectors_dir() -> PathBuf {
-    match std::env::var_os("TAOSCOPE_VECTORS") {
-        Some(dir) => PathBuf::from(dir),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
-    }
-}
-
-fn load(name: &str) -> Value {
-    let path = vectors_dir().join(name);
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).expect("vector JSON")
-}
-
-fn text<'a>(entry: &'a Value, field: &str) -> &'a str {
-    entry[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("field {field} in {entry}"))
-}
+mod common;
+use common::{load, text, vectors_dir};
 
 #[test]
 fn reference_wallets_unlock_and_refuse_wrong_passwords() {

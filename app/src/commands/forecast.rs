@@ -42,10 +42,7 @@ pub fn halving(args: &HalvingArgs) -> Result<(), Failure> {
             "halvings": etas_json(&halvings),
             "nominal_halvings": etas_json(&nominal),
         });
-        let text =
-            serde_json::to_string_pretty(&doc).map_err(|e| Failure::failed(e.to_string()))?;
-        println!("{text}");
-        return Ok(());
+        return super::print_json(&doc);
     }
     println!(
         "{}",
@@ -56,12 +53,11 @@ pub fn halving(args: &HalvingArgs) -> Result<(), Failure> {
     );
     if args.rate_rao_per_block.is_some() {
         println!("{}", tr("cli.forecast.observed"));
-        print_table(&halvings);
+        print_etas(&halvings)?;
         println!();
     }
     println!("{}", tr("cli.forecast.nominal"));
-    print_table(&nominal);
-    Ok(())
+    print_etas(&nominal)
 }
 
 fn etas_json(etas: &[HalvingEta]) -> Value {
@@ -91,7 +87,7 @@ fn tao(rao: u64) -> String {
     format!("{whole}.{}", digits.trim_end_matches('0'))
 }
 
-fn print_table(etas: &[HalvingEta]) {
+fn print_etas(etas: &[HalvingEta]) -> Result<(), Failure> {
     let mut rows = vec![[
         tr("cli.forecast.threshold"),
         tr("cli.forecast.block"),
@@ -106,15 +102,5 @@ fn print_table(etas: &[HalvingEta]) {
             tao(h.block_emission_after_rao),
         ]);
     }
-    let widths: Vec<usize> = (0..4)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    for row in rows {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:>w$}"))
-            .collect();
-        println!("{}", line.join("  "));
-    }
+    super::print_table(&rows, super::Align::Right)
 }

@@ -7,7 +7,7 @@ use taoscope_core::network::Network;
 use std::path::Path;
 
 use super::snapshot::load_snapshot;
-use super::{Failure, emit, print_json, print_table, read_pinned};
+use super::{Align, Failure, emit, print_json, print_table, read_pinned};
 
 /// Reads subnet `netuid`'s metagraph at the newest finalized block, or from a snapshot,
 /// and prints it.
@@ -58,5 +58,5 @@ pub fn run(
             if n.validator_permit { "✓" } else { "" }.to_string(),
         ]);
     }
-    print_table(&rows)
+    print_table(&rows, Align::Left)
 }

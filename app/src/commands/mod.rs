@@ -208,13 +208,22 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     emit(&text)
 }
 
+/// How the cells of a printed table line up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Text columns.
+    Left,
+    /// Number columns.
+    Right,
+}
+
 /// Prints rows of cells as aligned columns; the first row is the header.
-fn print_table(rows: &[Vec<String>]) -> Result<(), Failure> {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+pub fn print_table<R: AsRef<[String]>>(rows: &[R], align: Align) -> Result<(), Failure> {
+    let columns = rows.iter().map(|r| r.as_ref().len()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..columns)
         .map(|c| {
             rows.iter()
-                .filter_map(|r| r.get(c))
+                .filter_map(|r| r.as_ref().get(c))
                 .map(|cell| cell.chars().count())
                 .max()
                 .unwrap_or(0)
@@ -223,11 +232,19 @@ fn print_table(rows: &[Vec<String>]) -> Result<(), Failure> {
     let mut text = String::new();
     for row in rows {
         let line: Vec<String> = row
+            .as_ref()
             .iter()
             .zip(&widths)
-            .map(|(cell, width)| format!("{cell:<width$}"))
+            .map(|(cell, width)| match align {
+                Align::Left => format!("{cell:<width$}"),
+                Align::Right => format!("{cell:>width$}"),
+            })
             .collect();
-        text.push_str(line.join("  ").trim_end());
+        let line = line.join("  ");
+        text.push_str(match align {
+            Align::Left => line.trim_end(),
+            Align::Right => &line,
+        });
         text.push('\n');
     }
     emit(&text)

@@ -7,7 +7,7 @@ use taoscope_core::network::Network;
 use std::path::Path;
 
 use super::snapshot::load_snapshot;
-use super::{Failure, print_json, print_table, read_pinned};
+use super::{Align, Failure, print_json, print_table, read_pinned};
 
 /// Reads every subnet at the newest finalized block, or from a snapshot, and prints them.
 pub fn run(network: Network, snapshot: Option<&Path>, json: bool) -> Result<(), Failure> {
@@ -51,5 +51,5 @@ pub fn run(network: Network, snapshot: Option<&Path>, json: bool) -> Result<(), 
                 .unwrap_or_else(unknown),
         ]);
     }
-    print_table(&rows)
+    print_table(&rows, Align::Left)
 }

@@ -18,17 +18,13 @@ pub fn run(args: &YumaArgs) -> Result<(), Failure> {
     let case = parse_case(&text).map_err(|e| Failure::usage(e.to_string()))?;
     let outputs = run_case(&case).map_err(|e| Failure::usage(e.to_string()))?;
     if args.json {
-        let json = case_output_json(&case, &outputs);
-        let text =
-            serde_json::to_string_pretty(&json).map_err(|e| Failure::failed(e.to_string()))?;
-        println!("{text}");
+        super::print_json(&case_output_json(&case, &outputs))
     } else {
-        print_tables(&case, &outputs);
+        print_tables(&case, &outputs)
     }
-    Ok(())
 }
 
-fn print_tables(case: &Case, outputs: &[EpochOutput]) {
+fn print_tables(case: &Case, outputs: &[EpochOutput]) -> Result<(), Failure> {
     for (k, output) in outputs.iter().enumerate() {
         if case.multi_epoch {
             println!("{}", tr_with("cli.yuma.epoch", &[("number", &(k + 1))]));
@@ -70,16 +66,7 @@ fn print_tables(case: &Case, outputs: &[EpochOutput]) {
                 rao(&output.validator_emission),
             ]);
         }
-        let widths: Vec<usize> = (0..8)
-            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-            .collect();
-        for row in rows {
-            let line: Vec<String> = row
-                .iter()
-                .zip(&widths)
-                .map(|(cell, w)| format!("{cell:>w$}"))
-                .collect();
-            println!("{}", line.join("  "));
-        }
+        super::print_table(&rows, super::Align::Right)?;
     }
+    Ok(())
 }

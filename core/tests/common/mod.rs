@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use serde_json::Value;
 use subxt::metadata::Metadata;
 
 /// `shared/fixtures/finney-recorded`, or `TAOSCOPE_FIXTURES` when set.
@@ -39,4 +40,27 @@ pub fn recorded_state_call(seed: &str, api_method: &str) -> Vec<u8> {
         }
     }
     panic!("no recorded {api_method} in seed {seed}");
+}
+
+/// `shared/vectors`, or `TAOSCOPE_VECTORS` when set.
+pub fn vectors_dir() -> PathBuf {
+    match std::env::var_os("TAOSCOPE_VECTORS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+    }
+}
+
+/// A vector file (JSON) under [`vectors_dir`].
+pub fn load(name: &str) -> Value {
+    let path = vectors_dir().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text).expect("vector JSON")
+}
+
+/// A string field of a vector entry.
+pub fn text<'a>(entry: &'a Value, field: &str) -> &'a str {
+    entry[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("field {field} in {entry}"))
 }
