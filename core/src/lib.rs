@@ -11,6 +11,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 /// otherwise keep serving an older catalogue.
 const _CATALOGUE: &str = include_str!("../locales/app.yml");
 
+pub mod amount;
 pub mod chain;
 pub mod emission;
 pub mod explorer;
@@ -22,5 +23,6 @@ pub mod network;
 pub mod replay;
 pub mod service;
 pub mod settings;
+pub mod tx;
 pub mod wallet;
 pub mod yuma;

@@ -17,6 +17,13 @@ const ACCOUNT_LEN: usize = 32;
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccountId([u8; 32]);
 
+/// Written as its SS58 address, the form people and the CLI's JSON read.
+impl serde::Serialize for AccountId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_ss58())
+    }
+}
+
 impl AccountId {
     /// Wraps raw public key bytes.
     pub fn from_bytes(bytes: [u8; 32]) -> AccountId {
