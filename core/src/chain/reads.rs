@@ -148,6 +148,27 @@ impl PinnedBlock {
         &self.metadata
     }
 
+    /// The same metadata, shared (for signing against it).
+    pub fn metadata_arc(&self) -> ArcMetadata {
+        self.metadata.clone()
+    }
+
+    /// The runtime's spec and transaction versions at this block.
+    pub async fn runtime_version(&self) -> Result<(u32, u32), ChainError> {
+        let version: serde_json::Value = self
+            .client
+            .call("state_getRuntimeVersion", rpc_params![&self.block.hash])
+            .await?;
+        let field = |name: &str| {
+            version
+                .get(name)
+                .and_then(serde_json::Value::as_u64)
+                .and_then(|v| u32::try_from(v).ok())
+                .ok_or_else(|| decode_error("state_getRuntimeVersion", format!("no {name}")))
+        };
+        Ok((field("specVersion")?, field("transactionVersion")?))
+    }
+
     /// Calls `api_method` with SCALE-encoded `args` at this block and returns the raw answer.
     pub async fn state_call(
         &self,

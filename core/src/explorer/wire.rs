@@ -468,3 +468,20 @@ wire_struct!(
         data: AccountDataWire,
     }
 );
+
+wire_struct!(
+    /// `SimSwapResult` from `SwapRuntimeApi_sim_swap_*`: what a swap would give and cost.
+    SimSwapWire {
+        tao_amount: u64,
+        alpha_amount: u64,
+        tao_fee: u64,
+        alpha_fee: u64,
+        tao_slippage: u64,
+        alpha_slippage: u64,
+    }
+);
+
+wire_struct!(
+    /// `RuntimeDispatchInfo` from `TransactionPaymentApi_query_info`: the fee, in rao.
+    DispatchInfoWire { partial_fee: u128 }
+);

@@ -4,16 +4,30 @@
 //!
 //! - `call`: the typed [`Action`] a user asks for, and the call it becomes.
 //! - `build`: offline building and signing against a [`ChainContext`].
+//! - `prepare`: reads, price bound, quote and checks at one pinned block.
+//! - `journal`: the pending-transaction journal that prevents double sends.
+//! - `submit`: submit once, track to finality, read the outcome, reconcile after a drop.
 
 mod build;
 mod call;
 mod error;
+mod journal;
+mod prepare;
+mod submit;
 
 pub use build::{
     ChainContext, MORTAL_PERIOD_BLOCKS, SignedTransaction, build_for_fee_quote, build_signed,
 };
 pub use call::{Action, CallSpec, PriceLimit, registration_action};
 pub use error::TxError;
+pub use journal::{Journal, JournalEntry};
+pub use prepare::{
+    EXISTENTIAL_DEPOSIT_RAO, HIGH_IMPACT_PPM, MIN_STAKE_RAO, Prepared, Quote, Tolerance, Warning,
+    bounded_price, prepare,
+};
+pub use submit::{
+    DispatchOutcome, TxStatus, decode_outcome, explain_module_error, reconcile, submit_and_watch,
+};
 
 #[cfg(test)]
 mod tests;
