@@ -21,6 +21,8 @@ pub mod keys;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;
+#[cfg(feature = "replay")]
+pub mod scripted_peer;
 pub mod service;
 pub mod settings;
 pub mod tx;
