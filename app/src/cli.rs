@@ -67,6 +67,176 @@ pub enum Command {
     /// Projections: halvings and issuance.
     #[command(subcommand)]
     Forecast(ForecastCommand),
+    /// Stake, unstake, move, swap or give stake, with a price bound by default.
+    #[command(subcommand)]
+    Stake(StakeCommand),
+    /// Send TAO to another account (keeps your account open unless --allow-death).
+    Transfer(TransferArgs),
+}
+
+/// What every money-moving command takes.
+#[derive(Debug, Args)]
+pub struct TxArgs {
+    /// The wallet that signs (its coldkey).
+    #[arg(long, value_name = "NAME")]
+    pub wallet: String,
+
+    #[command(flatten)]
+    pub path: WalletPathArgs,
+
+    /// Build and quote only: print the call, the quote and the warnings; sign nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Read the coldkey password from this file (else the keychain, else a prompt).
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// A price bound's tolerance, and the way out of it.
+#[derive(Debug, Args)]
+pub struct ToleranceArgs {
+    /// How far the price may move against you, in percent (default 0.5).
+    #[arg(long, value_name = "PERCENT", allow_hyphen_values = true)]
+    pub tolerance: Option<String>,
+
+    /// Send the unbounded call instead (the price may move any amount).
+    #[arg(long)]
+    pub unguarded: bool,
+}
+
+/// `taoscope stake …`
+#[derive(Debug, Subcommand)]
+pub enum StakeCommand {
+    /// Buy a subnet's alpha with TAO and stake it with a validator.
+    Add {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator's hotkey (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// The subnet.
+        #[arg(long)]
+        netuid: u16,
+        /// TAO to spend, e.g. 1.5.
+        #[arg(long, value_name = "TAO", allow_hyphen_values = true)]
+        amount: String,
+        #[command(flatten)]
+        bound: ToleranceArgs,
+    },
+    /// Sell staked alpha back to TAO.
+    Remove {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator's hotkey (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// The subnet.
+        #[arg(long)]
+        netuid: u16,
+        /// Alpha to sell, e.g. 10.25.
+        #[arg(
+            long,
+            value_name = "ALPHA",
+            required_unless_present = "all",
+            allow_hyphen_values = true
+        )]
+        amount: Option<String>,
+        /// Sell the whole position, leaving no dust.
+        #[arg(long, conflicts_with = "amount")]
+        all: bool,
+        #[command(flatten)]
+        bound: ToleranceArgs,
+    },
+    /// Move stake to another validator and/or subnet.
+    Move {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator the stake is with (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// The validator it goes to (SS58).
+        #[arg(long, value_name = "SS58")]
+        to_hotkey: String,
+        /// The subnet it is on.
+        #[arg(long)]
+        netuid: u16,
+        /// The subnet it goes to (default: the same).
+        #[arg(long)]
+        to_netuid: Option<u16>,
+        /// Alpha to move.
+        #[arg(long, value_name = "ALPHA", allow_hyphen_values = true)]
+        amount: String,
+    },
+    /// Swap stake to another subnet with the same validator.
+    Swap {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// From this subnet.
+        #[arg(long)]
+        netuid: u16,
+        /// To this subnet.
+        #[arg(long)]
+        to_netuid: u16,
+        /// Alpha to swap.
+        #[arg(long, value_name = "ALPHA", allow_hyphen_values = true)]
+        amount: String,
+        #[command(flatten)]
+        bound: ToleranceArgs,
+    },
+    /// Give stake to another coldkey.
+    Transfer {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator the stake is with (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// The receiving coldkey (SS58).
+        #[arg(long, value_name = "SS58")]
+        to: String,
+        /// The subnet it is on.
+        #[arg(long)]
+        netuid: u16,
+        /// The subnet it arrives on (default: the same).
+        #[arg(long)]
+        to_netuid: Option<u16>,
+        /// Alpha to give.
+        #[arg(long, value_name = "ALPHA", allow_hyphen_values = true)]
+        amount: String,
+    },
+    /// Unstake everything held with a validator, on every subnet.
+    UnstakeAll {
+        #[command(flatten)]
+        tx: TxArgs,
+        /// The validator (SS58).
+        #[arg(long, value_name = "SS58")]
+        hotkey: String,
+        /// Only the alpha, restaked on root (`unstake_all_alpha`).
+        #[arg(long)]
+        alpha_only: bool,
+    },
+}
+
+/// `taoscope transfer …`
+#[derive(Debug, Args)]
+pub struct TransferArgs {
+    #[command(flatten)]
+    pub tx: TxArgs,
+    /// The receiver (SS58).
+    #[arg(long, value_name = "SS58")]
+    pub to: String,
+    /// TAO to send, e.g. 1.5.
+    #[arg(long, value_name = "TAO", allow_hyphen_values = true)]
+    pub amount: String,
+    /// Allow your account to drop under the 500-rao minimum and close.
+    #[arg(long)]
+    pub allow_death: bool,
 }
 
 /// `taoscope subnets …`

@@ -8,6 +8,7 @@ mod keys;
 mod metagraph;
 mod secrets;
 mod snapshot;
+mod stake;
 mod subnets;
 mod wallet;
 mod yuma;
@@ -113,6 +114,8 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::Yuma(args)) => yuma::run(&args),
         Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
+        Some(Command::Stake(command)) => stake::run(network.unwrap_or(settings.network), command),
+        Some(Command::Transfer(args)) => stake::transfer(network.unwrap_or(settings.network), args),
         None => open_window(
             network,
             language,

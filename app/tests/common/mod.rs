@@ -11,6 +11,7 @@ pub fn taoscope() -> Command {
 }
 
 /// A two-thread tokio runtime for the replay server.
+#[allow(dead_code)] // each test binary compiles this module; not all start a server
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

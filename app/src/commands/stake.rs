@@ -1,0 +1,471 @@
+//! `taoscope stake …` and `taoscope transfer`: check the input offline, quote and check at
+//! the chain, show the review, unlock, sign, submit once and print each status.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::json;
+use taoscope_core::amount::{parse_positive_units, units_text_short};
+use taoscope_core::chain::ChainClient;
+use taoscope_core::explorer::{Alpha, Rao};
+use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::keys::{AccountId, Keypair};
+use taoscope_core::network::Network;
+use taoscope_core::tx::{
+    Action, Journal, MORTAL_PERIOD_BLOCKS, Prepared, Tolerance, TxError, TxStatus, Warning,
+    build_signed, prepare, reconcile, submit_and_watch,
+};
+
+use super::wallet::wallets;
+use super::{Failure, print_json, secrets};
+use crate::cli::{StakeCommand, ToleranceArgs, TransferArgs, TxArgs};
+
+fn address(field: &str, text: &str) -> Result<AccountId, Failure> {
+    AccountId::from_ss58(text.trim()).map_err(|e| Failure::usage(format!("{field}: {e}")))
+}
+
+fn amount(field: &str, text: &str) -> Result<u64, Failure> {
+    parse_positive_units(text, field).map_err(|e| Failure::usage(e.to_string()))
+}
+
+fn bound(args: &ToleranceArgs) -> Result<(Tolerance, bool), Failure> {
+    let tolerance = match &args.tolerance {
+        Some(text) => Tolerance::parse_percent(text).map_err(|e| Failure::usage(e.to_string()))?,
+        None => Tolerance::DEFAULT,
+    };
+    Ok((tolerance, !args.unguarded))
+}
+
+/// Runs one `stake` subcommand.
+pub fn run(network: Network, command: StakeCommand) -> Result<(), Failure> {
+    // Everything typed is checked here, before any network access.
+    let (tx, action, tolerance, guarded) = match command {
+        StakeCommand::Add {
+            tx,
+            hotkey,
+            netuid,
+            amount: text,
+            bound: b,
+        } => {
+            let (tolerance, guarded) = bound(&b)?;
+            let action = Action::AddStake {
+                hotkey: address("--hotkey", &hotkey)?,
+                netuid,
+                amount: Rao(amount("--amount", &text)?),
+                limit: None,
+            };
+            (tx, action, tolerance, guarded)
+        }
+        StakeCommand::Remove {
+            tx,
+            hotkey,
+            netuid,
+            amount: text,
+            all,
+            bound: b,
+        } => {
+            let (tolerance, guarded) = bound(&b)?;
+            let hotkey = address("--hotkey", &hotkey)?;
+            let action = match (all, text) {
+                (true, _) => Action::RemoveStakeFull {
+                    hotkey,
+                    netuid,
+                    limit_price: None,
+                },
+                (false, Some(text)) => Action::RemoveStake {
+                    hotkey,
+                    netuid,
+                    amount: Alpha(amount("--amount", &text)?),
+                    limit: None,
+                },
+                (false, None) => return Err(Failure::usage(tr("cli.stake_amount_or_all"))),
+            };
+            (tx, action, tolerance, guarded)
+        }
+        StakeCommand::Move {
+            tx,
+            hotkey,
+            to_hotkey,
+            netuid,
+            to_netuid,
+            amount: text,
+        } => {
+            let action = Action::MoveStake {
+                origin_hotkey: address("--hotkey", &hotkey)?,
+                destination_hotkey: address("--to-hotkey", &to_hotkey)?,
+                origin_netuid: netuid,
+                destination_netuid: to_netuid.unwrap_or(netuid),
+                amount: Alpha(amount("--amount", &text)?),
+            };
+            (tx, action, Tolerance::DEFAULT, true)
+        }
+        StakeCommand::Swap {
+            tx,
+            hotkey,
+            netuid,
+            to_netuid,
+            amount: text,
+            bound: b,
+        } => {
+            let (tolerance, guarded) = bound(&b)?;
+            let action = Action::SwapStake {
+                hotkey: address("--hotkey", &hotkey)?,
+                origin_netuid: netuid,
+                destination_netuid: to_netuid,
+                amount: Alpha(amount("--amount", &text)?),
+                limit: None,
+            };
+            (tx, action, tolerance, guarded)
+        }
+        StakeCommand::Transfer {
+            tx,
+            hotkey,
+            to,
+            netuid,
+            to_netuid,
+            amount: text,
+        } => {
+            let action = Action::TransferStake {
+                destination_coldkey: address("--to", &to)?,
+                hotkey: address("--hotkey", &hotkey)?,
+                origin_netuid: netuid,
+                destination_netuid: to_netuid.unwrap_or(netuid),
+                amount: Alpha(amount("--amount", &text)?),
+            };
+            (tx, action, Tolerance::DEFAULT, true)
+        }
+        StakeCommand::UnstakeAll {
+            tx,
+            hotkey,
+            alpha_only,
+        } => {
+            let hotkey = address("--hotkey", &hotkey)?;
+            let action = if alpha_only {
+                Action::UnstakeAllAlpha { hotkey }
+            } else {
+                Action::UnstakeAll { hotkey }
+            };
+            (tx, action, Tolerance::DEFAULT, true)
+        }
+    };
+    execute(network, tx, action, tolerance, guarded)
+}
+
+/// Runs `taoscope transfer`.
+pub fn transfer(network: Network, args: TransferArgs) -> Result<(), Failure> {
+    let action = Action::Transfer {
+        dest: address("--to", &args.to)?,
+        amount: Rao(amount("--amount", &args.amount)?),
+        allow_death: args.allow_death,
+    };
+    execute(network, args.tx, action, Tolerance::DEFAULT, true)
+}
+
+/// What `--dry-run` prints.
+#[derive(Serialize)]
+struct DryRun<'a> {
+    call: serde_json::Value,
+    expected_alpha: Option<u64>,
+    expected_tao_rao: Option<u64>,
+    minimum_received: Option<u64>,
+    limit_price: Option<u64>,
+    fee_rao: Option<u64>,
+    fee_taken_from_stake: bool,
+    price_rao_per_alpha: Option<u64>,
+    price_impact_ppm: Option<u64>,
+    tolerance_percent: String,
+    block: u64,
+    warnings: Vec<WarningOut<'a>>,
+}
+
+#[derive(Serialize)]
+struct WarningOut<'a> {
+    #[serde(flatten)]
+    warning: &'a Warning,
+    message: String,
+}
+
+/// The sentence for a warning, in the user's language.
+pub fn warning_text(warning: &Warning) -> String {
+    match warning {
+        Warning::DestinationIsHotkey => tr("tx.warning.destination_is_hotkey"),
+        Warning::ClosesAccount => tr("tx.warning.closes_account"),
+        Warning::HighPriceImpact { ppm } => tr_with(
+            "tx.warning.high_price_impact",
+            &[("percent", &format!("{:.2}", *ppm as f64 / 10_000.0))],
+        ),
+        Warning::HotkeyNotOnSubnet { netuid } => {
+            tr_with("tx.warning.hotkey_not_on_subnet", &[("netuid", netuid)])
+        }
+        Warning::UnclaimedRootDividends => tr("tx.warning.unclaimed_root_dividends"),
+        Warning::NotShielded => tr("tx.warning.not_shielded"),
+        Warning::FeeTakenFromStake => tr("tx.warning.fee_taken_from_stake"),
+    }
+}
+
+fn percent(ppm: u32) -> String {
+    let text = format!("{}.{:04}", ppm / 10_000, ppm % 10_000);
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+fn dry_run_out(prepared: &Prepared) -> Result<serde_json::Value, Failure> {
+    let spec = prepared
+        .action
+        .checked_call(&prepared.context.metadata)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    let buys_alpha = matches!(prepared.action, Action::AddStake { .. });
+    let out = DryRun {
+        call: json!({
+            "pallet": spec.pallet,
+            "name": spec.call,
+            "args": serde_json::to_value(&prepared.action).map_err(|e| Failure::failed(e.to_string()))?,
+        }),
+        expected_alpha: buys_alpha.then_some(prepared.quote.expected_out).flatten(),
+        expected_tao_rao: (!buys_alpha)
+            .then_some(prepared.quote.expected_out)
+            .flatten(),
+        minimum_received: prepared.quote.minimum_out,
+        limit_price: prepared.quote.limit_price,
+        fee_rao: prepared.quote.tx_fee_rao,
+        fee_taken_from_stake: prepared.action.fee_paid_in_alpha(),
+        price_rao_per_alpha: prepared.quote.price_rao_per_alpha,
+        price_impact_ppm: prepared.quote.price_impact_ppm,
+        tolerance_percent: percent(prepared.quote.tolerance_ppm),
+        block: prepared.block_number,
+        warnings: prepared
+            .warnings
+            .iter()
+            .map(|w| WarningOut {
+                warning: w,
+                message: warning_text(w),
+            })
+            .collect(),
+    };
+    serde_json::to_value(out).map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn print_review(prepared: &Prepared) {
+    let spec = prepared.action.checked_call(&prepared.context.metadata);
+    let name = spec
+        .map(|s| format!("{}.{}", s.pallet, s.call))
+        .unwrap_or_default();
+    let q = &prepared.quote;
+    let line = |key: &str, value: String| eprintln!("  {:<24} {value}", tr(key));
+    eprintln!("{}", tr_with("tx.review.title", &[("call", &name)]));
+    if let Some(price) = q.price_rao_per_alpha {
+        line(
+            "tx.review.price",
+            format!("{} TAO/α", units_text_short(price)),
+        );
+    }
+    if let Some(out) = q.expected_out {
+        line("tx.review.expected", units_text_short(out));
+    }
+    if let Some(min) = q.minimum_out {
+        line("tx.review.minimum", units_text_short(min));
+    }
+    if let Some(ppm) = q.price_impact_ppm {
+        line(
+            "tx.review.impact",
+            format!("{}%", percent(ppm.min(u64::from(u32::MAX)) as u32)),
+        );
+    }
+    if let Some(fee) = q.tx_fee_rao {
+        line("tx.review.fee", format!("{} TAO", units_text_short(fee)));
+    }
+    if q.limit_price.is_some() {
+        line(
+            "tx.review.tolerance",
+            format!("{}%", percent(q.tolerance_ppm)),
+        );
+    }
+    for w in &prepared.warnings {
+        eprintln!("  ! {}", warning_text(w));
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn tx_failure(e: TxError) -> Failure {
+    Failure::failed(e.to_string())
+}
+
+/// Unlocks the signing coldkey: a password file, else the keychain, else a prompt.
+fn unlock(
+    wallet_root: &taoscope_core::wallet::Wallets,
+    name: &str,
+    file: Option<&PathBuf>,
+) -> Result<Keypair, Failure> {
+    let wallet = wallet_root
+        .existing(name)
+        .map_err(|e| Failure::failed(e.to_string()))?;
+    if file.is_none() {
+        let id = taoscope_core::service::keychain_id(wallet_root.root(), name);
+        if let Ok(Some(seed)) = taoscope_core::keychain::recall(&id) {
+            return Ok(Keypair::from_seed(&seed));
+        }
+    }
+    let password = secrets::read_secret(file.map(PathBuf::as_path), "cli.prompt_password")?;
+    wallet
+        .unlock_coldkey(&password)
+        .map_err(|e| Failure::failed(e.to_string()))
+}
+
+fn execute(
+    network: Network,
+    tx: TxArgs,
+    action: Action,
+    tolerance: Tolerance,
+    guarded: bool,
+) -> Result<(), Failure> {
+    let wallet_root = wallets(tx.path.wallet_path.clone());
+    let signer = wallet_root
+        .existing(&tx.wallet)
+        .and_then(|w| w.coldkeypub())
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    let runtime = runtime()?;
+    runtime.block_on(async {
+        let client = ChainClient::connect(&network)
+            .await
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        let pinned = client
+            .pin_latest()
+            .await
+            .map_err(|e| Failure::failed(e.to_string()))?;
+        let prepared = prepare(&pinned, action, signer, tolerance, guarded)
+            .await
+            .map_err(tx_failure)?;
+        if tx.dry_run {
+            let out = dry_run_out(&prepared)?;
+            return if tx.output.json {
+                print_json(&out)
+            } else {
+                print_review(&prepared);
+                Ok(())
+            };
+        }
+        if !tx.output.json {
+            print_review(&prepared);
+        }
+        let journal = Journal::default_location()
+            .ok_or_else(|| Failure::failed(tr("cli.no_config_dir")))?;
+        settle_pending(&client, &journal, &signer).await?;
+        let keypair = unlock(&wallet_root, &tx.wallet, tx.password_file.as_ref())?;
+        if keypair.account_id() != signer {
+            return Err(Failure::failed(tr("cli.coldkey_mismatch")));
+        }
+        let signed = build_signed(&prepared.action, &prepared.context, &keypair)
+            .map_err(tx_failure)?;
+        drop(keypair);
+        let call = prepared
+            .action
+            .checked_call(&prepared.context.metadata)
+            .map(|s| format!("{}.{}", s.pallet, s.call))
+            .map_err(tx_failure)?;
+        let json_out = tx.output.json;
+        let show = |status: &TxStatus| {
+            if json_out {
+                println!(
+                    "{}",
+                    json!({"hash": signed.hash_hex(), "status": status, "message": status.describe()})
+                );
+            } else {
+                println!("{}", status.describe());
+            }
+        };
+        let result = submit_and_watch(
+            &client,
+            &journal,
+            &signed,
+            &call,
+            prepared.context.era_block_number,
+            show,
+        )
+        .await;
+        let last = match result {
+            Ok(status) => status,
+            Err(TxError::ConnectionLost { hash }) => {
+                eprintln!("{}", tr_with("error.tx.connection_lost", &[("hash", &hash)]));
+                follow_after_drop(&network, &journal, &hash, show).await?
+            }
+            Err(e) => return Err(tx_failure(e)),
+        };
+        finish(&last)
+    })
+}
+
+/// The final word: success prints nothing more; a chain failure is exit 1 with its sentence.
+fn finish(last: &TxStatus) -> Result<(), Failure> {
+    use taoscope_core::tx::DispatchOutcome;
+    match last {
+        TxStatus::Finalized { outcome, .. } | TxStatus::InBlock { outcome, .. } => match outcome {
+            DispatchOutcome::Failed { explanation, .. } => {
+                Err(Failure::failed(explanation.clone()))
+            }
+            _ => Ok(()),
+        },
+        TxStatus::Dropped | TxStatus::Invalid | TxStatus::Usurped => {
+            Err(Failure::failed(last.describe()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Settles this signer's unfinished journal entries before sending anything new.
+async fn settle_pending(
+    client: &ChainClient,
+    journal: &Journal,
+    signer: &AccountId,
+) -> Result<(), Failure> {
+    let pending = journal
+        .pending(&signer.to_ss58(), &client.genesis_hash())
+        .map_err(tx_failure)?;
+    for entry in pending {
+        reconcile(client, journal, &entry)
+            .await
+            .map_err(tx_failure)?;
+    }
+    Ok(())
+}
+
+/// After a dropped connection: reconnect and ask the chain until the transaction settles
+/// or its era runs out. Never resubmits.
+async fn follow_after_drop(
+    network: &Network,
+    journal: &Journal,
+    hash: &str,
+    show: impl Fn(&TxStatus),
+) -> Result<TxStatus, Failure> {
+    let deadline =
+        std::time::Instant::now() + Duration::from_secs(12 * (MORTAL_PERIOD_BLOCKS + 10));
+    let mut delay = Duration::from_secs(1);
+    loop {
+        if std::time::Instant::now() > deadline {
+            return Ok(TxStatus::Unknown);
+        }
+        if let Ok(client) = ChainClient::connect(network).await {
+            let entry = journal
+                .entries()
+                .map_err(tx_failure)?
+                .into_iter()
+                .find(|e| e.hash == hash);
+            let Some(entry) = entry else {
+                return Ok(TxStatus::Unknown);
+            };
+            if let Ok(status) = reconcile(&client, journal, &entry).await {
+                show(&status);
+                if status.is_final() {
+                    return Ok(status);
+                }
+            }
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(12));
+    }
+}
