@@ -105,3 +105,232 @@ fn an_unknown_wallet_is_refused_before_the_network() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("no-such-wallet"), "{stderr}");
 }
+
+mod scripted {
+    //! The same commands against a scripted node (spec-393 answers encoded from metadata).
+
+    use std::sync::Arc;
+
+    use parity_scale_codec::Encode;
+    use scale_value::Value;
+    use serde_json::json;
+    use taoscope_core::keys::{AccountId, Keypair};
+    use taoscope_core::scripted_peer::{Scripted, ScriptedChain, ScriptedPeer, values};
+
+    use super::{VALIDATOR, common, taoscope, wallets};
+
+    /// The coldkey of the reference wallet `alice-nacl`.
+    const COLDKEY: &str = "5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1";
+    const PASSWORD: &str = "correct horse battery staple";
+    const HEAD: u64 = 2_000;
+
+    fn chain() -> ScriptedChain {
+        let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/fixtures/finney-metadata/metadata.scale");
+        let mut c =
+            ScriptedChain::new(std::fs::read(path).expect("metadata"), HEAD).expect("chain");
+        let signer = AccountId::from_ss58(COLDKEY).expect("coldkey");
+        let validator = AccountId::from_ss58(VALIDATOR).expect("validator");
+        let owner = Keypair::from_uri("//Bob").expect("bob").account_id();
+        c.set_storage(
+            "System",
+            "Account",
+            (signer.as_bytes(),),
+            &values::account_info(3, 10_000_000_000),
+        )
+        .expect("account");
+        c.set_api("AccountNonceApi", "account_nonce", None, &Value::u128(3))
+            .expect("nonce");
+        c.set_storage(
+            "SubtensorModule",
+            "NetworksAdded",
+            (1u16,),
+            &Value::bool(true),
+        )
+        .expect("net");
+        c.set_storage(
+            "SubtensorModule",
+            "Owner",
+            (validator.as_bytes(),),
+            &values::account(owner.as_bytes()),
+        )
+        .expect("owner");
+        c.set_storage(
+            "SubtensorModule",
+            "Uids",
+            (1u16, validator.as_bytes()),
+            &Value::u128(0),
+        )
+        .expect("uid");
+        c.set_api(
+            "SwapRuntimeApi",
+            "current_alpha_price",
+            Some(&1u16.encode()),
+            &Value::u128(40_000_000),
+        )
+        .expect("price");
+        c.set_api(
+            "SwapRuntimeApi",
+            "sim_swap_tao_for_alpha",
+            None,
+            &Value::named_composite([
+                ("tao_amount", Value::u128(1_500_000_000)),
+                ("alpha_amount", Value::u128(37_400_000_000)),
+                ("tao_fee", Value::u128(750_000)),
+                ("alpha_fee", Value::u128(0)),
+                ("tao_slippage", Value::u128(0)),
+                ("alpha_slippage", Value::u128(81_250_000)),
+            ]),
+        )
+        .expect("sim");
+        c.set_api(
+            "TransactionPaymentApi",
+            "query_info",
+            None,
+            &Value::named_composite([
+                (
+                    "weight",
+                    Value::named_composite([
+                        ("ref_time", Value::u128(1)),
+                        ("proof_size", Value::u128(0)),
+                    ]),
+                ),
+                ("class", Value::unnamed_variant("Normal", [])),
+                ("partial_fee", Value::u128(215_000)),
+            ]),
+        )
+        .expect("fee");
+        c
+    }
+
+    fn run(peer_url: &str, config: &std::path::Path, extra: &[&str]) -> std::process::Output {
+        taoscope()
+            .env("TAOSCOPE_CONFIG_DIR", config)
+            .args([
+                "--network",
+                peer_url,
+                "stake",
+                "add",
+                "--netuid",
+                "1",
+                "--hotkey",
+                VALIDATOR,
+            ])
+            .args(["--amount", "1.5", "--wallet", "alice-nacl", "--wallet-path"])
+            .arg(wallets())
+            .args(extra)
+            .output()
+            .expect("runs")
+    }
+
+    #[test]
+    fn dry_run_prints_the_call_quote_and_warnings_and_sends_nothing() {
+        let rt = common::runtime();
+        let chain = Arc::new(chain());
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
+            .expect("peer");
+        let config = tempfile::tempdir().expect("dir");
+        let out = run(&peer.url(), config.path(), &["--dry-run", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["call"]["pallet"], "SubtensorModule");
+        assert_eq!(v["call"]["name"], "add_stake_limit");
+        assert_eq!(v["call"]["args"]["hotkey"], VALIDATOR);
+        assert_eq!(v["call"]["args"]["amount"], 1_500_000_000u64);
+        assert_eq!(v["call"]["args"]["limit"]["limit_price"], 40_200_000u64);
+        assert_eq!(v["expected_alpha"], 37_400_000_000u64);
+        assert_eq!(v["limit_price"], 40_200_000u64);
+        assert_eq!(v["fee_rao"], 215_000u64);
+        assert_eq!(v["tolerance_percent"], "0.5");
+        assert_eq!(v["block"], HEAD);
+        let warnings = v["warnings"].as_array().expect("warnings");
+        assert!(warnings.iter().any(|w| {
+            w["warning"] == "not_shielded"
+                && w["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("front-running"))
+        }));
+        assert_eq!(peer.count("author_submitAndWatchExtrinsic"), 0);
+    }
+
+    #[test]
+    fn a_wrong_password_signs_and_sends_nothing() {
+        let rt = common::runtime();
+        let chain = Arc::new(chain());
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
+            .expect("peer");
+        let config = tempfile::tempdir().expect("dir");
+        let password = config.path().join("password");
+        std::fs::write(&password, "not the password").expect("write");
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &["--password-file", password.to_str().expect("utf-8")],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(stderr.contains("Wrong password"), "{stderr}");
+        assert_eq!(peer.count("author_submitAndWatchExtrinsic"), 0);
+    }
+
+    #[test]
+    fn a_stake_is_signed_sent_once_and_followed_to_finality() {
+        let rt = common::runtime();
+        let mut c = chain();
+        let landed = HEAD + 1;
+        let hash = ScriptedChain::block_hash(landed);
+        c.best = landed;
+        c.submitted_lands_in = Some(landed);
+        c.set_events(
+            landed,
+            &values::events_for_second_extrinsic(values::extrinsic_success()),
+        )
+        .expect("events");
+        c.submission = Scripted::Subscribe {
+            notify_method: "author_extrinsicUpdate".into(),
+            items: vec![
+                json!("ready"),
+                json!({"inBlock": hash}),
+                json!({"finalized": hash}),
+            ],
+            then_drop: false,
+        };
+        let chain = Arc::new(c);
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
+            .expect("peer");
+        let config = tempfile::tempdir().expect("dir");
+        let password = config.path().join("password");
+        std::fs::write(&password, PASSWORD).expect("write");
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &["--password-file", password.to_str().expect("utf-8")],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(
+            lines,
+            vec![
+                "Sending to the node",
+                "Waiting in the node's queue",
+                "In block #2001, waiting for finality",
+                "Final in block #2001",
+            ],
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("Review: SubtensorModule.add_stake_limit"),
+            "{stderr}"
+        );
+        assert_eq!(peer.count("author_submitAndWatchExtrinsic"), 1);
+        let journal = std::fs::read_to_string(config.path().join("pending-transactions.json"))
+            .expect("journal");
+        assert!(journal.contains("\"finalized\""), "{journal}");
+    }
+}

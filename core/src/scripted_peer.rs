@@ -185,3 +185,355 @@ async fn serve(
         }
     }
 }
+
+/// A small chain for the scripted node: the spec-393 finney metadata, a head, and storage
+/// and runtime-API answers encoded against the metadata's own types, so the client under
+/// test decodes them exactly as it decodes a real node's.
+pub struct ScriptedChain {
+    /// The runtime metadata served and used for encoding.
+    pub metadata: subxt::metadata::ArcMetadata,
+    metadata_bytes: Vec<u8>,
+    /// Best block number.
+    pub best: u64,
+    /// Finalized block number.
+    pub finalized: u64,
+    storage: std::collections::HashMap<Vec<u8>, Vec<u8>>,
+    api: Vec<(String, Option<Vec<u8>>, Vec<u8>)>,
+    extrinsics: std::collections::HashMap<u64, Vec<String>>,
+    events: std::collections::HashMap<u64, Vec<u8>>,
+    events_key: Vec<u8>,
+    /// What `author_submitAndWatchExtrinsic` does.
+    pub submission: Scripted,
+    /// The block a submitted extrinsic lands in (after block 0's inherent), if any.
+    pub submitted_lands_in: Option<u64>,
+    submitted: Mutex<Vec<String>>,
+}
+
+/// Why a scripted value could not be set.
+pub type ScriptError = String;
+
+const HASH_BASE: u64 = 0xb10c_0000;
+
+impl ScriptedChain {
+    /// A chain at block `head` (best = finalized) serving `metadata_bytes` (spec 393).
+    pub fn new(metadata_bytes: Vec<u8>, head: u64) -> Result<ScriptedChain, ScriptError> {
+        let metadata = subxt::metadata::Metadata::decode_from(&metadata_bytes[..])
+            .map(std::sync::Arc::new)
+            .map_err(|e| e.to_string())?;
+        let events_key = subxt::ext::frame_decode::storage::encode_storage_key(
+            "System",
+            "Events",
+            (),
+            &*metadata,
+            metadata.types(),
+        )
+        .map_err(|e| e.to_string())?;
+        Ok(ScriptedChain {
+            metadata,
+            metadata_bytes,
+            best: head,
+            finalized: head,
+            storage: Default::default(),
+            api: Vec::new(),
+            extrinsics: Default::default(),
+            events: Default::default(),
+            events_key,
+            submission: Scripted::Unknown,
+            submitted_lands_in: None,
+            submitted: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The hash this chain gives block `n`.
+    pub fn block_hash(n: u64) -> String {
+        format!("0x{:064x}", HASH_BASE + n)
+    }
+
+    fn block_number(hash: &str) -> Option<u64> {
+        u64::from_str_radix(hash.trim_start_matches("0x"), 16)
+            .ok()
+            .and_then(|h| h.checked_sub(HASH_BASE))
+    }
+
+    fn encode(&self, type_id: u32, value: &scale_value::Value) -> Result<Vec<u8>, ScriptError> {
+        let mut out = Vec::new();
+        scale_value::scale::encode_as_type(value, type_id, self.metadata.types(), &mut out)
+            .map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    /// Stores `value` at `pallet.item(keys)`, encoded as the item's type.
+    pub fn set_storage(
+        &mut self,
+        pallet: &str,
+        item: &str,
+        keys: impl subxt::ext::frame_decode::storage::IntoEncodableValues,
+        value: &scale_value::Value,
+    ) -> Result<(), ScriptError> {
+        let key = subxt::ext::frame_decode::storage::encode_storage_key(
+            pallet,
+            item,
+            keys,
+            &*self.metadata,
+            self.metadata.types(),
+        )
+        .map_err(|e| e.to_string())?;
+        let type_id = self
+            .metadata
+            .pallet_by_name(pallet)
+            .and_then(|p| p.storage())
+            .and_then(|s| s.entry_by_name(item))
+            .map(|e| e.value_ty())
+            .ok_or_else(|| format!("no storage item {pallet}.{item}"))?;
+        let bytes = self.encode(type_id, value)?;
+        self.storage.insert(key, bytes);
+        Ok(())
+    }
+
+    /// Answers `api_method(args)` (any args when `None`) with `value`, encoded as the
+    /// method's output type.
+    pub fn set_api(
+        &mut self,
+        api: &str,
+        method: &str,
+        args: Option<&[u8]>,
+        value: &scale_value::Value,
+    ) -> Result<(), ScriptError> {
+        let type_id = self
+            .metadata
+            .runtime_api_trait_by_name(api)
+            .and_then(|t| t.method_by_name(method))
+            .map(|m| m.output_ty())
+            .ok_or_else(|| format!("no runtime API {api}_{method}"))?;
+        let bytes = self.encode(type_id, value)?;
+        self.api
+            .push((format!("{api}_{method}"), args.map(<[u8]>::to_vec), bytes));
+        Ok(())
+    }
+
+    /// Puts an extrinsic (`0x`-hex) into block `n`, after one unrelated extrinsic.
+    pub fn include(&mut self, n: u64, extrinsic_hex: String) {
+        self.extrinsics.entry(n).or_default().push(extrinsic_hex);
+    }
+
+    /// Sets block `n`'s `System.Events` (a list of event records as a value).
+    pub fn set_events(&mut self, n: u64, records: &scale_value::Value) -> Result<(), ScriptError> {
+        let type_id = self
+            .metadata
+            .pallet_by_name("System")
+            .and_then(|p| p.storage())
+            .and_then(|s| s.entry_by_name("Events"))
+            .map(|e| e.value_ty())
+            .ok_or("no System.Events")?;
+        let bytes = self.encode(type_id, records)?;
+        self.events.insert(n, bytes);
+        Ok(())
+    }
+
+    fn header(n: u64) -> Value {
+        json!({
+            "parentHash": Self::block_hash(n.saturating_sub(1)),
+            "number": format!("0x{n:x}"),
+            "stateRoot": format!("0x{}", "11".repeat(32)),
+            "extrinsicsRoot": format!("0x{}", "22".repeat(32)),
+            "digest": {"logs": []}
+        })
+    }
+
+    fn at_block(&self, param: Option<&Value>) -> u64 {
+        param
+            .and_then(Value::as_str)
+            .and_then(Self::block_number)
+            .unwrap_or(self.best)
+    }
+
+    /// The answer to one request, as a node with this state would give it.
+    pub fn answer(&self, method: &str, params: &[Value]) -> Scripted {
+        use parity_scale_codec::Encode;
+        let hex = |bytes: &[u8]| json!(format!("0x{}", hex::encode(bytes)));
+        let first = params.first();
+        match method {
+            "chain_getBlockHash" => match first.and_then(Value::as_u64) {
+                Some(0) => Scripted::Result(json!(crate::network::FINNEY_GENESIS_HASH)),
+                Some(n) if n <= self.best => Scripted::Result(json!(Self::block_hash(n))),
+                Some(_) => Scripted::Result(Value::Null),
+                None => Scripted::Result(json!(Self::block_hash(self.best))),
+            },
+            "chain_getFinalizedHead" | "chain_getFinalisedHead" => {
+                Scripted::Result(json!(Self::block_hash(self.finalized)))
+            }
+            "chain_getHeader" => Scripted::Result(Self::header(self.at_block(first))),
+            "chain_getBlock" => {
+                let n = self.at_block(first);
+                // Every block opens with the timestamp inherent, as on the real chain.
+                let mut list = vec![json!("0x280402000b00000000000000")];
+                list.extend(
+                    self.extrinsics
+                        .get(&n)
+                        .into_iter()
+                        .flatten()
+                        .map(|x| json!(x)),
+                );
+                if self.submitted_lands_in == Some(n)
+                    && let Ok(submitted) = self.submitted.lock()
+                {
+                    list.extend(submitted.iter().map(|x| json!(x)));
+                }
+                Scripted::Result(json!({
+                    "block": {"header": Self::header(n), "extrinsics": list},
+                    "justifications": null
+                }))
+            }
+            "state_getRuntimeVersion" | "chain_getRuntimeVersion" => Scripted::Result(json!({
+                "specName": "node-subtensor", "implName": "node-subtensor",
+                "authoringVersion": 1, "specVersion": 393, "implVersion": 1, "apis": [],
+                "transactionVersion": 1, "systemVersion": 1, "stateVersion": 1
+            })),
+            "state_getMetadata" => Scripted::Result(hex(&self.metadata_bytes)),
+            "state_call" => {
+                let name = first.and_then(Value::as_str).unwrap_or("");
+                let args = params
+                    .get(1)
+                    .and_then(Value::as_str)
+                    .and_then(|a| hex::decode(a.trim_start_matches("0x")).ok())
+                    .unwrap_or_default();
+                match name {
+                    "Core_version" => Scripted::Result(hex(&(
+                        "node-subtensor".to_string(),
+                        "node-subtensor".to_string(),
+                        1u32,
+                        393u32,
+                        1u32,
+                        Vec::<([u8; 8], u32)>::new(),
+                        1u32,
+                        1u8,
+                    )
+                        .encode())),
+                    "Metadata_metadata_versions" => {
+                        Scripted::Result(hex(&vec![14u32, 15, 16].encode()))
+                    }
+                    "Metadata_metadata_at_version" => {
+                        Scripted::Result(hex(&Some(self.metadata_bytes.clone()).encode()))
+                    }
+                    _ => self
+                        .api
+                        .iter()
+                        .rev()
+                        .find(|(m, a, _)| m == name && a.as_ref().is_none_or(|a| *a == args))
+                        .map_or(Scripted::Unknown, |(_, _, answer)| {
+                            Scripted::Result(hex(answer))
+                        }),
+                }
+            }
+            "state_getStorage" | "state_getStorageAt" => {
+                let key = first
+                    .and_then(Value::as_str)
+                    .and_then(|k| hex::decode(k.trim_start_matches("0x")).ok())
+                    .unwrap_or_default();
+                if key == self.events_key {
+                    let n = self.at_block(params.get(1));
+                    return Scripted::Result(self.events.get(&n).map_or(Value::Null, |e| hex(e)));
+                }
+                Scripted::Result(self.storage.get(&key).map_or(Value::Null, |v| hex(v)))
+            }
+            "system_chain" => Scripted::Result(json!("Bittensor")),
+            "author_submitAndWatchExtrinsic" => {
+                if let (Some(x), Ok(mut submitted)) =
+                    (first.and_then(Value::as_str), self.submitted.lock())
+                {
+                    submitted.push(x.to_string());
+                }
+                self.submission.clone()
+            }
+            "author_unwatchExtrinsic" => Scripted::Result(json!(true)),
+            _ => Scripted::Unknown,
+        }
+    }
+}
+
+/// Values a scripted chain commonly needs, built by field name for the spec-393 types.
+pub mod values {
+    use scale_value::Value;
+
+    /// `DispatchEventInfo` of an ordinary signed call.
+    pub fn dispatch_info() -> Value {
+        Value::named_composite([
+            (
+                "weight",
+                Value::named_composite([
+                    ("ref_time", Value::u128(1_000_000)),
+                    ("proof_size", Value::u128(0)),
+                ]),
+            ),
+            ("class", Value::unnamed_variant("Normal", [])),
+            ("pays_fee", Value::unnamed_variant("Yes", [])),
+        ])
+    }
+
+    /// `System.ExtrinsicSuccess`.
+    pub fn extrinsic_success() -> Value {
+        Value::named_variant("ExtrinsicSuccess", [("dispatch_info", dispatch_info())])
+    }
+
+    /// `System.ExtrinsicFailed` with `DispatchError::Module { index, error }`.
+    pub fn extrinsic_failed(pallet_index: u8, error_index: u8) -> Value {
+        let module = Value::named_composite([
+            ("index", Value::u128(u128::from(pallet_index))),
+            (
+                "error",
+                Value::unnamed_composite([
+                    Value::u128(u128::from(error_index)),
+                    Value::u128(0),
+                    Value::u128(0),
+                    Value::u128(0),
+                ]),
+            ),
+        ]);
+        Value::named_variant(
+            "ExtrinsicFailed",
+            [
+                ("dispatch_error", Value::unnamed_variant("Module", [module])),
+                ("dispatch_info", dispatch_info()),
+            ],
+        )
+    }
+
+    /// `System.Events`: an unrelated success for extrinsic 0, then `ours` for extrinsic 1.
+    pub fn events_for_second_extrinsic(ours: Value) -> Value {
+        let record = |index: u32, system_event: Value| {
+            Value::named_composite([
+                (
+                    "phase",
+                    Value::unnamed_variant("ApplyExtrinsic", [Value::u128(u128::from(index))]),
+                ),
+                ("event", Value::unnamed_variant("System", [system_event])),
+                ("topics", Value::unnamed_composite([])),
+            ])
+        };
+        Value::unnamed_composite([record(0, extrinsic_success()), record(1, ours)])
+    }
+
+    /// `System.Account`: nonce and free balance (rao).
+    pub fn account_info(nonce: u32, free_rao: u64) -> Value {
+        Value::named_composite([
+            ("nonce", Value::u128(u128::from(nonce))),
+            ("consumers", Value::u128(0)),
+            ("providers", Value::u128(1)),
+            ("sufficients", Value::u128(0)),
+            (
+                "data",
+                Value::named_composite([
+                    ("free", Value::u128(u128::from(free_rao))),
+                    ("reserved", Value::u128(0)),
+                    ("frozen", Value::u128(0)),
+                    ("flags", Value::u128(1u128 << 127)),
+                ]),
+            ),
+        ])
+    }
+
+    /// A 32-byte account as a value.
+    pub fn account(bytes: &[u8; 32]) -> Value {
+        Value::from_bytes(bytes)
+    }
+}

@@ -6,16 +6,12 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use parity_scale_codec::Encode;
-use scale_value::Value;
 use serde_json::{Value as Json, json};
-use subxt::ext::frame_decode::storage::encode_storage_key;
-use subxt::metadata::Metadata;
 use taoscope_core::chain::ChainClient;
 use taoscope_core::explorer::Rao;
 use taoscope_core::keys::Keypair;
 use taoscope_core::network::{FINNEY_GENESIS_HASH, Network};
-use taoscope_core::scripted_peer::{Scripted, ScriptedPeer};
+use taoscope_core::scripted_peer::{Scripted, ScriptedChain, ScriptedPeer, values};
 use taoscope_core::tx::{
     Action, ChainContext, DispatchOutcome, Journal, PriceLimit, SignedTransaction, TxError,
     TxStatus, build_signed, reconcile, submit_and_watch,
@@ -32,17 +28,7 @@ fn metadata_bytes() -> Vec<u8> {
 }
 
 fn block_hash(n: u64) -> String {
-    format!("0x{:064x}", 0xb10c_0000_u64 + n)
-}
-
-fn header(n: u64) -> Json {
-    json!({
-        "parentHash": block_hash(n.saturating_sub(1)),
-        "number": format!("0x{n:x}"),
-        "stateRoot": format!("0x{}", "11".repeat(32)),
-        "extrinsicsRoot": format!("0x{}", "22".repeat(32)),
-        "digest": {"logs": []}
-    })
+    ScriptedChain::block_hash(n)
 }
 
 fn genesis_bytes() -> [u8; 32] {
@@ -52,169 +38,15 @@ fn genesis_bytes() -> [u8; 32] {
         .expect("32")
 }
 
-/// The chain as the scripted node tells it: its head, the account's nonce, which block
-/// holds our extrinsic, the events there, and how the submission subscription behaves.
-struct World {
-    metadata: Arc<Metadata>,
-    metadata_bytes: Vec<u8>,
-    best: u64,
-    finalized: u64,
-    account_key: Vec<u8>,
-    account_value: Option<Vec<u8>>,
-    events_key: Vec<u8>,
-    events: Vec<u8>,
-    our_extrinsic: Option<(u64, String)>,
-    submission: Scripted,
-}
-
-fn hex0(bytes: &[u8]) -> String {
-    format!("0x{}", hex::encode(bytes))
-}
-
-fn answer(world: &World, method: &str, params: &[Json]) -> Scripted {
-    let first = params.first();
-    match method {
-        "chain_getBlockHash" => match first.and_then(Json::as_u64) {
-            Some(0) => Scripted::Result(json!(FINNEY_GENESIS_HASH)),
-            Some(n) => Scripted::Result(json!(block_hash(n))),
-            None => Scripted::Result(json!(block_hash(world.best))),
-        },
-        "chain_getFinalizedHead" | "chain_getFinalisedHead" => {
-            Scripted::Result(json!(block_hash(world.finalized)))
-        }
-        "chain_getHeader" => {
-            let n = first
-                .and_then(Json::as_str)
-                .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
-                .map(|h| h - 0xb10c_0000)
-                .unwrap_or(world.best);
-            Scripted::Result(header(n))
-        }
-        "chain_getBlock" => {
-            let n = first
-                .and_then(Json::as_str)
-                .and_then(|h| u64::from_str_radix(h.trim_start_matches("0x"), 16).ok())
-                .map(|h| h - 0xb10c_0000)
-                .unwrap_or(world.best);
-            let mut extrinsics = vec![json!("0x280402000b00000000000000")];
-            if let Some((at, hex)) = &world.our_extrinsic
-                && *at == n
-            {
-                extrinsics.push(json!(hex));
-            }
-            Scripted::Result(
-                json!({"block": {"header": header(n), "extrinsics": extrinsics}, "justifications": null}),
-            )
-        }
-        "state_getRuntimeVersion" | "chain_getRuntimeVersion" => Scripted::Result(json!({
-            "specName": "node-subtensor", "implName": "node-subtensor", "authoringVersion": 1,
-            "specVersion": 393, "implVersion": 1, "apis": [], "transactionVersion": 1,
-            "systemVersion": 1, "stateVersion": 1
-        })),
-        "state_getMetadata" => Scripted::Result(json!(hex0(&world.metadata_bytes))),
-        "state_call" => match first.and_then(Json::as_str) {
-            Some("Core_version") => Scripted::Result(json!(hex0(
-                &(
-                    "node-subtensor".to_string(),
-                    "node-subtensor".to_string(),
-                    1u32,
-                    393u32,
-                    1u32,
-                    Vec::<([u8; 8], u32)>::new(),
-                    1u32,
-                    1u8,
-                )
-                    .encode()
-            ))),
-            Some("Metadata_metadata_versions") => {
-                Scripted::Result(json!(hex0(&vec![14u32, 15, 16].encode())))
-            }
-            Some("Metadata_metadata_at_version") => {
-                Scripted::Result(json!(hex0(&Some(world.metadata_bytes.clone()).encode())))
-            }
-            _ => Scripted::Unknown,
-        },
-        "state_getStorage" | "state_getStorageAt" => {
-            let key = first
-                .and_then(Json::as_str)
-                .and_then(|k| hex::decode(k.trim_start_matches("0x")).ok())
-                .unwrap_or_default();
-            if key == world.events_key {
-                Scripted::Result(json!(hex0(&world.events)))
-            } else if key == world.account_key {
-                Scripted::Result(
-                    world
-                        .account_value
-                        .as_ref()
-                        .map_or(Json::Null, |v| json!(hex0(v))),
-                )
-            } else {
-                Scripted::Result(Json::Null)
-            }
-        }
-        "system_chain" => Scripted::Result(json!("Bittensor")),
-        "author_submitAndWatchExtrinsic" => world.submission.clone(),
-        "author_unwatchExtrinsic" | "chain_unsubscribeNewHeads" => Scripted::Result(json!(true)),
-        _ => Scripted::Unknown,
-    }
-}
-
-fn storage_value_type(metadata: &Metadata, pallet: &str, item: &str) -> u32 {
-    metadata
-        .pallet_by_name(pallet)
-        .and_then(|p| p.storage())
-        .and_then(|s| s.entry_by_name(item))
-        .map(|e| e.value_ty())
-        .expect("storage item")
-}
-
-fn encode(metadata: &Metadata, type_id: u32, value: &Value) -> Vec<u8> {
-    let mut out = Vec::new();
-    scale_value::scale::encode_as_type(value, type_id, metadata.types(), &mut out)
-        .expect("encodes against the spec-393 registry");
-    out
-}
-
-fn dispatch_info() -> Value {
-    Value::named_composite([
-        (
-            "weight",
-            Value::named_composite([
-                ("ref_time", Value::u128(1_000_000)),
-                ("proof_size", Value::u128(0)),
-            ]),
-        ),
-        ("class", Value::unnamed_variant("Normal", [])),
-        ("pays_fee", Value::unnamed_variant("Yes", [])),
-    ])
-}
-
-/// `System.Events` with an unrelated event for extrinsic 0 and `ours` for extrinsic 1.
-fn events(metadata: &Metadata, ours: Value) -> Vec<u8> {
-    let record = |index: u32, event: Value| {
-        Value::named_composite([
-            (
-                "phase",
-                Value::unnamed_variant("ApplyExtrinsic", [Value::u128(u128::from(index))]),
-            ),
-            ("event", event),
-            ("topics", Value::unnamed_composite([])),
-        ])
-    };
-    let system = |inner: Value| Value::unnamed_variant("System", [inner]);
-    let success = Value::named_variant("ExtrinsicSuccess", [("dispatch_info", dispatch_info())]);
-    let list = Value::unnamed_composite([record(0, system(success)), record(1, system(ours))]);
-    encode(
-        metadata,
-        storage_value_type(metadata, "System", "Events"),
-        &list,
-    )
-}
-
-fn slippage_failure(metadata: &Metadata) -> Value {
-    let pallet = metadata.pallet_by_name("SubtensorModule").expect("pallet");
+/// The index of `SubtensorModule::SlippageTooHigh` in the spec-393 error enum.
+fn slippage_failure(chain: &ScriptedChain) -> scale_value::Value {
+    let pallet = chain
+        .metadata
+        .pallet_by_name("SubtensorModule")
+        .expect("pallet");
     let error_type = pallet.error_ty_id().expect("errors");
-    let scale_info::TypeDef::Variant(errors) = &metadata
+    let scale_info::TypeDef::Variant(errors) = &chain
+        .metadata
         .types()
         .resolve(error_type)
         .expect("error type")
@@ -228,52 +60,11 @@ fn slippage_failure(metadata: &Metadata) -> Value {
         .find(|v| v.name == "SlippageTooHigh")
         .expect("SlippageTooHigh exists at spec 393")
         .index;
-    let module = Value::named_composite([
-        ("index", Value::u128(u128::from(pallet.error_index()))),
-        (
-            "error",
-            Value::unnamed_composite([
-                Value::u128(u128::from(index)),
-                Value::u128(0),
-                Value::u128(0),
-                Value::u128(0),
-            ]),
-        ),
-    ]);
-    Value::named_variant(
-        "ExtrinsicFailed",
-        [
-            ("dispatch_error", Value::unnamed_variant("Module", [module])),
-            ("dispatch_info", dispatch_info()),
-        ],
-    )
-}
-
-fn account_info(metadata: &Metadata, nonce: u32) -> Vec<u8> {
-    let value = Value::named_composite([
-        ("nonce", Value::u128(u128::from(nonce))),
-        ("consumers", Value::u128(0)),
-        ("providers", Value::u128(1)),
-        ("sufficients", Value::u128(0)),
-        (
-            "data",
-            Value::named_composite([
-                ("free", Value::u128(5_000_000_000)),
-                ("reserved", Value::u128(0)),
-                ("frozen", Value::u128(0)),
-                ("flags", Value::u128(1u128 << 127)),
-            ]),
-        ),
-    ]);
-    encode(
-        metadata,
-        storage_value_type(metadata, "System", "Account"),
-        &value,
-    )
+    values::extrinsic_failed(pallet.error_index(), index)
 }
 
 struct Setup {
-    world: Arc<Mutex<World>>,
+    world: Arc<Mutex<ScriptedChain>>,
     peer: ScriptedPeer,
     signed: SignedTransaction,
     journal: Journal,
@@ -306,36 +97,23 @@ async fn setup(submission: Vec<Json>, then_drop: bool) -> Setup {
         }),
     };
     let signed = build_signed(&action, &context, &alice).expect("signed");
-    let account_key = encode_storage_key(
-        "System",
-        "Account",
-        (alice.account_id().as_bytes(),),
-        &*metadata,
-        metadata.types(),
-    )
-    .expect("key");
-    let events_key =
-        encode_storage_key("System", "Events", (), &*metadata, metadata.types()).expect("key");
-    let success = Value::named_variant("ExtrinsicSuccess", [("dispatch_info", dispatch_info())]);
-    let world = Arc::new(Mutex::new(World {
-        events: events(&metadata, success),
-        metadata,
-        metadata_bytes: bytes,
-        best: INCLUDED_AT,
-        finalized: INCLUDED_AT,
-        account_key,
-        account_value: None,
-        events_key,
-        our_extrinsic: Some((INCLUDED_AT, signed.hex())),
-        submission: Scripted::Subscribe {
-            notify_method: "author_extrinsicUpdate".into(),
-            items: submission,
-            then_drop,
-        },
-    }));
+    let mut chain = ScriptedChain::new(bytes, INCLUDED_AT).expect("chain");
+    chain.include(INCLUDED_AT, signed.hex());
+    chain
+        .set_events(
+            INCLUDED_AT,
+            &values::events_for_second_extrinsic(values::extrinsic_success()),
+        )
+        .expect("events");
+    chain.submission = Scripted::Subscribe {
+        notify_method: "author_extrinsicUpdate".into(),
+        items: submission,
+        then_drop,
+    };
+    let world = Arc::new(Mutex::new(chain));
     let handler_world = world.clone();
     let peer = ScriptedPeer::start(move |method, params| match handler_world.lock() {
-        Ok(w) => answer(&w, method, params),
+        Ok(w) => w.answer(method, params),
         Err(_) => Scripted::Unknown,
     })
     .await
@@ -436,8 +214,9 @@ async fn a_slippage_failure_is_decoded_to_its_sentence() {
     .await;
     {
         let mut w = s.world.lock().expect("world");
-        let failure = slippage_failure(&w.metadata);
-        w.events = events(&w.metadata, failure);
+        let failure = slippage_failure(&w);
+        w.set_events(INCLUDED_AT, &values::events_for_second_extrinsic(failure))
+            .expect("events");
     }
     let client = connect(&s.peer).await;
     let last = submit_and_watch(
@@ -500,8 +279,14 @@ async fn a_drop_between_ready_and_in_block_is_settled_without_resubmitting() {
     // Meanwhile the chain included it: the nonce moved past ours, and block 100 holds it.
     {
         let mut w = s.world.lock().expect("world");
-        let value = account_info(&w.metadata, NONCE as u32 + 1);
-        w.account_value = Some(value);
+        let alice = Keypair::from_uri("//Alice").expect("alice").account_id();
+        w.set_storage(
+            "System",
+            "Account",
+            (alice.as_bytes(),),
+            &values::account_info(NONCE as u32 + 1, 4_000_000_000),
+        )
+        .expect("account");
         w.best = INCLUDED_AT + 3;
         w.finalized = INCLUDED_AT + 2;
     }
@@ -541,9 +326,14 @@ async fn an_unincluded_transaction_whose_era_ran_out_is_dropped() {
     let entry = s.journal.entries().expect("journal").remove(0);
     {
         let mut w = s.world.lock().expect("world");
-        let value = account_info(&w.metadata, NONCE as u32);
-        w.account_value = Some(value);
-        w.our_extrinsic = None;
+        let alice = Keypair::from_uri("//Alice").expect("alice").account_id();
+        w.set_storage(
+            "System",
+            "Account",
+            (alice.as_bytes(),),
+            &values::account_info(NONCE as u32, 5_000_000_000),
+        )
+        .expect("account");
         w.best = ERA_BLOCK + 200;
         w.finalized = ERA_BLOCK + 198;
     }

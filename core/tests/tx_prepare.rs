@@ -1,0 +1,271 @@
+//! Quotes and checks before signing, against a scripted node whose answers are encoded
+//! with the spec-393 metadata: a guarded add-stake with its numbers, and the refusals
+//! (unknown subnet, more than the balance, too little stake, a hotkey as destination).
+#![cfg(feature = "replay")]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use parity_scale_codec::Encode;
+use scale_value::Value;
+use taoscope_core::chain::ChainClient;
+use taoscope_core::explorer::{Alpha, Rao};
+use taoscope_core::keys::{AccountId, Keypair};
+use taoscope_core::network::Network;
+use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, values};
+use taoscope_core::tx::{Action, Tolerance, TxError, Warning, prepare};
+
+const PRICE: u64 = 25_000_000; // 0.025 TAO per alpha
+const FEE: u64 = 123_456;
+
+fn key(uri: &str) -> AccountId {
+    Keypair::from_uri(uri).expect("key").account_id()
+}
+
+/// Alice holds 5 TAO; subnet 1 exists with Charlie (owned by Bob) registered as UID 7.
+fn chain() -> ScriptedChain {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/finney-metadata/metadata.scale");
+    let mut c = ScriptedChain::new(std::fs::read(path).expect("metadata"), 1_000).expect("chain");
+    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
+    c.set_storage(
+        "System",
+        "Account",
+        (alice.as_bytes(),),
+        &values::account_info(9, 5_000_000_000),
+    )
+    .expect("account");
+    c.set_api("AccountNonceApi", "account_nonce", None, &Value::u128(9))
+        .expect("nonce");
+    c.set_storage(
+        "SubtensorModule",
+        "NetworksAdded",
+        (1u16,),
+        &Value::bool(true),
+    )
+    .expect("subnet");
+    c.set_storage(
+        "SubtensorModule",
+        "Owner",
+        (charlie.as_bytes(),),
+        &values::account(bob.as_bytes()),
+    )
+    .expect("owner");
+    c.set_storage(
+        "SubtensorModule",
+        "Uids",
+        (1u16, charlie.as_bytes()),
+        &Value::u128(7),
+    )
+    .expect("uid");
+    c.set_api(
+        "SwapRuntimeApi",
+        "current_alpha_price",
+        Some(&1u16.encode()),
+        &Value::u128(u128::from(PRICE)),
+    )
+    .expect("price");
+    c.set_api(
+        "SwapRuntimeApi",
+        "sim_swap_tao_for_alpha",
+        None,
+        &Value::named_composite([
+            ("tao_amount", Value::u128(2_000_000_000)),
+            ("alpha_amount", Value::u128(79_500_000_000)),
+            ("tao_fee", Value::u128(1_000_000)),
+            ("alpha_fee", Value::u128(0)),
+            ("tao_slippage", Value::u128(0)),
+            ("alpha_slippage", Value::u128(460_000_000)),
+        ]),
+    )
+    .expect("sim swap");
+    c.set_api(
+        "TransactionPaymentApi",
+        "query_info",
+        None,
+        &Value::named_composite([
+            (
+                "weight",
+                Value::named_composite([
+                    ("ref_time", Value::u128(1)),
+                    ("proof_size", Value::u128(0)),
+                ]),
+            ),
+            ("class", Value::unnamed_variant("Normal", [])),
+            ("partial_fee", Value::u128(u128::from(FEE))),
+        ]),
+    )
+    .expect("fee");
+    c
+}
+
+async fn pinned(chain: ScriptedChain) -> (ScriptedPeer, taoscope_core::chain::PinnedBlock) {
+    let chain = Arc::new(chain);
+    let peer = ScriptedPeer::start(move |m, p| chain.answer(m, p))
+        .await
+        .expect("peer");
+    let client = ChainClient::connect(&Network::parse(&peer.url()).expect("url"))
+        .await
+        .expect("connect");
+    let pinned = client.pin_latest().await.expect("pinned");
+    (peer, pinned)
+}
+
+#[tokio::test]
+async fn a_guarded_add_stake_is_quoted_by_the_node() {
+    let (peer, pinned) = pinned(chain()).await;
+    let action = Action::AddStake {
+        hotkey: key("//Charlie"),
+        netuid: 1,
+        amount: Rao(2_000_000_000),
+        limit: None,
+    };
+    let prepared = prepare(&pinned, action, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect("prepared");
+    let q = &prepared.quote;
+    assert_eq!(q.price_rao_per_alpha, Some(PRICE));
+    assert_eq!(
+        q.expected_out,
+        Some(79_500_000_000),
+        "from sim_swap_tao_for_alpha"
+    );
+    assert_eq!(q.swap_fee, Some(1_000_000));
+    assert_eq!(q.limit_price, Some(25_125_000), "price × 1.005");
+    // (2 TAO − 0.001 fee) at the bound price: 1.999 / 0.025125 α.
+    assert_eq!(q.minimum_out, Some(79_562_189_054));
+    // 0.46 α of 79.96 α ideal.
+    assert_eq!(q.price_impact_ppm, Some(5_752));
+    assert_eq!(q.tx_fee_rao, Some(FEE));
+    assert_eq!(prepared.context.nonce, 9, "AccountNonceApi");
+    assert_eq!(prepared.context.spec_version, 393);
+    assert_eq!(prepared.block_number, 1_000);
+    match prepared.action {
+        Action::AddStake {
+            limit: Some(limit), ..
+        } => {
+            assert_eq!(limit.limit_price, 25_125_000);
+            assert!(!limit.allow_partial);
+        }
+        other => panic!("a bounded add_stake, got {other:?}"),
+    }
+    assert!(prepared.warnings.contains(&Warning::NotShielded));
+    assert!(!prepared.warnings.contains(&Warning::FeeTakenFromStake));
+    assert_eq!(
+        peer.count("author_submitAndWatchExtrinsic"),
+        0,
+        "nothing sent"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_subnet_is_named() {
+    let (_peer, pinned) = pinned(chain()).await;
+    let action = Action::AddStake {
+        hotkey: key("//Charlie"),
+        netuid: 999,
+        amount: Rao(1_000_000_000),
+        limit: None,
+    };
+    let error = prepare(&pinned, action, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect_err("refused");
+    assert_eq!(error, TxError::SubnetMissing { netuid: 999 });
+    assert_eq!(error.to_string(), "Subnet 999 does not exist");
+}
+
+#[tokio::test]
+async fn more_than_the_balance_is_refused_with_both_numbers() {
+    let (_peer, pinned) = pinned(chain()).await;
+    let action = Action::Transfer {
+        dest: key("//Dave"),
+        amount: Rao(5_000_000_000),
+        allow_death: false,
+    };
+    let error = prepare(&pinned, action, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error,
+        TxError::NotEnoughBalance {
+            needed: 5_000_000_000 + FEE,
+            available: 5_000_000_000
+        }
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("5.000123456") && text.contains("5 TAO is free"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn sending_to_a_hotkey_warns_and_below_minimum_stake_is_refused() {
+    let (_peer, pinned) = pinned(chain()).await;
+    let to_hotkey = Action::Transfer {
+        dest: key("//Charlie"),
+        amount: Rao(1_000_000_000),
+        allow_death: false,
+    };
+    let prepared = prepare(&pinned, to_hotkey, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect("prepared");
+    assert!(prepared.warnings.contains(&Warning::DestinationIsHotkey));
+
+    let dust = Action::AddStake {
+        hotkey: key("//Charlie"),
+        netuid: 1,
+        amount: Rao(1_999_999),
+        limit: None,
+    };
+    assert_eq!(
+        prepare(&pinned, dust, key("//Alice"), Tolerance::DEFAULT, true)
+            .await
+            .err(),
+        Some(TxError::BelowMinimumStake {
+            minimum_rao: 2_000_000
+        })
+    );
+}
+
+#[tokio::test]
+async fn unstaking_more_than_the_position_holds_is_refused() {
+    let mut c = chain();
+    let (alice, charlie) = (key("//Alice"), key("//Charlie"));
+    let position = Value::named_composite([
+        ("hotkey", values::account(charlie.as_bytes())),
+        ("coldkey", values::account(alice.as_bytes())),
+        ("netuid", Value::u128(1)),
+        ("stake", Value::u128(3_000_000_000)),
+        ("locked", Value::u128(0)),
+        ("emission", Value::u128(0)),
+        ("tao_emission", Value::u128(0)),
+        ("drain", Value::u128(0)),
+        ("is_registered", Value::bool(true)),
+    ]);
+    c.set_api(
+        "StakeInfoRuntimeApi",
+        "get_stake_info_for_coldkey",
+        None,
+        &Value::unnamed_composite([position]),
+    )
+    .expect("stake info");
+    let (_peer, pinned) = pinned(c).await;
+    let unstake = Action::RemoveStake {
+        hotkey: charlie,
+        netuid: 1,
+        amount: Alpha(5_000_000_000),
+        limit: None,
+    };
+    let error = prepare(&pinned, unstake, alice, Tolerance::DEFAULT, true)
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error,
+        TxError::NotEnoughStake {
+            wanted: 5_000_000_000,
+            held: 3_000_000_000
+        }
+    );
+    assert!(error.to_string().contains("holds 3"), "{error}");
+}
