@@ -6,6 +6,7 @@ mod forecast;
 mod hotkey;
 mod keys;
 mod metagraph;
+mod miner;
 mod secrets;
 mod snapshot;
 mod subnets;
@@ -22,7 +23,8 @@ use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
 use crate::cli::{
-    ChainCommand, Cli, Command, ForecastCommand, KeysCommand, SnapshotCommand, WalletCommand,
+    ChainCommand, Cli, Command, ForecastCommand, KeysCommand, MinerCommand, SnapshotCommand,
+    WalletCommand,
 };
 
 /// Exit code for bad input on the command line (as clap uses).
@@ -113,6 +115,13 @@ pub fn run(cli: Cli) -> ExitCode {
         ),
         Some(Command::Yuma(args)) => yuma::run(&args),
         Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
+        Some(Command::Miner(MinerCommand::Gpus(out))) => miner::gpus(out.json),
+        Some(Command::Miner(MinerCommand::Profiles(out))) => miner::profiles(out.json),
+        Some(Command::Miner(MinerCommand::Run(args))) => miner::run(
+            network.unwrap_or_else(|| settings.network.clone()),
+            settings.wallet_path.clone(),
+            &args,
+        ),
         None => open_window(
             network,
             language,

@@ -750,6 +750,8 @@ impl Worker {
                 }
                 Watch::Ordered(_) => return, // detach: the miner keeps running
                 Watch::Exited(success, exit) => {
+                    // Helpers the miner left behind in its group go with it: no orphans.
+                    self.stop_group(&mut proc);
                     self.note(&format!("[taoscope] miner ended: {exit}"));
                     let _ = std::fs::remove_file(self.config.pid_path());
                     if success {
@@ -857,6 +859,12 @@ impl Worker {
     /// SIGTERM to the group, SIGKILL to whatever is left after the timeout; reaps our child.
     fn stop_group(&mut self, proc: &mut Proc) {
         let pgid = proc.pid();
+        if let Proc::Own(child) = proc
+            && group_members(pgid).is_empty()
+        {
+            let _ = child.wait();
+            return;
+        }
         signal_group(pgid, libc::SIGTERM);
         let deadline = Instant::now() + self.config.stop_timeout;
         loop {
@@ -913,6 +921,7 @@ impl Worker {
             match self.watch(&mut proc, None) {
                 Watch::Exited(true, _) => {}
                 Watch::Exited(false, exit) => {
+                    self.stop_group(&mut proc);
                     self.fail_setup(&step.name, exit);
                     return None;
                 }
