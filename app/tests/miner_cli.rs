@@ -8,8 +8,12 @@ use std::time::{Duration, Instant};
 
 use taoscope_core::miner::profile::{BUNDLED, PLACEHOLDERS, parse_profile};
 
-mod common;
-use common::taoscope;
+/// The built `taoscope` in English.
+fn taoscope() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_taoscope"));
+    cmd.env("LANG", "C");
+    cmd
+}
 
 /// `taoscope` with private config and data folders.
 fn isolated(config: &Path, data: &Path) -> Command {
@@ -111,7 +115,7 @@ fn every_shipped_profile_dry_runs_with_no_placeholder_left() {
             .expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(text.contains("command") && text.contains("working folder"), "{text}");
-        assert!(text.contains("environment  PYTHONUNBUFFERED=1"), "{text}");
+        assert!(text.contains("PYTHONUNBUFFERED=1"), "{text}");
     }
 }
 
