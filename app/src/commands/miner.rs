@@ -10,6 +10,7 @@ use taoscope_core::miner::picker::{self, Fit, Unfit};
 use taoscope_core::miner::profile::{
     CommandSpec, LaunchContext, LoadedProfile, ResolvedProfile, load_profiles, user_profiles_dir,
 };
+use taoscope_core::miner::Session;
 use taoscope_core::miner::registration::{self, RegistrationCheck};
 use taoscope_core::miner::supervisor::{MinerPlan, MinerState, Supervisor, SupervisorConfig};
 use taoscope_core::network::Network;
@@ -319,6 +320,23 @@ pub fn run(
         health_pattern: resolved.health_pattern,
         hold_before_launch: false,
     };
+    let hotkey_ss58 = Wallets::new(&wallet_path)
+        .existing(&args.wallet)
+        .and_then(|w| w.hotkey_address(&args.hotkey))
+        .ok()
+        .map(|a| a.to_ss58());
+    let session = Session {
+        profile: profile.name.clone(),
+        netuid: profile.netuid,
+        wallet: args.wallet.clone(),
+        hotkey: args.hotkey.clone(),
+        hotkey_ss58,
+        plan: plan.clone(),
+    };
+    // A window that re-attaches later reads this to restart the same command.
+    if let Err(e) = session.save(&data_dir) {
+        eprintln!("{}: {e}", data_dir.display());
+    }
     let supervisor = Supervisor::start(SupervisorConfig::new(&data_dir), plan, Some(profile.name.clone()))
         .map_err(|e| Failure::failed(e.to_string()))?;
     supervise(supervisor, args.detach)

@@ -307,6 +307,7 @@ fn open_window(
         screenshot,
         language: Some(language),
         wallet_path,
+        miners_dir: None,
         snapshot: snapshot.map(|path| {
             if path.as_os_str() == "bundled" {
                 taoscope_ui::app::SnapshotChoice::Bundled

@@ -571,7 +571,7 @@ impl LaunchContext {
 }
 
 /// One command ready to run: no placeholders left.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CommandSpec {
     /// Progress name.
     pub name: String,

@@ -98,7 +98,7 @@ impl SupervisorConfig {
 }
 
 /// What to run: setup steps, then the miner.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MinerPlan {
     /// Setup steps, in order.
     pub setup: Vec<CommandSpec>,
@@ -605,6 +605,12 @@ impl Supervisor {
             let _ = worker.join();
         }
         self.status()
+    }
+
+    /// Asks for a stop without waiting: the worker ends the miner (SIGTERM, then SIGKILL)
+    /// and the state becomes [`MinerState::Stopped`]. For a UI that must not block.
+    pub fn request_stop(&self) {
+        self.order(Order::Stop);
     }
 
     /// Leaves the miner running in the background and stops watching it; a later
