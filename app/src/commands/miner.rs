@@ -246,6 +246,7 @@ fn state_text(state: &MinerState) -> String {
             "miner.state.setting_up",
             &[("step", step), ("total", total), ("name", name)],
         ),
+        MinerState::Starting => tr("miner.state.starting"),
         MinerState::ReadyToLaunch => tr("miner.state.ready"),
         MinerState::Running { pid, .. } => tr_with("miner.state.running", &[("pid", pid)]),
         MinerState::Restarting { at, exit } => tr_with(

@@ -123,6 +123,8 @@ pub enum MinerState {
         /// The step's name.
         name: String,
     },
+    /// About to start the miner (no setup steps, or setup just finished).
+    Starting,
     /// Setup is done; waiting for [`Supervisor::launch`].
     ReadyToLaunch,
     /// The miner runs.
@@ -493,10 +495,15 @@ impl Supervisor {
         }
         let log = open_log(&config.log_path())?;
         let offset = log.metadata().map(|m| m.len()).unwrap_or(0);
+        let when_no_setup = if plan.hold_before_launch {
+            MinerState::ReadyToLaunch
+        } else {
+            MinerState::Starting
+        };
         let first = plan
             .setup
             .first()
-            .map_or(MinerState::ReadyToLaunch, |s| MinerState::SettingUp {
+            .map_or(when_no_setup, |s| MinerState::SettingUp {
                 step: 1,
                 total: plan.setup.len(),
                 name: s.name.clone(),
@@ -524,7 +531,7 @@ impl Supervisor {
         config: SupervisorConfig,
         plan: Option<MinerPlan>,
     ) -> Result<Supervisor, SupervisorError> {
-        let lock = prepare(&config)?;
+        let held = prepare(&config)?;
         let record = running_from_pid_file(&config.pid_path()).ok_or_else(|| {
             SupervisorError::NothingRunning(crate::i18n::tr("miner.supervisor.nothing_running"))
         })?;
@@ -540,6 +547,11 @@ impl Supervisor {
             },
             true,
         );
+        // Uptime counts from when the miner started, not from when we re-attached.
+        let age = Duration::from_secs(unix_now().saturating_sub(record.started_unix));
+        if let Some(since) = Instant::now().checked_sub(age) {
+            lock(&shared.inner).running_since = Some(since);
+        }
         let mut tail = new_tail(&config, offset);
         if offset > 0 {
             // Starting mid-file: the first partial line is dropped.
@@ -558,7 +570,7 @@ impl Supervisor {
             config: config.clone(),
             tail,
             log,
-            _lock: lock,
+            _lock: held,
             plan,
             profile,
         };

@@ -521,6 +521,7 @@ fn state_line(status: &Status, theme: Theme) -> (String, egui::Color32) {
             ),
             p.warn,
         ),
+        MinerState::Starting => (tr("miner.state.starting"), p.warn),
         MinerState::ReadyToLaunch => (tr("miner.state.ready"), p.warn),
         MinerState::Running { pid, healthy } => {
             let mut text = tr_with("miner.state.running", &[("pid", pid)]);
