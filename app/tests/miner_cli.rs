@@ -38,7 +38,14 @@ fn gpus_json_is_an_answer_even_without_a_gpu() {
         assert!(stderr.contains("nvidia-smi"), "{stderr}");
     } else {
         for gpu in &gpus {
-            for field in ["index", "name", "vram_total_mb", "vram_free_mb", "driver", "cuda"] {
+            for field in [
+                "index",
+                "name",
+                "vram_total_mb",
+                "vram_free_mb",
+                "driver",
+                "cuda",
+            ] {
                 assert!(gpu.get(field).is_some(), "{field} in {gpu}");
             }
         }
@@ -61,7 +68,10 @@ fn profiles_say_whether_they_fit_and_why() {
     for row in &rows {
         let fits = row["fits"].as_bool().expect("fits");
         assert_eq!(row["why"].is_string(), !fits, "{row}");
-        assert!(row["source"]["rev"].as_str().is_some_and(|r| r.len() == 40), "{row}");
+        assert!(
+            row["source"]["rev"].as_str().is_some_and(|r| r.len() == 40),
+            "{row}"
+        );
     }
 }
 
@@ -81,8 +91,20 @@ fn every_shipped_profile_dry_runs_with_no_placeholder_left() {
         let name = parse_profile(file, text).expect("valid").name;
         let out = isolated(&dir.path().join("c"), &dir.path().join("d"))
             .args([
-                "miner", "run", "--profile", &name, "--wallet", "cold", "--hotkey", "hot",
-                "--wallet-path", "/wallets", "--network", "test", "--dry-run", "--json",
+                "miner",
+                "run",
+                "--profile",
+                &name,
+                "--wallet",
+                "cold",
+                "--hotkey",
+                "hot",
+                "--wallet-path",
+                "/wallets",
+                "--network",
+                "test",
+                "--dry-run",
+                "--json",
             ])
             .output()
             .expect("run");
@@ -92,7 +114,10 @@ fn every_shipped_profile_dry_runs_with_no_placeholder_left() {
         strings(&resolved, &mut all);
         for text in &all {
             for placeholder in PLACEHOLDERS {
-                assert!(!text.contains(&format!("{{{placeholder}}}")), "{name}: {text}");
+                assert!(
+                    !text.contains(&format!("{{{placeholder}}}")),
+                    "{name}: {text}"
+                );
             }
         }
         let args: Vec<String> = resolved["launch"]["args"]
@@ -108,13 +133,25 @@ fn every_shipped_profile_dry_runs_with_no_placeholder_left() {
         // The text form prints the same command, the working folder and the environment.
         let out = isolated(&dir.path().join("c"), &dir.path().join("d"))
             .args([
-                "miner", "run", "--profile", &name, "--wallet", "cold", "--hotkey", "hot",
-                "--network", "test", "--dry-run",
+                "miner",
+                "run",
+                "--profile",
+                &name,
+                "--wallet",
+                "cold",
+                "--hotkey",
+                "hot",
+                "--network",
+                "test",
+                "--dry-run",
             ])
             .output()
             .expect("run");
         let text = String::from_utf8_lossy(&out.stdout);
-        assert!(text.contains("command") && text.contains("working folder"), "{text}");
+        assert!(
+            text.contains("command") && text.contains("working folder"),
+            "{text}"
+        );
         assert!(text.contains("PYTHONUNBUFFERED=1"), "{text}");
     }
 }
@@ -135,12 +172,25 @@ fn an_unknown_profile_is_bad_input_and_a_broken_one_names_its_field() {
     )
     .expect("write");
     let out = isolated(&config, &dir.path().join("d"))
-        .args(["miner", "run", "--profile", "nope", "--wallet", "w", "--hotkey", "h", "--dry-run"])
+        .args([
+            "miner",
+            "run",
+            "--profile",
+            "nope",
+            "--wallet",
+            "w",
+            "--hotkey",
+            "h",
+            "--dry-run",
+        ])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("no miner profile named \"nope\""), "{stderr}");
+    assert!(
+        stderr.contains("no miner profile named \"nope\""),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("typo.toml: launch.command[1]: unknown placeholder {walet}"),
         "{stderr}"
@@ -175,7 +225,14 @@ fn run_supervises_in_the_foreground_until_ctrl_c() {
     write_test_profile(&config, &dir.path().join("miner.sh"));
     let mut child = isolated(&config, &data)
         .args([
-            "miner", "run", "--profile", "test-miner", "--wallet", "w", "--hotkey", "h1",
+            "miner",
+            "run",
+            "--profile",
+            "test-miner",
+            "--wallet",
+            "w",
+            "--hotkey",
+            "h1",
             "--skip-registration-check",
         ])
         .stdout(Stdio::piped())
@@ -212,7 +269,12 @@ fn run_supervises_in_the_foreground_until_ctrl_c() {
     assert!(!pid_file.exists());
     let mut stderr = String::new();
     use std::io::Read;
-    child.stderr.take().expect("stderr").read_to_string(&mut stderr).expect("read");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut stderr)
+        .expect("read");
     assert!(stderr.contains("Stopping the miner"), "{stderr}");
     assert!(stderr.contains("Stopped"), "{stderr}");
 }

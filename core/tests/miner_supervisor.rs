@@ -167,7 +167,11 @@ fn logs_are_captured_in_order() {
     let lines = miner_lines(&supervisor);
     assert!(lines[0].starts_with("started "), "{lines:?}");
     let expected: Vec<String> = (1..=300).map(|i| format!("line {i}")).collect();
-    assert_eq!(&lines[1..], &expected[..], "stdout and stderr interleave in order");
+    assert_eq!(
+        &lines[1..],
+        &expected[..],
+        "stdout and stderr interleave in order"
+    );
     // The same lines are in the log file.
     let file = std::fs::read_to_string(rig.config().log_path()).expect("log");
     assert!(file.contains("line 1\nline 2\nline 3\n"));
@@ -182,7 +186,11 @@ fn a_crash_restarts_with_backoff_until_the_limit() {
     let started = Instant::now();
     // The control file is removed by nobody: every run crashes at once.
     let script = std::fs::read_to_string(&rig.script).expect("script");
-    std::fs::write(&rig.script, script.replace("exit 3; fi", "exit 3; fi # keep")).expect("w");
+    std::fs::write(
+        &rig.script,
+        script.replace("exit 3; fi", "exit 3; fi # keep"),
+    )
+    .expect("w");
     let supervisor = Supervisor::start(rig.config(), rig.plan(&[]), None).expect("start");
     let mut saw_restarting = false;
     wait_for(|| {
@@ -277,7 +285,10 @@ fn a_new_supervisor_reattaches_by_pid_file() {
     };
     // The window closes with "keep running in background".
     first.detach();
-    assert!(process_alive(pid), "still running after the supervisor went away");
+    assert!(
+        process_alive(pid),
+        "still running after the supervisor went away"
+    );
     let record = read_pid_file(&rig.config().pid_path()).expect("pid file");
     assert_eq!((record.pid, record.profile.as_deref()), (pid, Some("test")));
 
@@ -286,11 +297,21 @@ fn a_new_supervisor_reattaches_by_pid_file() {
     let second = Supervisor::attach(rig.config(), Some(plan)).expect("attach");
     let status = second.status();
     assert!(status.attached);
-    assert_eq!(status.state, MinerState::Running { pid, healthy: false });
+    assert_eq!(
+        status.state,
+        MinerState::Running {
+            pid,
+            healthy: false
+        }
+    );
     // It follows the log: new lines keep arriving.
     let seen = second.status().last_line;
     wait_for(|| second.status().last_line > seen + 5);
-    let last = second.lines_since(0).last().map(|(_, l)| l.clone()).unwrap_or_default();
+    let last = second
+        .lines_since(0)
+        .last()
+        .map(|(_, l)| l.clone())
+        .unwrap_or_default();
     assert!(last.starts_with("line "), "{last}");
     // And a crash after re-attaching is restarted as usual.
     std::fs::write(rig.ctl.join("crash"), "").expect("ctl");
@@ -303,7 +324,10 @@ fn a_new_supervisor_reattaches_by_pid_file() {
     assert_ne!(new_pid, pid);
     second.stop();
     assert!(!process_alive(new_pid));
-    assert!(Supervisor::attach(rig.config(), None).is_err(), "nothing left to attach to");
+    assert!(
+        Supervisor::attach(rig.config(), None).is_err(),
+        "nothing left to attach to"
+    );
 }
 
 #[test]
@@ -311,7 +335,10 @@ fn two_supervisors_never_drive_one_miner() {
     let rig = rig();
     let first = Supervisor::start(rig.config(), rig.plan(&[]), None).expect("start");
     wait_state(&first, |s| matches!(s, MinerState::Running { .. }));
-    assert!(Supervisor::attach(rig.config(), None).is_err(), "the lock is held");
+    assert!(
+        Supervisor::attach(rig.config(), None).is_err(),
+        "the lock is held"
+    );
     first.stop();
 }
 
@@ -335,13 +362,22 @@ fn setup_steps_report_progress_and_can_be_cancelled() {
         step("install", "echo installing; sleep 30", &rig.run),
     ];
     let supervisor = Supervisor::start(rig.config(), plan, None).expect("start");
-    wait_state(&supervisor, |s| {
-        matches!(s, MinerState::SettingUp { step: 2, total: 2, name } if name == "install")
+    wait_state(
+        &supervisor,
+        |s| matches!(s, MinerState::SettingUp { step: 2, total: 2, name } if name == "install"),
+    );
+    wait_for(|| {
+        supervisor
+            .lines_since(0)
+            .iter()
+            .any(|(_, l)| l == "installing")
     });
-    wait_for(|| supervisor.lines_since(0).iter().any(|(_, l)| l == "installing"));
     let asked = Instant::now();
     let status = supervisor.stop();
-    assert!(asked.elapsed() < Duration::from_secs(5), "cancelled, not waited out");
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "cancelled, not waited out"
+    );
     assert_eq!(status.state, MinerState::Stopped);
     assert!(!rig.config().pid_path().exists(), "the miner never started");
 }
@@ -377,7 +413,9 @@ fn a_failed_setup_step_stops_before_launch_and_done_steps_are_skipped() {
             .any(|(_, l)| l.contains("make: already done"))
     );
     supervisor.launch();
-    wait_state(&supervisor, |s| matches!(s, MinerState::Running { healthy: true, .. }));
+    wait_state(&supervisor, |s| {
+        matches!(s, MinerState::Running { healthy: true, .. })
+    });
     supervisor.stop();
 }
 
@@ -396,8 +434,13 @@ fn the_log_file_rotates() {
     wait_state(&supervisor, |s| *s == MinerState::Exited);
     let rotated = PathBuf::from(format!("{}.1", config.log_path().display()));
     assert!(rotated.exists());
-    let size = std::fs::metadata(config.log_path()).map(|m| m.len()).unwrap_or(0);
-    assert!(size < 64 * 1024, "the live file was truncated ({size} bytes)");
+    let size = std::fs::metadata(config.log_path())
+        .map(|m| m.len())
+        .unwrap_or(0);
+    assert!(
+        size < 64 * 1024,
+        "the live file was truncated ({size} bytes)"
+    );
     assert!(!PathBuf::from(format!("{}.3", config.log_path().display())).exists());
     supervisor.stop();
 }

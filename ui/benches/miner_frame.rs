@@ -35,7 +35,9 @@ fn miner_page(c: &mut Criterion) {
             name: "miner".into(),
             program: "sh".into(),
             args: vec![script.display().to_string()],
-            env: [("GO".to_string(), go.display().to_string())].into_iter().collect(),
+            env: [("GO".to_string(), go.display().to_string())]
+                .into_iter()
+                .collect(),
             workdir: run_dir.clone(),
             creates: None,
         },
@@ -83,7 +85,10 @@ fn miner_page(c: &mut Criterion) {
     let step_until = |harness: &mut Harness<'_, TaoscopeApp>, label: &str| {
         let started = Instant::now();
         while harness.query_all_by_label_contains(label).next().is_none() {
-            assert!(started.elapsed() < Duration::from_secs(30), "{label} appears");
+            assert!(
+                started.elapsed() < Duration::from_secs(30),
+                "{label} appears"
+            );
             std::thread::sleep(Duration::from_millis(20));
             harness.step();
         }

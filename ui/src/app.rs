@@ -398,7 +398,12 @@ impl TaoscopeApp {
                 subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
             }
             Page::Miner => {
-                miner_ui(ui, &mut self.miner_page, &mut self.core, self.settings.theme);
+                miner_ui(
+                    ui,
+                    &mut self.miner_page,
+                    &mut self.core,
+                    self.settings.theme,
+                );
             }
             Page::Settings => {
                 let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);

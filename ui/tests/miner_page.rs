@@ -55,13 +55,19 @@ fn start_in_background(root: &Path) -> u32 {
     }
     .save(&run_dir)
     .expect("session");
-    let supervisor =
-        Supervisor::start(SupervisorConfig::new(&run_dir), plan, Some("test-miner".into()))
-            .expect("start");
+    let supervisor = Supervisor::start(
+        SupervisorConfig::new(&run_dir),
+        plan,
+        Some("test-miner".into()),
+    )
+    .expect("start");
     let started = std::time::Instant::now();
     let pid = loop {
         if let MinerState::Running { pid, .. } = supervisor.status().state
-            && supervisor.lines_since(0).iter().any(|(_, l)| l.starts_with("tick"))
+            && supervisor
+                .lines_since(0)
+                .iter()
+                .any(|(_, l)| l.starts_with("tick"))
         {
             break pid;
         }

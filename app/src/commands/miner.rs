@@ -5,12 +5,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::miner::Session;
 use taoscope_core::miner::gpu::{self, Detection};
 use taoscope_core::miner::picker::{self, Fit, Unfit};
 use taoscope_core::miner::profile::{
     CommandSpec, LaunchContext, LoadedProfile, ResolvedProfile, load_profiles, user_profiles_dir,
 };
-use taoscope_core::miner::Session;
 use taoscope_core::miner::registration::{self, RegistrationCheck};
 use taoscope_core::miner::supervisor::{MinerPlan, MinerState, Supervisor, SupervisorConfig};
 use taoscope_core::network::Network;
@@ -25,9 +25,10 @@ fn checked_lines(detection: &Detection) -> Vec<String> {
         .checked
         .iter()
         .map(|p| {
-            let said = p.problem.clone().unwrap_or_else(|| {
-                tr_with("miner.cli.found_n", &[("count", &p.found)])
-            });
+            let said = p
+                .problem
+                .clone()
+                .unwrap_or_else(|| tr_with("miner.cli.found_n", &[("count", &p.found)]));
             format!("  {}: {said}", tr(p.kind.label_key()))
         })
         .collect()
@@ -215,10 +216,19 @@ fn registration_check(
         .hotkey_address(&args.hotkey)
         .map_err(|e| Failure::usage(e.to_string()))?;
     let key = *hotkey.as_bytes();
-    match read_pinned(network, |at| async move { at.hotkey_registrations(&key).await }) {
+    match read_pinned(
+        network,
+        |at| async move { at.hotkey_registrations(&key).await },
+    ) {
         Ok(found) => match registration::check(&found, netuid) {
             RegistrationCheck::Registered { uid } => {
-                eprintln!("{}", tr_with("miner.cli.registered", &[("netuid", &netuid), ("uid", &uid)]));
+                eprintln!(
+                    "{}",
+                    tr_with(
+                        "miner.cli.registered",
+                        &[("netuid", &netuid), ("uid", &uid)]
+                    )
+                );
                 Ok(())
             }
             RegistrationCheck::NotRegistered => Err(Failure::failed(format!(
@@ -255,7 +265,8 @@ fn state_text(state: &MinerState) -> String {
                 ("exit", exit),
                 (
                     "seconds",
-                    &at.saturating_duration_since(std::time::Instant::now()).as_secs(),
+                    &at.saturating_duration_since(std::time::Instant::now())
+                        .as_secs(),
                 ),
             ],
         ),
@@ -338,8 +349,12 @@ pub fn run(
     if let Err(e) = session.save(&data_dir) {
         eprintln!("{}: {e}", data_dir.display());
     }
-    let supervisor = Supervisor::start(SupervisorConfig::new(&data_dir), plan, Some(profile.name.clone()))
-        .map_err(|e| Failure::failed(e.to_string()))?;
+    let supervisor = Supervisor::start(
+        SupervisorConfig::new(&data_dir),
+        plan,
+        Some(profile.name.clone()),
+    )
+    .map_err(|e| Failure::failed(e.to_string()))?;
     supervise(supervisor, args.detach)
 }
 
@@ -372,7 +387,9 @@ fn supervise(supervisor: Supervisor, detach: bool) -> Result<(), Failure> {
                 eprintln!("{}", tr_with("miner.cli.detached", &[("pid", &pid)]));
                 return Ok(());
             }
-            MinerState::SetupFailed { .. } | MinerState::LaunchFailed { .. } | MinerState::GaveUp { .. } => {
+            MinerState::SetupFailed { .. }
+            | MinerState::LaunchFailed { .. }
+            | MinerState::GaveUp { .. } => {
                 return Err(Failure::failed(text));
             }
             MinerState::Exited | MinerState::Stopped => return Ok(()),

@@ -123,8 +123,11 @@ pub fn detect() -> Detection {
         record(&mut detection, ProbeKind::NvidiaSmi, smi);
     }
     if cfg!(target_os = "linux") {
-        let rocm = run_tool("rocm-smi", &["--showproductname", "--showmeminfo", "vram", "--json"])
-            .and_then(|text| parse_rocm_smi_json(&text).map_err(|e| e.to_string()));
+        let rocm = run_tool(
+            "rocm-smi",
+            &["--showproductname", "--showmeminfo", "vram", "--json"],
+        )
+        .and_then(|text| parse_rocm_smi_json(&text).map_err(|e| e.to_string()));
         record(&mut detection, ProbeKind::RocmSmi, rocm);
     }
     if cfg!(target_os = "macos") {
@@ -182,7 +185,9 @@ fn run_tool(program: &str, args: &[&str]) -> Result<String, String> {
             .find(|s| !s.is_empty())
             .unwrap_or("");
         let first = said.lines().next().unwrap_or("");
-        return Err(format!("{program}: {} {first}", output.status).trim().to_string());
+        return Err(format!("{program}: {} {first}", output.status)
+            .trim()
+            .to_string());
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
@@ -213,7 +218,11 @@ pub struct NvmlReading {
 /// Turns an NVML reading into a [`Gpu`]: bytes to MiB, the CUDA integer to "major.minor".
 /// A device without a name or memory total is unusable and gives `None`.
 pub fn gpu_from_nvml(reading: &NvmlReading) -> Option<Gpu> {
-    let name = reading.name.as_deref().map(str::trim).filter(|n| !n.is_empty())?;
+    let name = reading
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())?;
     let total = reading.memory_total_bytes?;
     Some(Gpu {
         index: reading.index,
@@ -235,7 +244,10 @@ pub fn gpu_from_nvml(reading: &NvmlReading) -> Option<Gpu> {
 /// Opens NVML (dlopen of `libnvidia-ml`) and reads every device.
 fn probe_nvml() -> Result<Vec<Gpu>, String> {
     let nvml = nvml_wrapper::Nvml::init().map_err(|e| format!("libnvidia-ml: {e}"))?;
-    Ok(nvml_readings(&nvml)?.iter().filter_map(gpu_from_nvml).collect())
+    Ok(nvml_readings(&nvml)?
+        .iter()
+        .filter_map(gpu_from_nvml)
+        .collect())
 }
 
 /// Every device's reading from an open NVML; a field NVML refuses is left `None`.
@@ -302,7 +314,10 @@ pub fn parse_nvidia_smi_line(line: &str) -> Result<Gpu, String> {
     let fields: Vec<&str> = line.split(',').collect();
     // A GPU name never holds a comma in practice; if one did, the extra fields are its tail.
     if fields.len() < 8 {
-        return Err(format!("expected 8 comma-separated fields, got {}", fields.len()));
+        return Err(format!(
+            "expected 8 comma-separated fields, got {}",
+            fields.len()
+        ));
     }
     let extra = fields.len() - 8;
     let name = fields[1..=1 + extra].join(",");
@@ -353,9 +368,10 @@ fn json_u64(value: &serde_json::Value) -> Option<u64> {
 /// `rocm-smi --showproductname --showmeminfo vram --json`: one object per `cardN`.
 pub fn parse_rocm_smi_json(text: &str) -> Result<Vec<Gpu>, ParseError> {
     let whole = |reason: String| ParseError { line: 0, reason };
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| whole(e.to_string()))?;
-    let cards = value.as_object().ok_or_else(|| whole("not a JSON object".into()))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| whole(e.to_string()))?;
+    let cards = value
+        .as_object()
+        .ok_or_else(|| whole("not a JSON object".into()))?;
     let mut gpus = Vec::new();
     for (key, card) in cards {
         let Some(index) = key.strip_prefix("card").and_then(|n| n.parse::<u32>().ok()) else {
@@ -404,8 +420,7 @@ fn size_text_mb(text: &str) -> Option<u64> {
 /// with the GPU; its "VRAM" is taken from `spdisplays_vram_shared` where present.
 pub fn parse_system_profiler_json(text: &str) -> Result<Vec<Gpu>, ParseError> {
     let whole = |reason: String| ParseError { line: 0, reason };
-    let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| whole(e.to_string()))?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| whole(e.to_string()))?;
     let displays = value
         .get("SPDisplaysDataType")
         .and_then(|v| v.as_array())
@@ -416,7 +431,9 @@ pub fn parse_system_profiler_json(text: &str) -> Result<Vec<Gpu>, ParseError> {
         let Some(name) = text_of("sppci_model").or_else(|| text_of("_name")) else {
             continue;
         };
-        let vendor_text = text_of("spdisplays_vendor").unwrap_or("").to_ascii_lowercase();
+        let vendor_text = text_of("spdisplays_vendor")
+            .unwrap_or("")
+            .to_ascii_lowercase();
         let vendor = if vendor_text.contains("apple") || name.starts_with("Apple") {
             Vendor::Apple
         } else if vendor_text.contains("amd") || vendor_text.contains("ati") {
@@ -480,7 +497,10 @@ mod tests {
 ";
         let gpus = parse_nvidia_smi_csv(text).expect("parses");
         assert_eq!(gpus.len(), 4);
-        assert_eq!(gpus.iter().map(|g| g.index).collect::<Vec<_>>(), [0, 1, 2, 3]);
+        assert_eq!(
+            gpus.iter().map(|g| g.index).collect::<Vec<_>>(),
+            [0, 1, 2, 3]
+        );
         assert_eq!(gpus[1].vram_free_mb, Some(1200));
         assert_eq!(gpus[1].utilization_pct, Some(100));
         assert_eq!(gpus[1].power_mw, Some(698_450));
@@ -569,7 +589,10 @@ mod tests {
             ..one
         };
         let gpu = gpu_from_nvml(&odd).expect("usable");
-        assert_eq!((gpu.cuda, gpu.driver, gpu.utilization_pct), (None, None, None));
+        assert_eq!(
+            (gpu.cuda, gpu.driver, gpu.utilization_pct),
+            (None, None, None)
+        );
     }
 
     #[test]

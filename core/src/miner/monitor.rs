@@ -92,7 +92,9 @@ impl GpuSample {
             at_ms,
             index: gpu.index,
             utilization_pct: gpu.utilization_pct,
-            vram_used_mb: gpu.vram_free_mb.map(|f| gpu.vram_total_mb.saturating_sub(f)),
+            vram_used_mb: gpu
+                .vram_free_mb
+                .map(|f| gpu.vram_total_mb.saturating_sub(f)),
             vram_total_mb: gpu.vram_total_mb,
             temperature_c: gpu.temperature_c,
             power_mw: gpu.power_mw,
@@ -307,7 +309,9 @@ impl ChainPoller {
 
     /// True when a read is due at `now` (the first one at once); marks it taken.
     pub fn due(&mut self, now: Instant) -> bool {
-        let due = self.last.is_none_or(|l| now.duration_since(l) >= self.every);
+        let due = self
+            .last
+            .is_none_or(|l| now.duration_since(l) >= self.every);
         if due {
             self.last = Some(now);
         }
@@ -338,8 +342,12 @@ mod tests {
     #[test]
     fn smi_line_becomes_a_sample() {
         let mut ring = Ring::new(4);
-        push_smi_line(&mut ring, "0, RTX 4090, 24564, 20000, 550.1, 87, 66, 301.5", 2000)
-            .expect("parses");
+        push_smi_line(
+            &mut ring,
+            "0, RTX 4090, 24564, 20000, 550.1, 87, 66, 301.5",
+            2000,
+        )
+        .expect("parses");
         let s = ring.last().copied().expect("sample");
         assert_eq!(s.vram_used_mb, Some(4564));
         assert_eq!(s.utilization_pct, Some(87));

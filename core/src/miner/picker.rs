@@ -215,7 +215,10 @@ mod tests {
         let iota = by("iota");
         assert_eq!(fit(&templar, &[]), Fit::DoesNotFit { why: Unfit::NoGpu });
         let rtx4090 = gpu(Vendor::Nvidia, 24564);
-        assert_eq!(fit(&folding, std::slice::from_ref(&rtx4090)), Fit::Fits { gpu: Some(0) });
+        assert_eq!(
+            fit(&folding, std::slice::from_ref(&rtx4090)),
+            Fit::Fits { gpu: Some(0) }
+        );
         assert_eq!(
             fit(&templar, std::slice::from_ref(&rtx4090)),
             Fit::DoesNotFit {

@@ -32,7 +32,10 @@ pub const BUNDLED: [(&str, &str); 3] = [
         "templar.toml",
         include_str!("../../../assets/miners/templar.toml"),
     ),
-    ("iota.toml", include_str!("../../../assets/miners/iota.toml")),
+    (
+        "iota.toml",
+        include_str!("../../../assets/miners/iota.toml"),
+    ),
     (
         "folding.toml",
         include_str!("../../../assets/miners/folding.toml"),
@@ -181,13 +184,19 @@ impl std::fmt::Display for ProfileError {
             Problem::UnknownField => tr_with("miner.profile.unknown_field", &[]),
             Problem::WrongType(expected) => tr_with(
                 "miner.profile.wrong_type",
-                &[("expected", &crate::i18n::tr(&format!("miner.profile.type.{expected}")))],
+                &[(
+                    "expected",
+                    &crate::i18n::tr(&format!("miner.profile.type.{expected}")),
+                )],
             ),
             Problem::UnknownPlaceholder(name) => tr_with(
                 "miner.profile.unknown_placeholder",
                 &[
                     ("name", &format!("{{{name}}}")),
-                    ("known", &PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")),
+                    (
+                        "known",
+                        &PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", "),
+                    ),
                 ],
             ),
             Problem::UnclosedBrace => tr_with("miner.profile.unclosed_brace", &[]),
@@ -379,8 +388,9 @@ pub fn parse_profile(file: &str, text: &str) -> Result<MinerProfile, ProfileErro
     let min_vram = gpu_fields
         .integer("min_vram_mb")?
         .ok_or_else(|| gpu_fields.error("gpu.min_vram_mb".into(), Problem::Missing))?;
-    let min_vram_mb = u64::try_from(min_vram)
-        .map_err(|_| gpu_fields.error("gpu.min_vram_mb".into(), Problem::WrongType("nonnegative")))?;
+    let min_vram_mb = u64::try_from(min_vram).map_err(|_| {
+        gpu_fields.error("gpu.min_vram_mb".into(), Problem::WrongType("nonnegative"))
+    })?;
     let class = gpu_fields.text("class")?;
     let vendor = match gpu_fields.optional_text("vendor")?.as_deref() {
         None | Some("any") => GpuVendorNeed::Any,
@@ -707,7 +717,10 @@ impl MinerProfile {
             ));
         }
         for step in &self.setup {
-            let creates = step.creates.as_ref().map(|c| base_dir.join(fill(c, &values)));
+            let creates = step
+                .creates
+                .as_ref()
+                .map(|c| base_dir.join(fill(c, &values)));
             setup.push(command(&step.name, &step.command, &base_dir, creates));
         }
         let workdir = self
@@ -774,25 +787,47 @@ pattern = "Miner running"
         let resolved = profile.resolve(&context);
         assert_eq!(resolved.setup.len(), 3, "clone, checkout, venv");
         assert_eq!(resolved.setup[0].program, "git");
-        assert_eq!(resolved.setup[2].creates, Some(PathBuf::from("/d/demo/source/.venv")));
+        assert_eq!(
+            resolved.setup[2].creates,
+            Some(PathBuf::from("/d/demo/source/.venv"))
+        );
         assert_eq!(resolved.launch.workdir, PathBuf::from("/d/demo/source"));
         assert_eq!(
             resolved.launch.args,
             [
-                "miner.py", "--wallet.name", "cold", "--wallet.hotkey", "hot", "--netuid", "42",
-                "--axon.port", "9001", "--logging.logging_dir", "/d/demo/logs"
+                "miner.py",
+                "--wallet.name",
+                "cold",
+                "--wallet.hotkey",
+                "hot",
+                "--netuid",
+                "42",
+                "--axon.port",
+                "9001",
+                "--logging.logging_dir",
+                "/d/demo/logs"
             ]
         );
-        assert_eq!(resolved.launch.env.get("HF_HOME").map(String::as_str), Some("/d/demo/hf"));
+        assert_eq!(
+            resolved.launch.env.get("HF_HOME").map(String::as_str),
+            Some("/d/demo/hf")
+        );
     }
 
     #[test]
     fn a_missing_field_is_named() {
         let err = error_of(&GOOD.replace("netuid = 42\n", ""));
-        assert_eq!((err.field.as_str(), &err.problem), ("netuid", &Problem::Missing));
+        assert_eq!(
+            (err.field.as_str(), &err.problem),
+            ("netuid", &Problem::Missing)
+        );
         let err = error_of(&GOOD.replace("class = \"RTX 3070\"\n", ""));
-        assert_eq!((err.field.as_str(), &err.problem), ("gpu.class", &Problem::Missing));
-        let err = error_of(&GOOD.replace("rev = \"0123456789abcdef0123456789abcdef01234567\"\n", ""));
+        assert_eq!(
+            (err.field.as_str(), &err.problem),
+            ("gpu.class", &Problem::Missing)
+        );
+        let err =
+            error_of(&GOOD.replace("rev = \"0123456789abcdef0123456789abcdef01234567\"\n", ""));
         assert_eq!(err.field, "source.rev");
         let text = err.to_string();
         assert!(text.starts_with("demo.toml: source.rev: "), "{text}");
@@ -805,7 +840,10 @@ pattern = "Miner running"
         assert_eq!(err.problem, Problem::UnknownPlaceholder("walet".into()));
         assert!(err.to_string().contains("{walet}"), "{err}");
         let err = error_of(&GOOD.replace("{data_dir}/hf", "{data_dir/hf"));
-        assert_eq!((err.field.as_str(), &err.problem), ("env.HF_HOME", &Problem::UnclosedBrace));
+        assert_eq!(
+            (err.field.as_str(), &err.problem),
+            ("env.HF_HOME", &Problem::UnclosedBrace)
+        );
     }
 
     #[test]
@@ -822,7 +860,10 @@ pattern = "Miner running"
     #[test]
     fn unknown_fields_and_syntax_errors_are_reported() {
         let err = error_of(&GOOD.replace("[health]", "[health]\npatern = \"x\""));
-        assert_eq!((err.field.as_str(), &err.problem), ("health.patern", &Problem::UnknownField));
+        assert_eq!(
+            (err.field.as_str(), &err.problem),
+            ("health.patern", &Problem::UnknownField)
+        );
         let err = error_of("name = ");
         assert!(matches!(err.problem, Problem::Syntax(_)));
         let err = error_of(&GOOD.replace("name = \"demo\"", "name = \"Demo Miner\""));
@@ -836,7 +877,11 @@ pattern = "Miner running"
         assert_eq!(errors, vec![]);
         assert_eq!(profiles.len(), BUNDLED.len());
         for p in &profiles {
-            assert!(p.profile.source.is_some(), "{} pins its source", p.profile.name);
+            assert!(
+                p.profile.source.is_some(),
+                "{} pins its source",
+                p.profile.name
+            );
         }
         std::fs::write(
             dir.path().join("mine.toml"),
@@ -846,7 +891,10 @@ pattern = "Miner running"
         std::fs::write(dir.path().join("broken.toml"), "netuid = 1").expect("write");
         let (profiles, errors) = load_profiles(Some(dir.path()));
         assert_eq!(profiles.len(), BUNDLED.len());
-        let templar = profiles.iter().find(|p| p.profile.name == "templar").expect("templar");
+        let templar = profiles
+            .iter()
+            .find(|p| p.profile.name == "templar")
+            .expect("templar");
         assert!(matches!(templar.origin, Origin::User(_)));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "name");

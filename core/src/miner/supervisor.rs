@@ -655,7 +655,9 @@ impl Drop for Supervisor {
 }
 
 fn lock(mutex: &Mutex<Inner>) -> MutexGuard<'_, Inner> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn new_shared(config: &SupervisorConfig, state: MinerState, attached: bool) -> Arc<Shared> {
@@ -784,7 +786,8 @@ impl Worker {
                         let inner = lock(&self.shared.inner);
                         (inner.restarts, inner.running_since)
                     };
-                    let stable = since.is_some_and(|s| s.elapsed() >= self.config.backoff.stable_after);
+                    let stable =
+                        since.is_some_and(|s| s.elapsed() >= self.config.backoff.stable_after);
                     let attempt = if stable { 0 } else { restarts };
                     if attempt >= self.config.backoff.max_restarts {
                         self.set_state(MinerState::GaveUp { exit });
@@ -914,7 +917,11 @@ impl Worker {
                 name: step.name.clone(),
             });
             if step.creates.as_ref().is_some_and(|p| p.exists()) {
-                self.note(&format!("[taoscope] setup {}/{total} {}: already done", i + 1, step.name));
+                self.note(&format!(
+                    "[taoscope] setup {}/{total} {}: already done",
+                    i + 1,
+                    step.name
+                ));
                 continue;
             }
             self.note(&format!(
@@ -985,16 +992,17 @@ impl Worker {
             spec.program,
             spec.args.join(" ")
         ));
-        let child = match std::fs::create_dir_all(&spec.workdir).and_then(|()| spawn(spec, &self.log)) {
-            Ok(child) => child,
-            Err(e) => {
-                let reason = format!("{}: {e}", spec.program);
-                self.note(&format!("[taoscope] could not start: {reason}"));
-                self.pump_log(None);
-                self.set_state(MinerState::LaunchFailed { reason });
-                return None;
-            }
-        };
+        let child =
+            match std::fs::create_dir_all(&spec.workdir).and_then(|()| spawn(spec, &self.log)) {
+                Ok(child) => child,
+                Err(e) => {
+                    let reason = format!("{}: {e}", spec.program);
+                    self.note(&format!("[taoscope] could not start: {reason}"));
+                    self.pump_log(None);
+                    self.set_state(MinerState::LaunchFailed { reason });
+                    return None;
+                }
+            };
         let pid = child.id();
         let record = PidRecord {
             pid,

@@ -19,11 +19,15 @@ use taoscope_core::miner::Session;
 use taoscope_core::miner::gpu::{self, Detection, Gpu};
 use taoscope_core::miner::monitor::{ChainPoller, GpuMonitor, GpuSample, incentive_point};
 use taoscope_core::miner::picker::{self, Fit, Pick, Unfit};
-use taoscope_core::miner::profile::{LaunchContext, LoadedProfile, load_profiles, user_profiles_dir};
+use taoscope_core::miner::profile::{
+    LaunchContext, LoadedProfile, load_profiles, user_profiles_dir,
+};
 use taoscope_core::miner::registration::{
     self, NotWired, Registrar, RegistrationCheck, RegistrationHandoff, RegistrationRequest,
 };
-use taoscope_core::miner::supervisor::{MinerPlan, MinerState, Status, Supervisor, SupervisorConfig};
+use taoscope_core::miner::supervisor::{
+    MinerPlan, MinerState, Status, Supervisor, SupervisorConfig,
+};
 use taoscope_core::network::Network;
 use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
 use taoscope_core::settings::Theme;
@@ -284,7 +288,10 @@ impl MinerPageState {
                 true
             }
             Response::Metagraph(result)
-                if self.run.as_ref().is_some_and(|r| r.poll_request == Some(id)) =>
+                if self
+                    .run
+                    .as_ref()
+                    .is_some_and(|r| r.poll_request == Some(id)) =>
             {
                 if let Some(run) = &mut self.run {
                     run.poll_request = None;
@@ -370,11 +377,17 @@ impl MinerPageState {
         run.log.pull(&run.supervisor);
         let status = run.supervisor.status();
         if run.flow == Flow::Setup && status.state == MinerState::ReadyToLaunch {
-            match run.session.hotkey_ss58.as_deref().map(taoscope_core::keys::AccountId::from_ss58) {
+            match run
+                .session
+                .hotkey_ss58
+                .as_deref()
+                .map(taoscope_core::keys::AccountId::from_ss58)
+            {
                 Some(Ok(account)) => {
-                    run.flow = Flow::CheckingRegistration(core.send(Request::HotkeyRegistrations {
-                        hotkey: *account.as_bytes(),
-                    }));
+                    run.flow =
+                        Flow::CheckingRegistration(core.send(Request::HotkeyRegistrations {
+                            hotkey: *account.as_bytes(),
+                        }));
                 }
                 _ => run.flow = Flow::CheckFailed(tr("miner.page.hotkey_unknown")),
             }
@@ -469,7 +482,11 @@ impl MinerPageState {
             hold_before_launch: true,
             ..plan
         };
-        match Supervisor::start(SupervisorConfig::new(&run_dir), held, Some(profile.name.clone())) {
+        match Supervisor::start(
+            SupervisorConfig::new(&run_dir),
+            held,
+            Some(profile.name.clone()),
+        ) {
             Ok(supervisor) => {
                 self.run = Some(RunView {
                     supervisor,
@@ -561,7 +578,12 @@ fn state_line(status: &Status, theme: Theme) -> (String, egui::Color32) {
 }
 
 /// Draws the Miner page.
-pub fn miner_ui(ui: &mut egui::Ui, state: &mut MinerPageState, core: &mut CoreHandle, theme: Theme) {
+pub fn miner_ui(
+    ui: &mut egui::Ui,
+    state: &mut MinerPageState,
+    core: &mut CoreHandle,
+    theme: Theme,
+) {
     state.ensure_started(core);
     state.tick(core);
     let network = core.connection().network().clone();
@@ -606,9 +628,10 @@ fn gpu_cards_ui(ui: &mut egui::Ui, detection: &Detection, theme: Theme) {
             ui.label(tr("miner.page.no_gpu_hint"));
             ui.label(RichText::new(tr("miner.checked")).strong());
             for probe in &detection.checked {
-                let said = probe.problem.clone().unwrap_or_else(|| {
-                    tr_with("miner.cli.found_n", &[("count", &probe.found)])
-                });
+                let said = probe
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| tr_with("miner.cli.found_n", &[("count", &probe.found)]));
                 ui.label(
                     RichText::new(format!("{}: {said}", tr(probe.kind.label_key())))
                         .color(p.muted)
@@ -632,9 +655,7 @@ fn gpu_card_ui(ui: &mut egui::Ui, g: &Gpu, theme: Theme) {
         ui.set_width(300.0);
         ui.label(RichText::new(format!("#{} {}", g.index, g.name)).strong());
         let unknown = || tr("common.unknown");
-        let free = g
-            .vram_free_mb
-            .map_or_else(unknown, |f| thousands(f));
+        let free = g.vram_free_mb.map_or_else(unknown, |f| thousands(f));
         ui.label(tr_with(
             "miner.page.vram",
             &[("total", &thousands(g.vram_total_mb)), ("free", &free)],
@@ -653,9 +674,18 @@ fn gpu_card_ui(ui: &mut egui::Ui, g: &Gpu, theme: Theme) {
             RichText::new(tr_with(
                 "miner.page.live",
                 &[
-                    ("util", &g.utilization_pct.map_or_else(unknown, |u| u.to_string())),
-                    ("temp", &g.temperature_c.map_or_else(unknown, |t| t.to_string())),
-                    ("power", &g.power_mw.map_or_else(unknown, |w| (w / 1000).to_string())),
+                    (
+                        "util",
+                        &g.utilization_pct.map_or_else(unknown, |u| u.to_string()),
+                    ),
+                    (
+                        "temp",
+                        &g.temperature_c.map_or_else(unknown, |t| t.to_string()),
+                    ),
+                    (
+                        "power",
+                        &g.power_mw.map_or_else(unknown, |w| (w / 1000).to_string()),
+                    ),
                 ],
             ))
             .color(p.muted),
@@ -672,7 +702,10 @@ fn unfit_text(why: &Unfit) -> String {
         ),
         Unfit::TooLittleMemory { need_mb, best_mb } => tr_with(
             "miner.unfit.memory",
-            &[("need", &thousands(*need_mb)), ("have", &thousands(*best_mb))],
+            &[
+                ("need", &thousands(*need_mb)),
+                ("have", &thousands(*best_mb)),
+            ],
         ),
     }
 }
@@ -722,8 +755,12 @@ fn picker_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, t
                     match &pick.fit {
                         Fit::Fits { .. } => ui.label(RichText::new(tr("miner.fits")).color(p.good)),
                         Fit::DoesNotFit { why } => ui.label(
-                            RichText::new(format!("{}: {}", tr("miner.does_not_fit"), unfit_text(why)))
-                                .color(p.warn),
+                            RichText::new(format!(
+                                "{}: {}",
+                                tr("miner.does_not_fit"),
+                                unfit_text(why)
+                            ))
+                            .color(p.warn),
                         ),
                     };
                     ui.label(burn_text(pick));
@@ -755,30 +792,35 @@ fn picker_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, t
             ui.label(
                 RichText::new(tr_with(
                     "miner.page.source",
-                    &[("git", &source.git), ("rev", &source.rev.chars().take(12).collect::<String>())],
+                    &[
+                        ("git", &source.git),
+                        ("rev", &source.rev.chars().take(12).collect::<String>()),
+                    ],
                 ))
                 .color(p.muted)
                 .size(text::SMALL),
             );
         }
-        egui::Grid::new("miner-start").num_columns(2).show(ui, |ui| {
-            let label = ui.label(tr("miner.page.wallet"));
-            ui.add(egui::TextEdit::singleline(&mut state.wallet).desired_width(200.0))
+        egui::Grid::new("miner-start")
+            .num_columns(2)
+            .show(ui, |ui| {
+                let label = ui.label(tr("miner.page.wallet"));
+                ui.add(egui::TextEdit::singleline(&mut state.wallet).desired_width(200.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(tr("miner.page.hotkey"));
+                ui.add(egui::TextEdit::singleline(&mut state.hotkey).desired_width(200.0))
+                    .labelled_by(label.id);
+                ui.end_row();
+                let label = ui.label(tr("miner.page.port"));
+                ui.add(
+                    egui::TextEdit::singleline(&mut state.port)
+                        .hint_text(profile.default_port.to_string())
+                        .desired_width(80.0),
+                )
                 .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(tr("miner.page.hotkey"));
-            ui.add(egui::TextEdit::singleline(&mut state.hotkey).desired_width(200.0))
-                .labelled_by(label.id);
-            ui.end_row();
-            let label = ui.label(tr("miner.page.port"));
-            ui.add(
-                egui::TextEdit::singleline(&mut state.port)
-                    .hint_text(profile.default_port.to_string())
-                    .desired_width(80.0),
-            )
-            .labelled_by(label.id);
-            ui.end_row();
-        });
+                ui.end_row();
+            });
         ui.label(
             RichText::new(tr("miner.page.keys_note"))
                 .color(p.muted)
@@ -838,7 +880,10 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
     let mut handoff = None;
     let title = tr_with(
         "miner.page.running_title",
-        &[("profile", &run.session.profile), ("netuid", &run.session.netuid)],
+        &[
+            ("profile", &run.session.profile),
+            ("netuid", &run.session.netuid),
+        ],
     );
     section_ui(ui, theme, &title, |ui| {
         steps_ui(ui, run, &status, theme);
@@ -850,7 +895,10 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             .map_or(0, |s| s.elapsed().as_secs());
         ui.label(tr_with(
             "miner.page.uptime",
-            &[("uptime", &uptime_text(uptime)), ("restarts", &status.restarts)],
+            &[
+                ("uptime", &uptime_text(uptime)),
+                ("restarts", &status.restarts),
+            ],
         ));
         if status.attached {
             ui.label(RichText::new(tr("miner.page.attached")).color(p.muted));
@@ -864,13 +912,19 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             }
             Flow::NeedsRegistration => {
                 let cost = burn.map_or_else(|| tr("common.unknown"), |r| amount_text(r.0, "τ", 9));
-                ui.label(RichText::new(tr_with(
-                    "miner.page.needs_registration",
-                    &[("netuid", &run.session.netuid), ("cost", &cost)],
-                )).color(p.warn));
+                ui.label(
+                    RichText::new(tr_with(
+                        "miner.page.needs_registration",
+                        &[("netuid", &run.session.netuid), ("cost", &cost)],
+                    ))
+                    .color(p.warn),
+                );
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(burn.is_some(), egui::Button::new(tr_with("miner.page.register", &[("cost", &cost)])))
+                        .add_enabled(
+                            burn.is_some(),
+                            egui::Button::new(tr_with("miner.page.register", &[("cost", &cost)])),
+                        )
                         .clicked()
                         && let (Some(burn), Some(hotkey)) = (burn, run.session.hotkey_ss58.clone())
                     {
@@ -892,25 +946,37 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
                 ui.label(tr("miner.page.registration_submitted"));
             }
             Flow::CheckFailed(reason) => {
-                ui.label(RichText::new(tr_with("miner.page.check_failed", &[("reason", reason)])).color(p.bad));
+                ui.label(
+                    RichText::new(tr_with("miner.page.check_failed", &[("reason", reason)]))
+                        .color(p.bad),
+                );
             }
             Flow::Setup | Flow::Launched => {}
         }
         ui.horizontal(|ui| {
             let waiting = matches!(
                 run.flow,
-                Flow::NeedsRegistration | Flow::RegistrationElsewhere(_) | Flow::RegistrationSubmitted | Flow::CheckFailed(_)
+                Flow::NeedsRegistration
+                    | Flow::RegistrationElsewhere(_)
+                    | Flow::RegistrationSubmitted
+                    | Flow::CheckFailed(_)
             );
             if waiting && ui.button(tr("miner.page.check_again")).clicked() {
                 run.flow = Flow::Setup; // re-enters the check on the next frame
             }
-            if matches!(run.flow, Flow::CheckFailed(_)) && ui.button(tr("miner.page.launch_anyway")).clicked() {
+            if matches!(run.flow, Flow::CheckFailed(_))
+                && ui.button(tr("miner.page.launch_anyway")).clicked()
+            {
                 run.supervisor.launch();
                 run.flow = Flow::Launched;
             }
             let finished = matches!(
                 status.state,
-                MinerState::Stopped | MinerState::Exited | MinerState::GaveUp { .. } | MinerState::SetupFailed { .. } | MinerState::LaunchFailed { .. }
+                MinerState::Stopped
+                    | MinerState::Exited
+                    | MinerState::GaveUp { .. }
+                    | MinerState::SetupFailed { .. }
+                    | MinerState::LaunchFailed { .. }
             );
             if finished {
                 if ui.button(tr("miner.page.close")).clicked() {
@@ -939,7 +1005,9 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             RegistrationHandoff::Unavailable(text) => Flow::RegistrationElsewhere(text),
         };
     }
-    section_ui(ui, theme, &tr("miner.page.log"), |ui| log_ui(ui, &mut run.log, theme));
+    section_ui(ui, theme, &tr("miner.page.log"), |ui| {
+        log_ui(ui, &mut run.log, theme)
+    });
     section_ui(ui, theme, &tr("miner.page.incentive_chart"), |ui| {
         incentive_chart_ui(ui, run, theme);
     });
@@ -963,7 +1031,10 @@ pub fn log_ui(ui: &mut egui::Ui, log: &mut LogView, theme: Theme) {
         ui.label(
             RichText::new(tr_with(
                 "miner.page.lines",
-                &[("shown", &thousands(log.shown() as u64)), ("total", &thousands(log.len() as u64))],
+                &[
+                    ("shown", &thousands(log.shown() as u64)),
+                    ("total", &thousands(log.len() as u64)),
+                ],
             ))
             .color(p.muted),
         );
@@ -983,7 +1054,11 @@ pub fn log_ui(ui: &mut egui::Ui, log: &mut LogView, theme: Theme) {
                 .show_rows(ui, row_height, log.shown(), |ui, rows| {
                     for row in rows {
                         let line = log.shown_line(row).unwrap_or("");
-                        let colour = if line.starts_with("[taoscope]") { p.accent } else { p.text };
+                        let colour = if line.starts_with("[taoscope]") {
+                            p.accent
+                        } else {
+                            p.text
+                        };
                         ui.add(
                             egui::Label::new(RichText::new(line).font(font.clone()).color(colour))
                                 .wrap_mode(egui::TextWrapMode::Extend),
@@ -994,7 +1069,11 @@ pub fn log_ui(ui: &mut egui::Ui, log: &mut LogView, theme: Theme) {
 }
 
 fn chart_mesh<DB: plotters::prelude::DrawingBackend>(
-    chart: &mut ChartContext<'_, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
     theme: Theme,
     y_format: &dyn Fn(&f64) -> String,
 ) {
@@ -1023,7 +1102,8 @@ fn gpu_charts_ui(ui: &mut egui::Ui, samples: &[GpuSample], theme: Theme) {
             (
                 tr("miner.page.chart_util"),
                 100.0,
-                Box::new(|s: &GpuSample| s.utilization_pct.map(f64::from)) as Box<dyn Fn(&GpuSample) -> Option<f64>>,
+                Box::new(|s: &GpuSample| s.utilization_pct.map(f64::from))
+                    as Box<dyn Fn(&GpuSample) -> Option<f64>>,
             ),
             (
                 tr("miner.page.chart_memory"),
@@ -1088,7 +1168,10 @@ fn incentive_chart_ui(ui: &mut egui::Ui, run: &RunView, theme: Theme) {
     ui.label(tr_with(
         "miner.page.incentive_now",
         &[
-            ("incentive", &format!("{:.4}", f64::from(last.incentive) / 65_535.0)),
+            (
+                "incentive",
+                &format!("{:.4}", f64::from(last.incentive) / 65_535.0),
+            ),
             ("emission", &amount_text(last.emission.0, "α", 4)),
             ("rank", &last.rank),
             ("uid", &last.uid),
@@ -1096,7 +1179,9 @@ fn incentive_chart_ui(ui: &mut egui::Ui, run: &RunView, theme: Theme) {
     ));
     let (min_x, max_x) = points
         .iter()
-        .fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| (lo.min(*x), hi.max(*x)));
+        .fold((f64::MAX, f64::MIN), |(lo, hi), (x, _)| {
+            (lo.min(*x), hi.max(*x))
+        });
     let max_y = points.iter().map(|p| p.1).fold(1e-6, f64::max);
     let area = chart_area(ui, egui::vec2(460.0, 150.0));
     let Ok(mut chart) = ChartBuilder::on(&area)
@@ -1110,5 +1195,9 @@ fn incentive_chart_ui(ui: &mut egui::Ui, run: &RunView, theme: Theme) {
     chart_mesh(&mut chart, theme, &|v| format!("{v:.3}"));
     let colour = plot_colour(p.accent);
     let _ = chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)));
-    let _ = chart.draw_series(points.iter().map(|(x, y)| Circle::new((*x, *y), 3, colour.filled())));
+    let _ = chart.draw_series(
+        points
+            .iter()
+            .map(|(x, y)| Circle::new((*x, *y), 3, colour.filled())),
+    );
 }
