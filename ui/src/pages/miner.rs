@@ -655,7 +655,7 @@ fn gpu_card_ui(ui: &mut egui::Ui, g: &Gpu, theme: Theme) {
         ui.set_width(300.0);
         ui.label(RichText::new(format!("#{} {}", g.index, g.name)).strong());
         let unknown = || tr("common.unknown");
-        let free = g.vram_free_mb.map_or_else(unknown, |f| thousands(f));
+        let free = g.vram_free_mb.map_or_else(unknown, thousands);
         ui.label(tr_with(
             "miner.page.vram",
             &[("total", &thousands(g.vram_total_mb)), ("free", &free)],
@@ -1085,7 +1085,7 @@ fn chart_mesh<DB: plotters::prelude::DrawingBackend>(
         .light_line_style(plot_colour(p.card))
         .axis_style(text)
         .label_style(("sans-serif", 11).into_font().color(&text))
-        .x_label_formatter(&|v| format!("{:.0}", v))
+        .x_label_formatter(&|v| format!("{v:.0}"))
         .y_label_formatter(y_format)
         .draw();
 }
