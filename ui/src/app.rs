@@ -38,6 +38,8 @@ pub struct LaunchOptions {
     pub snapshot: Option<SnapshotChoice>,
     /// Where the Miner page keeps and looks for miners' run folders (default: the data dir).
     pub miners_dir: Option<PathBuf>,
+    /// Where the Miner page reads the user's miner profiles (default: `<config>/miners`).
+    pub miner_profiles_dir: Option<PathBuf>,
 }
 
 /// Which offline snapshot to show.
@@ -132,7 +134,11 @@ impl TaoscopeApp {
             page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
             wallet_page: WalletPageState::new(wallets_dir.clone()),
-            miner_page: MinerPageState::new(wallets_dir, options.miners_dir.clone()),
+            miner_page: MinerPageState::new(
+                wallets_dir,
+                options.miners_dir.clone(),
+                options.miner_profiles_dir.clone(),
+            ),
             subnets_page: SubnetsPageState::default(),
             subnet_page: match options.page {
                 Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),

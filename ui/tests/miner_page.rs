@@ -78,7 +78,11 @@ fn start_in_background(root: &Path) -> u32 {
     pid
 }
 
-fn app_on_miner_page(miners: &Path, wallets: &Path) -> Harness<'static, TaoscopeApp> {
+fn app_on_miner_page(
+    miners: &Path,
+    wallets: &Path,
+    profiles: &Path,
+) -> Harness<'static, TaoscopeApp> {
     // A closed port: the app stays offline and the explorer reads the bundled snapshot.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -96,6 +100,7 @@ fn app_on_miner_page(miners: &Path, wallets: &Path) -> Harness<'static, Taoscope
         page: Some(Page::Miner),
         snapshot: Some(SnapshotChoice::Bundled),
         miners_dir: Some(miners.to_path_buf()),
+        miner_profiles_dir: Some(profiles.to_path_buf()),
         ..LaunchOptions::default()
     };
     let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
@@ -111,7 +116,11 @@ fn reattaches_shows_the_log_searches_it_and_stops_the_miner() {
     let pid = start_in_background(&miners);
     assert!(process_alive(pid));
 
-    let mut harness = app_on_miner_page(&miners, &dir.path().join("wallets"));
+    let mut harness = app_on_miner_page(
+        &miners,
+        &dir.path().join("wallets"),
+        &dir.path().join("profiles"),
+    );
     step_until(&mut harness, "Re-attached to a miner", 20);
     harness.get_by_label("test-miner on subnet 1");
     step_until(&mut harness, &format!("Running (process {pid})"), 10);
@@ -140,7 +149,11 @@ fn reattaches_shows_the_log_searches_it_and_stops_the_miner() {
 #[test]
 fn the_picker_lists_bundled_profiles_with_their_fit() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut harness = app_on_miner_page(&dir.path().join("miners"), &dir.path().join("wallets"));
+    let mut harness = app_on_miner_page(
+        &dir.path().join("miners"),
+        &dir.path().join("wallets"),
+        &dir.path().join("profiles"),
+    );
     step_until(&mut harness, "Subnets you can mine", 20);
     harness.get_by_label("3 · τemplar: distributed pre-training");
     harness.get_by_label("9 · IOTA: pipeline-parallel training");
@@ -157,4 +170,52 @@ fn the_picker_lists_bundled_profiles_with_their_fit() {
         );
         harness.get_by_label("This profile does not fit this computer's GPUs.");
     }
+}
+
+#[test]
+fn start_runs_setup_then_the_registration_check_then_the_launch() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let profiles = dir.path().join("profiles");
+    let wallets = dir.path().join("wallets");
+    std::fs::create_dir_all(&profiles).expect("dir");
+    std::fs::create_dir_all(wallets.join("default/hotkeys")).expect("dir");
+    // A watch-only hotkey: its public file is all a miner's registration check needs.
+    std::fs::write(
+        wallets.join("default/hotkeys/defaultpub.txt"),
+        r#"{"ss58Address": "5HCFWvRqzSHWRPecN7q8J6c7aKQnrCZTMHstPv39xL1wgDHh"}"#,
+    )
+    .expect("hotkey");
+    let script = dir.path().join("miner.sh");
+    std::fs::write(&script, MINER).expect("script");
+    std::fs::write(
+        profiles.join("test-miner.toml"),
+        format!(
+            "name = \"test-miner\"\nnetuid = 1\ndisplay_name = \"Test miner\"\n\
+             description = \"Prints ticks.\"\n[gpu]\nmin_vram_mb = 0\nclass = \"none\"\n\
+             [[setup]]\nname = \"prepare\"\ncommand = [\"sh\", \"-c\", \"echo preparing for {{hotkey}}\"]\n\
+             [launch]\ncommand = [\"sh\", \"{}\"]\n",
+            script.display()
+        ),
+    )
+    .expect("profile");
+    let miners = dir.path().join("miners");
+    let mut harness = app_on_miner_page(&miners, &wallets, &profiles);
+    step_until(&mut harness, "1 · Test miner", 20);
+    harness.get_by_label("1 · Test miner").click();
+    harness.run_steps(2);
+    // The wallet and hotkey fields start at "default", which the folder above has.
+    harness.get_by_label("Start").click();
+    // The node is offline here, so the check cannot answer: the page says so and offers
+    // to launch anyway; nothing runs before that.
+    step_until(&mut harness, "The registration could not be checked", 30);
+    assert!(read_pid_file(&miners.join("test-miner/miner.pid")).is_none());
+    step_until(&mut harness, "preparing for default", 5);
+    harness.get_by_label("Launch anyway").click();
+    step_until(&mut harness, "Running (process", 10);
+    step_until(&mut harness, "test miner up", 10);
+    let record = read_pid_file(&miners.join("test-miner/miner.pid")).expect("pid file");
+    assert!(process_alive(record.pid));
+    harness.get_by_label("Stop").click();
+    step_until(&mut harness, "Stopped", 15);
+    assert!(!process_alive(record.pid));
 }

@@ -308,6 +308,7 @@ fn open_window(
         language: Some(language),
         wallet_path,
         miners_dir: None,
+        miner_profiles_dir: None,
         snapshot: snapshot.map(|path| {
             if path.as_os_str() == "bundled" {
                 taoscope_ui::app::SnapshotChoice::Bundled

@@ -162,12 +162,14 @@ struct RunView {
     poll_request: Option<RequestId>,
     keep_in_background: bool,
     stop_requested: bool,
+    registered: bool,
 }
 
 /// What the Miner page remembers between frames.
 pub struct MinerPageState {
     wallets_dir: PathBuf,
     miners_root: Option<PathBuf>,
+    profiles_dir: Option<PathBuf>,
     discovery: Option<Discovery>,
     discovering: Option<mpsc::Receiver<Discovery>>,
     subnets: Loadable<Vec<SubnetSummary>>,
@@ -184,12 +186,17 @@ pub struct MinerPageState {
 }
 
 impl MinerPageState {
-    /// A page reading wallets from `wallets_dir` and miners' run folders from `miners_root`
-    /// (`None`: the platform's data folder).
-    pub fn new(wallets_dir: PathBuf, miners_root: Option<PathBuf>) -> Self {
+    /// A page reading wallets from `wallets_dir`, miners' run folders from `miners_root` and
+    /// the user's profiles from `profiles_dir` (`None`: the platform's data and config folders).
+    pub fn new(
+        wallets_dir: PathBuf,
+        miners_root: Option<PathBuf>,
+        profiles_dir: Option<PathBuf>,
+    ) -> Self {
         MinerPageState {
             wallets_dir,
             miners_root: miners_root.or_else(taoscope_core::miner::miners_root),
+            profiles_dir: profiles_dir.or_else(user_profiles_dir),
             discovery: None,
             discovering: None,
             subnets: Loadable::Idle,
@@ -228,9 +235,10 @@ impl MinerPageState {
     fn ensure_started(&mut self, core: &mut CoreHandle) {
         if self.discovery.is_none() && self.discovering.is_none() {
             let (tx, rx) = mpsc::channel();
+            let profiles_dir = self.profiles_dir.clone();
             std::thread::spawn(move || {
                 let detection = gpu::detect();
-                let (profiles, errors) = load_profiles(user_profiles_dir().as_deref());
+                let (profiles, errors) = load_profiles(profiles_dir.as_deref());
                 let _ = tx.send(Discovery {
                     detection,
                     profiles,
@@ -269,6 +277,7 @@ impl MinerPageState {
                         poll_request: None,
                         keep_in_background: true,
                         stop_requested: false,
+                        registered: false,
                     });
                     return;
                 }
@@ -334,6 +343,7 @@ impl MinerPageState {
                     run.flow = match result {
                         Ok((_, found)) => match registration::check(found, run.session.netuid) {
                             RegistrationCheck::Registered { .. } => {
+                                run.registered = true;
                                 run.supervisor.launch();
                                 Flow::Launched
                             }
@@ -497,6 +507,7 @@ impl MinerPageState {
                     poll_request: None,
                     keep_in_background: false,
                     stop_requested: false,
+                    registered: false,
                 });
             }
             Err(e) => self.notice = Some(e.to_string()),
@@ -845,7 +856,8 @@ fn picker_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, t
 fn steps_ui(ui: &mut egui::Ui, run: &RunView, status: &Status, theme: Theme) {
     let p = palette(theme);
     let setup_done = !matches!(status.state, MinerState::SettingUp { .. });
-    let registered = run.flow == Flow::Launched;
+    // Registered: the check said so, or the chain already shows the hotkey's UID.
+    let registered = run.registered || !run.poller.points.is_empty();
     let launched = matches!(
         status.state,
         MinerState::Running { .. } | MinerState::Restarting { .. }
