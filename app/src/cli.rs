@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
-    /// The page to open: wallet or settings.
+    /// The page to open: wallet, subnets, subnet:N, miner or settings.
     #[arg(long, value_name = "NAME")]
     pub page: Option<String>,
 
@@ -72,6 +72,9 @@ pub enum Command {
     Stake(StakeCommand),
     /// Send TAO to another account (keeps your account open unless --allow-death).
     Transfer(TransferArgs),
+    /// The local GPU miner: GPUs, subnet miner profiles, and running one.
+    #[command(subcommand)]
+    Miner(MinerCommand),
 }
 
 /// What every money-moving command takes.
@@ -237,6 +240,55 @@ pub struct TransferArgs {
     /// Allow your account to drop under the 500-rao minimum and close.
     #[arg(long)]
     pub allow_death: bool,
+}
+
+/// `taoscope miner …`
+#[derive(Debug, Subcommand)]
+pub enum MinerCommand {
+    /// The GPUs on this machine; `[]` (and what was checked, on stderr) when none.
+    Gpus(OutputArgs),
+    /// Every miner profile and whether it fits this machine, and why not.
+    Profiles(OutputArgs),
+    /// Set up a profile's miner and run it, supervised, until Ctrl-C.
+    Run(MinerRunArgs),
+}
+
+/// `taoscope miner run …`
+#[derive(Debug, Args)]
+pub struct MinerRunArgs {
+    /// The profile's name (see `taoscope miner profiles`).
+    #[arg(long, value_name = "NAME")]
+    pub profile: String,
+
+    /// The wallet (coldkey) name; only the name reaches the miner.
+    #[arg(long, value_name = "W")]
+    pub wallet: String,
+
+    /// The hotkey name the miner signs with.
+    #[arg(long, value_name = "H")]
+    pub hotkey: String,
+
+    #[command(flatten)]
+    pub path: WalletPathArgs,
+
+    /// The axon port (default: the profile's).
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+
+    /// Print the exact commands, environment and working folder, and run nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Start it, then leave it running in the background (the window re-attaches to it).
+    #[arg(long)]
+    pub detach: bool,
+
+    /// Launch without checking that the hotkey is registered on the subnet.
+    #[arg(long)]
+    pub skip_registration_check: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `taoscope subnets …`

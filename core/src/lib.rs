@@ -18,6 +18,7 @@ pub mod explorer;
 pub mod i18n;
 pub mod keychain;
 pub mod keys;
+pub mod miner;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;

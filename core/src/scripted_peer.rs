@@ -40,13 +40,16 @@ pub enum Scripted {
     Unknown,
 }
 
+/// Every request received: method and params, in order.
+type CallLog = Arc<Mutex<Vec<(String, Vec<Value>)>>>;
+
 /// The handler: method and params in, what to do out.
 pub type Handler = dyn Fn(&str, &[Value]) -> Scripted + Send + Sync;
 
 /// A running scripted node. Dropping it stops it.
 pub struct ScriptedPeer {
     addr: SocketAddr,
-    calls: Arc<Mutex<Vec<(String, Vec<Value>)>>>,
+    calls: CallLog,
     accept_task: JoinHandle<()>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
@@ -63,7 +66,7 @@ impl ScriptedPeer {
         let addr = listener
             .local_addr()
             .map_err(|e| ReplayError::Listen(e.to_string()))?;
-        let calls: Arc<Mutex<Vec<(String, Vec<Value>)>>> = Arc::default();
+        let calls: CallLog = Arc::default();
         let connections: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
         let (accept_calls, accept_connections) = (calls.clone(), connections.clone());
         let accept_task = tokio::spawn(async move {
@@ -110,11 +113,7 @@ impl Drop for ScriptedPeer {
     }
 }
 
-async fn serve(
-    stream: TcpStream,
-    handler: Arc<Handler>,
-    calls: Arc<Mutex<Vec<(String, Vec<Value>)>>>,
-) {
+async fn serve(stream: TcpStream, handler: Arc<Handler>, calls: CallLog) {
     let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };

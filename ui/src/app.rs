@@ -13,6 +13,7 @@ use taoscope_core::service::CoreHandle;
 use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
+use crate::pages::miner::{MinerPageState, miner_ui};
 use crate::pages::settings::{SettingsPageState, settings_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
@@ -35,6 +36,10 @@ pub struct LaunchOptions {
     pub wallet_path: Option<PathBuf>,
     /// Show this offline snapshot instead of live data (the `--snapshot` flag).
     pub snapshot: Option<SnapshotChoice>,
+    /// Where the Miner page keeps and looks for miners' run folders (default: the data dir).
+    pub miners_dir: Option<PathBuf>,
+    /// Where the Miner page reads the user's miner profiles (default: `<config>/miners`).
+    pub miner_profiles_dir: Option<PathBuf>,
 }
 
 /// Which offline snapshot to show.
@@ -94,6 +99,7 @@ pub struct TaoscopeApp {
     wallet_page: WalletPageState,
     subnets_page: SubnetsPageState,
     subnet_page: Option<SubnetPageState>,
+    miner_page: MinerPageState,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -127,7 +133,12 @@ impl TaoscopeApp {
             core,
             page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
-            wallet_page: WalletPageState::new(wallets_dir),
+            wallet_page: WalletPageState::new(wallets_dir.clone()),
+            miner_page: MinerPageState::new(
+                wallets_dir,
+                options.miners_dir.clone(),
+                options.miner_profiles_dir.clone(),
+            ),
             subnets_page: SubnetsPageState::default(),
             subnet_page: match options.page {
                 Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
@@ -279,6 +290,7 @@ impl TaoscopeApp {
                 .wallet_page
                 .handle_response(id, &response, &mut self.core)
                 || self.subnets_page.handle_response(id, &response)
+                || self.miner_page.handle_response(id, &response)
                 || self
                     .subnet_page
                     .as_mut()
@@ -391,6 +403,14 @@ impl TaoscopeApp {
                     .get_or_insert_with(|| SubnetPageState::new(netuid));
                 subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
             }
+            Page::Miner => {
+                miner_ui(
+                    ui,
+                    &mut self.miner_page,
+                    &mut self.core,
+                    self.settings.theme,
+                );
+            }
             Page::Settings => {
                 let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);
                 let mut changed = false;
@@ -445,6 +465,7 @@ impl TaoscopeApp {
                 .subnet_page
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
+            Page::Miner => self.miner_page.is_ready(),
             Page::Settings => connection.is_settled(),
         }
     }

@@ -6,6 +6,7 @@ mod forecast;
 mod hotkey;
 mod keys;
 mod metagraph;
+mod miner;
 mod secrets;
 mod snapshot;
 mod stake;
@@ -23,7 +24,8 @@ use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 
 use crate::cli::{
-    ChainCommand, Cli, Command, ForecastCommand, KeysCommand, SnapshotCommand, WalletCommand,
+    ChainCommand, Cli, Command, ForecastCommand, KeysCommand, MinerCommand, SnapshotCommand,
+    WalletCommand,
 };
 
 /// Exit code for bad input on the command line (as clap uses).
@@ -116,6 +118,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
         Some(Command::Stake(command)) => stake::run(network.unwrap_or(settings.network), command),
         Some(Command::Transfer(args)) => stake::transfer(network.unwrap_or(settings.network), args),
+        Some(Command::Miner(MinerCommand::Gpus(out))) => miner::gpus(out.json),
+        Some(Command::Miner(MinerCommand::Profiles(out))) => miner::profiles(out.json),
+        Some(Command::Miner(MinerCommand::Run(args))) => miner::run(
+            network.unwrap_or_else(|| settings.network.clone()),
+            settings.wallet_path.clone(),
+            &args,
+        ),
         None => open_window(
             network,
             language,
@@ -301,6 +310,8 @@ fn open_window(
         screenshot,
         language: Some(language),
         wallet_path,
+        miners_dir: None,
+        miner_profiles_dir: None,
         snapshot: snapshot.map(|path| {
             if path.as_os_str() == "bundled" {
                 taoscope_ui::app::SnapshotChoice::Bundled
