@@ -72,6 +72,8 @@ pub enum Command {
     Stake(StakeCommand),
     /// Send TAO to another account (keeps your account open unless --allow-death).
     Transfer(TransferArgs),
+    /// Register a hotkey on a subnet by burning TAO (what a miner needs first).
+    Register(RegisterArgs),
     /// The local GPU miner: GPUs, subnet miner profiles, and running one.
     #[command(subcommand)]
     Miner(MinerCommand),
@@ -224,6 +226,22 @@ pub enum StakeCommand {
         #[arg(long)]
         alpha_only: bool,
     },
+}
+
+/// `taoscope register …`
+#[derive(Debug, Args)]
+pub struct RegisterArgs {
+    #[command(flatten)]
+    pub tx: TxArgs,
+    /// The hotkey to register (SS58).
+    #[arg(long, value_name = "SS58")]
+    pub hotkey: String,
+    /// The subnet.
+    #[arg(long)]
+    pub netuid: u16,
+    /// Refuse if registering would burn more than this many TAO.
+    #[arg(long, value_name = "TAO", allow_hyphen_values = true)]
+    pub max_burn: Option<String>,
 }
 
 /// `taoscope transfer …`

@@ -333,4 +333,59 @@ mod scripted {
             .expect("journal");
         assert!(journal.contains("\"finalized\""), "{journal}");
     }
+
+    #[test]
+    fn register_quotes_the_burn_and_respects_max_burn() {
+        let rt = common::runtime();
+        let mut c = chain();
+        c.set_storage(
+            "SubtensorModule",
+            "Burn",
+            (1u16,),
+            &Value::u128(500_000_000),
+        )
+        .expect("burn");
+        let chain = Arc::new(c);
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
+            .expect("peer");
+        let config = tempfile::tempdir().expect("dir");
+        let hotkey = Keypair::from_uri("//Dave")
+            .expect("dave")
+            .account_id()
+            .to_ss58();
+        let register = |extra: &[&str]| {
+            taoscope()
+                .env("TAOSCOPE_CONFIG_DIR", config.path())
+                .args([
+                    "--network",
+                    &peer.url(),
+                    "register",
+                    "--netuid",
+                    "1",
+                    "--hotkey",
+                    &hotkey,
+                ])
+                .args(["--wallet", "alice-nacl", "--wallet-path"])
+                .arg(wallets())
+                .args(extra)
+                .output()
+                .expect("runs")
+        };
+        let out = register(&["--dry-run", "--json"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        // Spec 393 has no register_limit, so the plain call goes out.
+        assert_eq!(v["call"]["name"], "burned_register");
+        assert_eq!(v["burn_rao"], 500_000_000u64);
+        let out = register(&["--dry-run", "--max-burn", "0.4"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("burns 0.5 TAO, more than --max-burn 0.4"),
+            "{stderr}"
+        );
+        assert_eq!(peer.count("author_submitAndWatchExtrinsic"), 0);
+    }
 }

@@ -237,7 +237,14 @@ fn registration_check(
                     "miner.cli.not_registered",
                     &[("hotkey", &hotkey.to_ss58()), ("netuid", &netuid)]
                 ),
-                tr("miner.register.not_wired")
+                tr_with(
+                    "miner.register.not_wired",
+                    &[
+                        ("wallet", &args.wallet),
+                        ("hotkey", &hotkey.to_ss58()),
+                        ("netuid", &netuid)
+                    ]
+                )
             ))),
         },
         Err(e) => {

@@ -118,6 +118,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Forecast(ForecastCommand::Halving(args))) => forecast::halving(&args),
         Some(Command::Stake(command)) => stake::run(network.unwrap_or(settings.network), command),
         Some(Command::Transfer(args)) => stake::transfer(network.unwrap_or(settings.network), args),
+        Some(Command::Register(args)) => stake::register(network.unwrap_or(settings.network), args),
         Some(Command::Miner(MinerCommand::Gpus(out))) => miner::gpus(out.json),
         Some(Command::Miner(MinerCommand::Profiles(out))) => miner::profiles(out.json),
         Some(Command::Miner(MinerCommand::Run(args))) => miner::run(

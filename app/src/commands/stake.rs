@@ -19,7 +19,7 @@ use taoscope_core::tx::{
 
 use super::wallet::wallets;
 use super::{Failure, print_json, secrets};
-use crate::cli::{StakeCommand, ToleranceArgs, TransferArgs, TxArgs};
+use crate::cli::{RegisterArgs, StakeCommand, ToleranceArgs, TransferArgs, TxArgs};
 
 fn address(field: &str, text: &str) -> Result<AccountId, Failure> {
     AccountId::from_ss58(text.trim()).map_err(|e| Failure::usage(format!("{field}: {e}")))
@@ -162,6 +162,38 @@ pub fn transfer(network: Network, args: TransferArgs) -> Result<(), Failure> {
     execute(network, args.tx, action, Tolerance::DEFAULT, true)
 }
 
+/// Runs `taoscope register`: `register_limit` bounded by the burn shown where the runtime
+/// has it, else `burned_register`; `--max-burn` refuses a higher burn before signing.
+pub fn register(network: Network, args: RegisterArgs) -> Result<(), Failure> {
+    let hotkey = address("--hotkey", &args.hotkey)?;
+    let max_burn = args
+        .max_burn
+        .as_deref()
+        .map(|text| amount("--max-burn", text))
+        .transpose()?;
+    let action = Action::BurnedRegister {
+        netuid: args.netuid,
+        hotkey,
+    };
+    execute_with(
+        network,
+        args.tx,
+        action,
+        Tolerance::DEFAULT,
+        true,
+        |prepared| match (max_burn, prepared.quote.burn_rao) {
+            (Some(max), Some(burn)) if burn > max => Err(Failure::failed(tr_with(
+                "cli.burn_above_max",
+                &[
+                    ("burn", &units_text_short(burn)),
+                    ("max", &units_text_short(max)),
+                ],
+            ))),
+            _ => Ok(()),
+        },
+    )
+}
+
 /// What `--dry-run` prints.
 #[derive(Serialize)]
 struct DryRun<'a> {
@@ -171,6 +203,7 @@ struct DryRun<'a> {
     minimum_received: Option<u64>,
     limit_price: Option<u64>,
     fee_rao: Option<u64>,
+    burn_rao: Option<u64>,
     fee_taken_from_stake: bool,
     price_rao_per_alpha: Option<u64>,
     price_impact_ppm: Option<u64>,
@@ -228,6 +261,7 @@ fn dry_run_out(prepared: &Prepared) -> Result<serde_json::Value, Failure> {
         minimum_received: prepared.quote.minimum_out,
         limit_price: prepared.quote.limit_price,
         fee_rao: prepared.quote.tx_fee_rao,
+        burn_rao: prepared.quote.burn_rao,
         fee_taken_from_stake: prepared.action.fee_paid_in_alpha(),
         price_rao_per_alpha: prepared.quote.price_rao_per_alpha,
         price_impact_ppm: prepared.quote.price_impact_ppm,
@@ -270,6 +304,9 @@ fn print_review(prepared: &Prepared) {
             "tx.review.impact",
             format!("{}%", percent(ppm.min(u64::from(u32::MAX)) as u32)),
         );
+    }
+    if let Some(burn) = q.burn_rao {
+        line("tx.review.burn", format!("{} TAO", units_text_short(burn)));
     }
     if let Some(fee) = q.tx_fee_rao {
         line("tx.review.fee", format!("{} TAO", units_text_short(fee)));
@@ -324,6 +361,18 @@ fn execute(
     tolerance: Tolerance,
     guarded: bool,
 ) -> Result<(), Failure> {
+    execute_with(network, tx, action, tolerance, guarded, |_| Ok(()))
+}
+
+/// [`execute`] with one more check on the prepared transaction before anything is signed.
+fn execute_with(
+    network: Network,
+    tx: TxArgs,
+    action: Action,
+    tolerance: Tolerance,
+    guarded: bool,
+    approve: impl FnOnce(&Prepared) -> Result<(), Failure>,
+) -> Result<(), Failure> {
     let wallet_root = wallets(tx.path.wallet_path.clone());
     let signer = wallet_root
         .existing(&tx.wallet)
@@ -341,6 +390,7 @@ fn execute(
         let prepared = prepare(&pinned, action, signer, tolerance, guarded)
             .await
             .map_err(tx_failure)?;
+        approve(&prepared)?;
         if tx.dry_run {
             let out = dry_run_out(&prepared)?;
             return if tx.output.json {

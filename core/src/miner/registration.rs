@@ -3,7 +3,7 @@
 //!
 //! The miner flow never signs anything itself. It builds a [`RegistrationRequest`] with the
 //! burn cost the user confirmed and gives it to a [`Registrar`]. Until the transaction layer
-//! provides one, [`NotWired`] says plainly where registration can be done instead.
+//! provides one, [`NotWired`] gives the exact `taoscope register` command to run instead.
 
 use std::path::PathBuf;
 
@@ -70,8 +70,15 @@ pub trait Registrar: Send {
 pub struct NotWired;
 
 impl Registrar for NotWired {
-    fn burned_register(&mut self, _request: RegistrationRequest) -> RegistrationHandoff {
-        RegistrationHandoff::Unavailable(crate::i18n::tr("miner.register.not_wired"))
+    fn burned_register(&mut self, request: RegistrationRequest) -> RegistrationHandoff {
+        RegistrationHandoff::Unavailable(crate::i18n::tr_with(
+            "miner.register.not_wired",
+            &[
+                ("wallet", &request.wallet),
+                ("hotkey", &request.hotkey_ss58),
+                ("netuid", &request.netuid),
+            ],
+        ))
     }
 }
 
@@ -103,7 +110,10 @@ mod tests {
             confirmed_burn: Rao(1),
         };
         match NotWired.burned_register(request) {
-            RegistrationHandoff::Unavailable(text) => assert!(text.contains("btcli"), "{text}"),
+            RegistrationHandoff::Unavailable(text) => assert!(
+                text.contains("taoscope register --wallet w --hotkey 5F --netuid 3"),
+                "{text}"
+            ),
             RegistrationHandoff::Started => panic!("claimed to register"),
         }
     }

@@ -118,6 +118,8 @@ pub struct Quote {
     pub limit_price: Option<u64>,
     /// The tolerance the bound came from.
     pub tolerance_ppm: u32,
+    /// What registering burns now, rao (registration only).
+    pub burn_rao: Option<u64>,
 }
 
 /// An action checked, bounded and quoted at one block, with what signing needs.
@@ -195,6 +197,7 @@ pub async fn prepare(
     let mut warnings = Vec::new();
     check_subnets(pinned, &action).await?;
 
+    let mut replacement = None;
     match &mut action {
         Action::Transfer { dest, .. } => {
             if *dest == signer {
@@ -425,8 +428,22 @@ pub async fn prepare(
             {
                 return Err(TxError::AlreadyRegistered { netuid: *netuid });
             }
+            let burn = pinned
+                .storage_value::<u64>("SubtensorModule", "Burn", (*netuid,))
+                .await
+                .map_err(chain)?
+                .unwrap_or(0);
+            quote.burn_rao = Some(burn);
+            // Bound the burn by what the user is shown, where the runtime can.
+            let (netuid, hotkey) = (*netuid, *hotkey);
+            replacement = Some(super::call::registration_action(
+                metadata, netuid, hotkey, burn,
+            ));
         }
         Action::ClaimRoot { .. } => {}
+    }
+    if let Some(replacement) = replacement {
+        action = replacement;
     }
 
     if action.fee_paid_in_alpha() {
@@ -455,7 +472,11 @@ pub async fn prepare(
     };
     let fee = tx_fee(pinned, &action, &context, signer).await?;
     quote.tx_fee_rao = Some(fee);
-    check_spendable(&action, &balance, fee, &mut warnings)?;
+    let burn = match action {
+        Action::BurnedRegister { .. } => quote.burn_rao.unwrap_or(0),
+        _ => 0,
+    };
+    check_spendable(&action, &balance, fee.saturating_add(burn), &mut warnings)?;
     Ok(Prepared {
         action,
         context,
@@ -483,7 +504,7 @@ fn check_spendable(
 ) -> Result<(), TxError> {
     let spend = match action {
         Action::Transfer { amount, .. } | Action::AddStake { amount, .. } => amount.0,
-        _ if action.fee_paid_in_alpha() => 0,
+        Action::RegisterLimit { limit_price, .. } => *limit_price,
         _ => 0,
     };
     let fee_in_tao = if action.fee_paid_in_alpha() { 0 } else { fee };
