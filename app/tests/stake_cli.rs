@@ -111,11 +111,10 @@ mod scripted {
 
     use std::sync::Arc;
 
-    use parity_scale_codec::Encode;
     use scale_value::Value;
     use serde_json::json;
     use taoscope_core::keys::{AccountId, Keypair};
-    use taoscope_core::scripted_peer::{Scripted, ScriptedChain, ScriptedPeer, values};
+    use taoscope_core::scripted_peer::{Scripted, ScriptedChain, ScriptedPeer, StakeScene, values};
 
     use super::{VALIDATOR, common, taoscope, wallets};
 
@@ -129,78 +128,35 @@ mod scripted {
             .join("../../shared/fixtures/finney-metadata/metadata.scale");
         let mut c =
             ScriptedChain::new(std::fs::read(path).expect("metadata"), HEAD).expect("chain");
-        let signer = AccountId::from_ss58(COLDKEY).expect("coldkey");
-        let validator = AccountId::from_ss58(VALIDATOR).expect("validator");
-        let owner = Keypair::from_uri("//Bob").expect("bob").account_id();
-        c.set_storage(
-            "System",
-            "Account",
-            (signer.as_bytes(),),
-            &values::account_info(3, 10_000_000_000),
-        )
-        .expect("account");
-        c.set_api("AccountNonceApi", "account_nonce", None, &Value::u128(3))
-            .expect("nonce");
-        c.set_storage(
-            "SubtensorModule",
-            "NetworksAdded",
-            (1u16,),
-            &Value::bool(true),
-        )
-        .expect("net");
-        c.set_storage(
-            "SubtensorModule",
-            "Owner",
-            (validator.as_bytes(),),
-            &values::account(owner.as_bytes()),
-        )
-        .expect("owner");
-        c.set_storage(
-            "SubtensorModule",
-            "Uids",
-            (1u16, validator.as_bytes()),
-            &Value::u128(0),
-        )
-        .expect("uid");
-        c.set_api(
-            "SwapRuntimeApi",
-            "current_alpha_price",
-            Some(&1u16.encode()),
-            &Value::u128(40_000_000),
-        )
-        .expect("price");
-        c.set_api(
-            "SwapRuntimeApi",
-            "sim_swap_tao_for_alpha",
-            None,
-            &Value::named_composite([
-                ("tao_amount", Value::u128(1_500_000_000)),
-                ("alpha_amount", Value::u128(37_400_000_000)),
-                ("tao_fee", Value::u128(750_000)),
-                ("alpha_fee", Value::u128(0)),
-                ("tao_slippage", Value::u128(0)),
-                ("alpha_slippage", Value::u128(81_250_000)),
-            ]),
-        )
-        .expect("sim");
-        c.set_api(
-            "TransactionPaymentApi",
-            "query_info",
-            None,
-            &Value::named_composite([
-                (
-                    "weight",
-                    Value::named_composite([
-                        ("ref_time", Value::u128(1)),
-                        ("proof_size", Value::u128(0)),
-                    ]),
-                ),
-                ("class", Value::unnamed_variant("Normal", [])),
-                ("partial_fee", Value::u128(215_000)),
-            ]),
-        )
-        .expect("fee");
+        c.stage(&StakeScene {
+            signer: *AccountId::from_ss58(COLDKEY).expect("coldkey").as_bytes(),
+            free_rao: 10_000_000_000,
+            nonce: 3,
+            netuid: 1,
+            validator: *AccountId::from_ss58(VALIDATOR)
+                .expect("validator")
+                .as_bytes(),
+            owner: *Keypair::from_uri("//Bob")
+                .expect("bob")
+                .account_id()
+                .as_bytes(),
+            uid: 0,
+            price_rao_per_alpha: 40_000_000,
+            buy: (1_500_000_000, 37_400_000_000, 750_000, 81_250_000),
+            fee_rao: 215_000,
+        })
+        .expect("scene");
         c
+    }
+
+    /// Serves `chain` on a runtime that lives as long as the returned pair.
+    fn serve(chain: ScriptedChain) -> (tokio::runtime::Runtime, ScriptedPeer) {
+        let rt = common::runtime();
+        let chain = Arc::new(chain);
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
+            .expect("peer");
+        (rt, peer)
     }
 
     fn run(peer_url: &str, config: &std::path::Path, extra: &[&str]) -> std::process::Output {
@@ -225,11 +181,7 @@ mod scripted {
 
     #[test]
     fn dry_run_prints_the_call_quote_and_warnings_and_sends_nothing() {
-        let rt = common::runtime();
-        let chain = Arc::new(chain());
-        let peer = rt
-            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-            .expect("peer");
+        let (_rt, peer) = serve(chain());
         let config = tempfile::tempdir().expect("dir");
         let out = run(&peer.url(), config.path(), &["--dry-run", "--json"]);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -257,11 +209,7 @@ mod scripted {
 
     #[test]
     fn a_wrong_password_signs_and_sends_nothing() {
-        let rt = common::runtime();
-        let chain = Arc::new(chain());
-        let peer = rt
-            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-            .expect("peer");
+        let (_rt, peer) = serve(chain());
         let config = tempfile::tempdir().expect("dir");
         let password = config.path().join("password");
         std::fs::write(&password, "not the password").expect("write");
@@ -278,7 +226,6 @@ mod scripted {
 
     #[test]
     fn a_stake_is_signed_sent_once_and_followed_to_finality() {
-        let rt = common::runtime();
         let mut c = chain();
         let landed = HEAD + 1;
         let hash = ScriptedChain::block_hash(landed);
@@ -298,10 +245,7 @@ mod scripted {
             ],
             then_drop: false,
         };
-        let chain = Arc::new(c);
-        let peer = rt
-            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-            .expect("peer");
+        let (_rt, peer) = serve(c);
         let config = tempfile::tempdir().expect("dir");
         let password = config.path().join("password");
         std::fs::write(&password, PASSWORD).expect("write");
@@ -336,7 +280,6 @@ mod scripted {
 
     #[test]
     fn register_quotes_the_burn_and_respects_max_burn() {
-        let rt = common::runtime();
         let mut c = chain();
         c.set_storage(
             "SubtensorModule",
@@ -345,10 +288,7 @@ mod scripted {
             &Value::u128(500_000_000),
         )
         .expect("burn");
-        let chain = Arc::new(c);
-        let peer = rt
-            .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-            .expect("peer");
+        let (_rt, peer) = serve(c);
         let config = tempfile::tempdir().expect("dir");
         let hotkey = Keypair::from_uri("//Dave")
             .expect("dave")

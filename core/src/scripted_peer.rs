@@ -450,6 +450,103 @@ impl ScriptedChain {
     }
 }
 
+/// A staking scene: a signer with TAO, one subnet with a registered validator, a spot
+/// price, the node's swap simulation and fee quote.
+#[derive(Debug, Clone)]
+pub struct StakeScene {
+    /// The signing coldkey.
+    pub signer: [u8; 32],
+    /// Its free balance, rao.
+    pub free_rao: u64,
+    /// Its next nonce.
+    pub nonce: u32,
+    /// The subnet.
+    pub netuid: u16,
+    /// The validator's hotkey.
+    pub validator: [u8; 32],
+    /// The coldkey that owns the validator.
+    pub owner: [u8; 32],
+    /// The validator's UID on the subnet.
+    pub uid: u16,
+    /// Spot price, rao per alpha.
+    pub price_rao_per_alpha: u64,
+    /// `sim_swap_tao_for_alpha`: (tao in, alpha out, tao fee, alpha slippage).
+    pub buy: (u64, u64, u64, u64),
+    /// `TransactionPaymentApi_query_info` partial fee, rao.
+    pub fee_rao: u64,
+}
+
+impl ScriptedChain {
+    /// Scripts everything `tx::prepare` reads for a stake or transfer in `scene`.
+    pub fn stage(&mut self, scene: &StakeScene) -> Result<(), ScriptError> {
+        use parity_scale_codec::Encode;
+        use scale_value::Value as V;
+        self.set_storage(
+            "System",
+            "Account",
+            (&scene.signer,),
+            &values::account_info(scene.nonce, scene.free_rao),
+        )?;
+        self.set_api(
+            "AccountNonceApi",
+            "account_nonce",
+            None,
+            &V::u128(u128::from(scene.nonce)),
+        )?;
+        self.set_storage(
+            "SubtensorModule",
+            "NetworksAdded",
+            (scene.netuid,),
+            &V::bool(true),
+        )?;
+        self.set_storage(
+            "SubtensorModule",
+            "Owner",
+            (&scene.validator,),
+            &values::account(&scene.owner),
+        )?;
+        self.set_storage(
+            "SubtensorModule",
+            "Uids",
+            (scene.netuid, &scene.validator),
+            &V::u128(u128::from(scene.uid)),
+        )?;
+        self.set_api(
+            "SwapRuntimeApi",
+            "current_alpha_price",
+            Some(&scene.netuid.encode()),
+            &V::u128(u128::from(scene.price_rao_per_alpha)),
+        )?;
+        let (tao, alpha, tao_fee, slippage) = scene.buy;
+        self.set_api(
+            "SwapRuntimeApi",
+            "sim_swap_tao_for_alpha",
+            None,
+            &V::named_composite([
+                ("tao_amount", V::u128(u128::from(tao))),
+                ("alpha_amount", V::u128(u128::from(alpha))),
+                ("tao_fee", V::u128(u128::from(tao_fee))),
+                ("alpha_fee", V::u128(0)),
+                ("tao_slippage", V::u128(0)),
+                ("alpha_slippage", V::u128(u128::from(slippage))),
+            ]),
+        )?;
+        self.set_api(
+            "TransactionPaymentApi",
+            "query_info",
+            None,
+            &V::named_composite([
+                (
+                    "weight",
+                    V::named_composite([("ref_time", V::u128(1)), ("proof_size", V::u128(0))]),
+                ),
+                ("class", V::unnamed_variant("Normal", [])),
+                ("partial_fee", V::u128(u128::from(scene.fee_rao))),
+            ]),
+        )
+    }
+}
+
 /// Values a scripted chain commonly needs, built by field name for the spec-393 types.
 pub mod values {
     use scale_value::Value;

@@ -6,13 +6,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use parity_scale_codec::Encode;
 use scale_value::Value;
 use taoscope_core::chain::ChainClient;
 use taoscope_core::explorer::{Alpha, Rao};
 use taoscope_core::keys::{AccountId, Keypair};
 use taoscope_core::network::Network;
-use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, values};
+use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, StakeScene, values};
 use taoscope_core::tx::{Action, Tolerance, TxError, Warning, prepare};
 
 const PRICE: u64 = 25_000_000; // 0.025 TAO per alpha
@@ -27,75 +26,19 @@ fn chain() -> ScriptedChain {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/fixtures/finney-metadata/metadata.scale");
     let mut c = ScriptedChain::new(std::fs::read(path).expect("metadata"), 1_000).expect("chain");
-    let (alice, bob, charlie) = (key("//Alice"), key("//Bob"), key("//Charlie"));
-    c.set_storage(
-        "System",
-        "Account",
-        (alice.as_bytes(),),
-        &values::account_info(9, 5_000_000_000),
-    )
-    .expect("account");
-    c.set_api("AccountNonceApi", "account_nonce", None, &Value::u128(9))
-        .expect("nonce");
-    c.set_storage(
-        "SubtensorModule",
-        "NetworksAdded",
-        (1u16,),
-        &Value::bool(true),
-    )
-    .expect("subnet");
-    c.set_storage(
-        "SubtensorModule",
-        "Owner",
-        (charlie.as_bytes(),),
-        &values::account(bob.as_bytes()),
-    )
-    .expect("owner");
-    c.set_storage(
-        "SubtensorModule",
-        "Uids",
-        (1u16, charlie.as_bytes()),
-        &Value::u128(7),
-    )
-    .expect("uid");
-    c.set_api(
-        "SwapRuntimeApi",
-        "current_alpha_price",
-        Some(&1u16.encode()),
-        &Value::u128(u128::from(PRICE)),
-    )
-    .expect("price");
-    c.set_api(
-        "SwapRuntimeApi",
-        "sim_swap_tao_for_alpha",
-        None,
-        &Value::named_composite([
-            ("tao_amount", Value::u128(2_000_000_000)),
-            ("alpha_amount", Value::u128(79_500_000_000)),
-            ("tao_fee", Value::u128(1_000_000)),
-            ("alpha_fee", Value::u128(0)),
-            ("tao_slippage", Value::u128(0)),
-            ("alpha_slippage", Value::u128(460_000_000)),
-        ]),
-    )
-    .expect("sim swap");
-    c.set_api(
-        "TransactionPaymentApi",
-        "query_info",
-        None,
-        &Value::named_composite([
-            (
-                "weight",
-                Value::named_composite([
-                    ("ref_time", Value::u128(1)),
-                    ("proof_size", Value::u128(0)),
-                ]),
-            ),
-            ("class", Value::unnamed_variant("Normal", [])),
-            ("partial_fee", Value::u128(u128::from(FEE))),
-        ]),
-    )
-    .expect("fee");
+    c.stage(&StakeScene {
+        signer: *key("//Alice").as_bytes(),
+        free_rao: 5_000_000_000,
+        nonce: 9,
+        netuid: 1,
+        validator: *key("//Charlie").as_bytes(),
+        owner: *key("//Bob").as_bytes(),
+        uid: 7,
+        price_rao_per_alpha: PRICE,
+        buy: (2_000_000_000, 79_500_000_000, 1_000_000, 460_000_000),
+        fee_rao: FEE,
+    })
+    .expect("scene");
     c
 }
 

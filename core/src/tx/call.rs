@@ -406,6 +406,14 @@ impl Action {
     }
 }
 
+/// Whether the node's runtime offers `pallet.call`.
+pub fn has_call(metadata: &Metadata, pallet: &str, call: &str) -> bool {
+    metadata
+        .pallet_by_name(pallet)
+        .and_then(|p| p.call_variant_by_name(call))
+        .is_some()
+}
+
 /// The registration call to send: `register_limit` bounded by the burn the user saw,
 /// where the node has it, else `burned_register` (which pays whatever the burn is then).
 pub fn registration_action(
@@ -414,11 +422,7 @@ pub fn registration_action(
     hotkey: AccountId,
     agreed_burn_rao: u64,
 ) -> Action {
-    let has_limit = metadata
-        .pallet_by_name("SubtensorModule")
-        .and_then(|p| p.call_variant_by_name("register_limit"))
-        .is_some();
-    if has_limit {
+    if has_call(metadata, "SubtensorModule", "register_limit") {
         Action::RegisterLimit {
             netuid,
             hotkey,

@@ -18,7 +18,7 @@ mod submit;
 pub use build::{
     ChainContext, MORTAL_PERIOD_BLOCKS, SignedTransaction, build_for_fee_quote, build_signed,
 };
-pub use call::{Action, CallSpec, PriceLimit, registration_action};
+pub use call::{Action, CallSpec, PriceLimit, has_call, registration_action};
 pub use error::TxError;
 pub use journal::{Journal, JournalEntry};
 pub use prepare::{

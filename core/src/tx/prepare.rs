@@ -622,12 +622,7 @@ async fn root_dividend_reminder(
     signer: &AccountId,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), TxError> {
-    let has_claim = pinned
-        .metadata()
-        .pallet_by_name("SubtensorModule")
-        .and_then(|p| p.call_variant_by_name("claim_root"))
-        .is_some();
-    if !has_claim {
+    if !super::call::has_call(pinned.metadata(), "SubtensorModule", "claim_root") {
         return Ok(());
     }
     let stakes = pinned
