@@ -14,6 +14,7 @@ const _CATALOGUE: &str = include_str!("../locales/app.yml");
 pub mod chain;
 pub mod emission;
 pub mod explorer;
+pub mod forecast;
 pub mod i18n;
 pub mod keychain;
 pub mod keys;

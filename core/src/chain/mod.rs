@@ -2,6 +2,7 @@
 
 mod client;
 mod error;
+mod projections;
 mod reads;
 mod supervisor;
 
@@ -9,6 +10,7 @@ use std::time::Duration;
 
 pub use client::{ChainClient, ChainConfig, ChainInfo, header_number};
 pub use error::ChainError;
+pub use projections::{IssuanceObservation, RewardInputs};
 pub use reads::{AccountKey, PinnedBlock, SnapshotPlan};
 pub use supervisor::{ChainSupervisor, ConnectionState, Waker, backoff_delay};
 
