@@ -412,10 +412,12 @@ pub fn forecast_rewards(
         u128::from(u16::MAX - take),
         u128::from(u16::MAX),
     );
+    // A tempo of 0 means "not known" in rows built from partial data; 360 is the default.
     let tempo = facts
         .subnet
         .map(|s| s.tempo)
-        .or(metagraph.subnet.tempo)
+        .filter(|t| *t > 0)
+        .or(metagraph.subnet.tempo.filter(|t| *t > 0))
         .unwrap_or(360);
     let blocks_per_epoch = u64::from(tempo) + 1;
     let per_tempo = mul_div(after_take, amount, validator_stake);

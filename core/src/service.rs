@@ -12,7 +12,8 @@ use std::sync::mpsc as std_mpsc;
 use zeroize::Zeroizing;
 
 use crate::chain::{
-    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, PinnedBlock, Waker,
+    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, IssuanceObservation,
+    PinnedBlock, Waker,
 };
 use crate::explorer::snapshot::Snapshot;
 use crate::explorer::{
@@ -73,6 +74,11 @@ pub enum Request {
     Delegates,
     /// Issuance, stake and subnet count.
     NetworkTotals,
+    /// `TotalIssuance` at the newest block and `blocks_back` blocks before it (live only).
+    IssuanceObservation {
+        /// How far back the earlier read is.
+        blocks_back: u64,
+    },
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
 }
@@ -162,6 +168,8 @@ pub enum Response {
     Delegates(AtBlock<Vec<Delegate>>),
     /// The answer to [`Request::NetworkTotals`].
     NetworkTotals(AtBlock<NetworkTotals>),
+    /// The answer to [`Request::IssuanceObservation`].
+    IssuanceObservation(AtBlock<IssuanceObservation>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -298,6 +306,12 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
         Request::NetworkTotals => Response::NetworkTotals(
             at_latest(supervisor, |at| async move { at.network_totals().await }).await,
         ),
+        Request::IssuanceObservation { blocks_back } => Response::IssuanceObservation(
+            at_latest(supervisor, |at| async move {
+                at.issuance_observation(blocks_back).await
+            })
+            .await,
+        ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -379,6 +393,12 @@ fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
                     reason: crate::i18n::tr("error.snapshot.no_totals"),
                 }),
         )),
+        // A snapshot is one block: there is no second block to measure a rate between.
+        Request::IssuanceObservation { .. } => {
+            Some(Response::IssuanceObservation(Err(ChainError::Snapshot {
+                reason: crate::i18n::tr("error.snapshot.no_rate"),
+            })))
+        }
         _ => None,
     }
 }

@@ -13,6 +13,7 @@ use taoscope_core::service::CoreHandle;
 use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
+use crate::pages::forecast::{ForecastPageState, forecast_ui};
 use crate::pages::settings::{SettingsPageState, settings_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
@@ -94,6 +95,7 @@ pub struct TaoscopeApp {
     wallet_page: WalletPageState,
     subnets_page: SubnetsPageState,
     subnet_page: Option<SubnetPageState>,
+    forecast_page: ForecastPageState,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -133,6 +135,7 @@ impl TaoscopeApp {
                 Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
                 _ => None,
             },
+            forecast_page: ForecastPageState::default(),
             settings,
             settings_path,
             applied_theme: None,
@@ -279,6 +282,7 @@ impl TaoscopeApp {
                 .wallet_page
                 .handle_response(id, &response, &mut self.core)
                 || self.subnets_page.handle_response(id, &response)
+                || self.forecast_page.handle_response(id, &response)
                 || self
                     .subnet_page
                     .as_mut()
@@ -318,7 +322,7 @@ impl TaoscopeApp {
                         if let Some(error) = &self.save_error {
                             ui.label(RichText::new(error).color(palette(theme).bad));
                         }
-                        if matches!(self.page, Page::Subnets | Page::Subnet(_)) {
+                        if matches!(self.page, Page::Subnets | Page::Subnet(_) | Page::Forecast) {
                             self.source_banner_ui(ui, &connection);
                         }
                         self.page_ui(ui, &connection);
@@ -391,6 +395,16 @@ impl TaoscopeApp {
                     .get_or_insert_with(|| SubnetPageState::new(netuid));
                 subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
             }
+            Page::Forecast => {
+                let mine = self.wallet_page.my_addresses();
+                forecast_ui(
+                    ui,
+                    &mut self.forecast_page,
+                    &mut self.core,
+                    &mine,
+                    self.settings.theme,
+                );
+            }
             Page::Settings => {
                 let changes = settings_ui(ui, &mut self.settings_page, &self.settings, connection);
                 let mut changed = false;
@@ -445,6 +459,7 @@ impl TaoscopeApp {
                 .subnet_page
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
+            Page::Forecast => self.wallet_page.is_ready() && self.forecast_page.is_ready(),
             Page::Settings => connection.is_settled(),
         }
     }

@@ -1,5 +1,6 @@
 //! One page per file. A page appears in the navigation only once it does real work.
 
+pub mod forecast;
 pub mod settings;
 pub mod subnet;
 pub mod subnets;
@@ -15,19 +16,22 @@ pub enum Page {
     Subnets,
     /// One subnet and its metagraph (reached from Subnets, or `--page subnet:N`).
     Subnet(u16),
+    /// Halving countdown, issuance curve and reward forecasts.
+    Forecast,
     /// Network, appearance and language.
     Settings,
 }
 
 impl Page {
     /// The pages of the left navigation, in order.
-    pub const ALL: [Page; 3] = [Page::Wallet, Page::Subnets, Page::Settings];
+    pub const ALL: [Page; 4] = [Page::Wallet, Page::Subnets, Page::Forecast, Page::Settings];
 
     /// The catalogue key of the page's name.
     pub fn title_key(self) -> &'static str {
         match self {
             Page::Wallet => "nav.wallet",
             Page::Subnets | Page::Subnet(_) => "nav.subnets",
+            Page::Forecast => "nav.forecast",
             Page::Settings => "nav.settings",
         }
     }
@@ -38,6 +42,7 @@ impl Page {
             Page::Wallet => "wallet".into(),
             Page::Subnets => "subnets".into(),
             Page::Subnet(netuid) => format!("subnet:{netuid}"),
+            Page::Forecast => "forecast".into(),
             Page::Settings => "settings".into(),
         }
     }
@@ -50,7 +55,7 @@ impl Page {
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `settings`).
+    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `forecast`, `settings`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {
