@@ -16,6 +16,7 @@ use crate::chain::{
     PinnedBlock, Waker,
 };
 use crate::explorer::snapshot::Snapshot;
+use crate::explorer::weights::WeightsAndBonds;
 use crate::explorer::{
     BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
 };
@@ -78,6 +79,11 @@ pub enum Request {
     IssuanceObservation {
         /// How far back the earlier read is.
         blocks_back: u64,
+    },
+    /// A subnet's stored weights and bonds (live only: snapshots do not hold them).
+    WeightsAndBonds {
+        /// The subnet.
+        netuid: u16,
     },
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
@@ -170,6 +176,8 @@ pub enum Response {
     NetworkTotals(AtBlock<NetworkTotals>),
     /// The answer to [`Request::IssuanceObservation`].
     IssuanceObservation(AtBlock<IssuanceObservation>),
+    /// The answer to [`Request::WeightsAndBonds`] (boxed: up to n² cells).
+    WeightsAndBonds(AtBlock<Box<WeightsAndBonds>>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -312,6 +320,12 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             })
             .await,
         ),
+        Request::WeightsAndBonds { netuid } => Response::WeightsAndBonds(
+            at_latest(supervisor, |at| async move {
+                at.weights_and_bonds(netuid).await.map(Box::new)
+            })
+            .await,
+        ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -393,6 +407,11 @@ fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
                     reason: crate::i18n::tr("error.snapshot.no_totals"),
                 }),
         )),
+        Request::WeightsAndBonds { .. } => {
+            Some(Response::WeightsAndBonds(Err(ChainError::Snapshot {
+                reason: crate::i18n::tr("error.snapshot.no_weights"),
+            })))
+        }
         // A snapshot is one block: there is no second block to measure a rate between.
         Request::IssuanceObservation { .. } => {
             Some(Response::IssuanceObservation(Err(ChainError::Snapshot {

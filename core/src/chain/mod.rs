@@ -5,6 +5,7 @@ mod error;
 mod projections;
 mod reads;
 mod supervisor;
+mod weights;
 
 use std::time::Duration;
 
