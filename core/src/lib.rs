@@ -24,4 +24,5 @@ pub mod replay;
 pub mod service;
 pub mod settings;
 pub mod wallet;
+pub mod whatif;
 pub mod yuma;

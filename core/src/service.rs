@@ -23,6 +23,7 @@ use crate::explorer::{
 use crate::keys::Mnemonic;
 use crate::network::Network;
 use crate::wallet::{Overwrite, Wallets};
+use crate::whatif::{WhatIfJob, WhatIfOutcome};
 
 /// Identifies a request so its response can be matched.
 pub type RequestId = u64;
@@ -85,6 +86,8 @@ pub enum Request {
         /// The subnet.
         netuid: u16,
     },
+    /// Run a subnet's epoch as read and with edits (CPU work, off the UI thread).
+    WhatIf(Box<WhatIfJob>),
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
 }
@@ -178,6 +181,8 @@ pub enum Response {
     IssuanceObservation(AtBlock<IssuanceObservation>),
     /// The answer to [`Request::WeightsAndBonds`] (boxed: up to n² cells).
     WeightsAndBonds(AtBlock<Box<WeightsAndBonds>>),
+    /// The answer to [`Request::WhatIf`].
+    WhatIf(Result<WhatIfOutcome, String>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -325,6 +330,13 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
                 at.weights_and_bonds(netuid).await.map(Box::new)
             })
             .await,
+        ),
+        Request::WhatIf(job) => Response::WhatIf(
+            tokio::task::spawn_blocking(move || {
+                crate::whatif::run(&job).map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string())),
         ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
