@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
-    /// The page to open: wallet or settings.
+    /// The page to open: wallet, subnets, subnet:N, whatif:N, forecast or settings.
     #[arg(long, value_name = "NAME")]
     pub page: Option<String>,
 

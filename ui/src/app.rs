@@ -18,6 +18,7 @@ use crate::pages::settings::{SettingsPageState, settings_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
 use crate::pages::wallet::{WalletPageState, wallet_ui};
+use crate::pages::whatif::{WhatIfPageState, whatif_ui};
 use crate::theme::{self, palette, spacing};
 use crate::widgets::status_bar::status_bar_ui;
 
@@ -96,6 +97,7 @@ pub struct TaoscopeApp {
     subnets_page: SubnetsPageState,
     subnet_page: Option<SubnetPageState>,
     forecast_page: ForecastPageState,
+    whatif_page: Option<WhatIfPageState>,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -136,6 +138,10 @@ impl TaoscopeApp {
                 _ => None,
             },
             forecast_page: ForecastPageState::default(),
+            whatif_page: match options.page {
+                Some(Page::WhatIf(netuid)) => Some(WhatIfPageState::new(netuid)),
+                _ => None,
+            },
             settings,
             settings_path,
             applied_theme: None,
@@ -172,6 +178,9 @@ impl TaoscopeApp {
         self.subnets_page = SubnetsPageState::default();
         if let Some(page) = &self.subnet_page {
             self.subnet_page = Some(SubnetPageState::new(page.netuid()));
+        }
+        if let Some(page) = &self.whatif_page {
+            self.whatif_page = Some(WhatIfPageState::new(page.netuid()));
         }
     }
 
@@ -284,6 +293,10 @@ impl TaoscopeApp {
                 || self.subnets_page.handle_response(id, &response)
                 || self.forecast_page.handle_response(id, &response)
                 || self
+                    .whatif_page
+                    .as_mut()
+                    .is_some_and(|page| page.handle_response(id, &response))
+                || self
                     .subnet_page
                     .as_mut()
                     .is_some_and(|page| page.handle_response(id, &response));
@@ -322,7 +335,10 @@ impl TaoscopeApp {
                         if let Some(error) = &self.save_error {
                             ui.label(RichText::new(error).color(palette(theme).bad));
                         }
-                        if matches!(self.page, Page::Subnets | Page::Subnet(_) | Page::Forecast) {
+                        if matches!(
+                            self.page,
+                            Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) | Page::Forecast
+                        ) {
                             self.source_banner_ui(ui, &connection);
                         }
                         self.page_ui(ui, &connection);
@@ -394,6 +410,25 @@ impl TaoscopeApp {
                     .subnet_page
                     .get_or_insert_with(|| SubnetPageState::new(netuid));
                 subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
+                if page.take_whatif_request() {
+                    if self
+                        .whatif_page
+                        .as_ref()
+                        .is_none_or(|w| w.netuid() != netuid)
+                    {
+                        self.whatif_page = Some(WhatIfPageState::new(netuid));
+                    }
+                    self.page = Page::WhatIf(netuid);
+                }
+            }
+            Page::WhatIf(netuid) => {
+                if ui.link(tr("whatif.back")).clicked() {
+                    self.open_subnet(netuid);
+                }
+                let page = self
+                    .whatif_page
+                    .get_or_insert_with(|| WhatIfPageState::new(netuid));
+                whatif_ui(ui, page, &mut self.core, self.settings.theme);
             }
             Page::Forecast => {
                 let mine = self.wallet_page.my_addresses();
@@ -459,6 +494,10 @@ impl TaoscopeApp {
                 .subnet_page
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
+            Page::WhatIf(_) => self
+                .whatif_page
+                .as_ref()
+                .is_some_and(WhatIfPageState::is_ready),
             Page::Forecast => self.wallet_page.is_ready() && self.forecast_page.is_ready(),
             Page::Settings => connection.is_settled(),
         }

@@ -6,6 +6,7 @@ pub mod subnet;
 pub mod subnets;
 pub mod wallet;
 pub mod wallet_flow;
+pub mod whatif;
 
 /// The pages of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +17,8 @@ pub enum Page {
     Subnets,
     /// One subnet and its metagraph (reached from Subnets, or `--page subnet:N`).
     Subnet(u16),
+    /// A subnet's what-if panel (reached from its page, or `--page whatif:N`).
+    WhatIf(u16),
     /// Halving countdown, issuance curve and reward forecasts.
     Forecast,
     /// Network, appearance and language.
@@ -30,7 +33,7 @@ impl Page {
     pub fn title_key(self) -> &'static str {
         match self {
             Page::Wallet => "nav.wallet",
-            Page::Subnets | Page::Subnet(_) => "nav.subnets",
+            Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) => "nav.subnets",
             Page::Forecast => "nav.forecast",
             Page::Settings => "nav.settings",
         }
@@ -42,6 +45,7 @@ impl Page {
             Page::Wallet => "wallet".into(),
             Page::Subnets => "subnets".into(),
             Page::Subnet(netuid) => format!("subnet:{netuid}"),
+            Page::WhatIf(netuid) => format!("whatif:{netuid}"),
             Page::Forecast => "forecast".into(),
             Page::Settings => "settings".into(),
         }
@@ -50,16 +54,19 @@ impl Page {
     /// The navigation entry this page belongs to.
     pub fn section(self) -> Page {
         match self {
-            Page::Subnet(_) => Page::Subnets,
+            Page::Subnet(_) | Page::WhatIf(_) => Page::Subnets,
             other => other,
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `forecast`, `settings`).
+    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `whatif:1`, `forecast`, `settings`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {
             return netuid.parse().ok().map(Page::Subnet);
+        }
+        if let Some(netuid) = name.strip_prefix("whatif:") {
+            return netuid.parse().ok().map(Page::WhatIf);
         }
         Page::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -68,6 +75,7 @@ impl Page {
     pub fn names() -> Vec<String> {
         let mut names: Vec<String> = Page::ALL.iter().map(|p| p.name()).collect();
         names.push("subnet:N".into());
+        names.push("whatif:N".into());
         names
     }
 }
