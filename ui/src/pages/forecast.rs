@@ -782,22 +782,38 @@ fn calculator_section_ui(
             }
             _ => Vec::new(),
         };
+        let list_failed = matches!(state.subnets, Loadable::Failed(_));
         if state.calculator.netuid.is_none() {
             state.calculator.netuid = netuids.first().copied();
+            // Live with no subnets list (an older node): any netuid can still be typed.
+            if state.source.is_none() && list_failed {
+                state.calculator.netuid = Some(1);
+            }
         }
         let Some(netuid) = state.calculator.netuid else {
-            ui.label(RichText::new(tr("forecast.calculator_no_subnets")).color(p.muted));
+            if !list_failed {
+                ui.add(egui::Spinner::new());
+            } else {
+                ui.label(RichText::new(tr("forecast.calculator_no_subnets")).color(p.muted));
+            }
             return;
         };
         state.ensure_metagraph(core, netuid);
         let mut chosen = netuid;
-        egui::ComboBox::from_label(tr("forecast.calc_subnet"))
-            .selected_text(chosen.to_string())
-            .show_ui(ui, |ui| {
-                for n in &netuids {
-                    ui.selectable_value(&mut chosen, *n, n.to_string());
-                }
+        if netuids.is_empty() {
+            ui.horizontal(|ui| {
+                ui.add(egui::DragValue::new(&mut chosen).range(1..=u16::MAX));
+                ui.label(tr("forecast.calc_subnet"));
             });
+        } else {
+            egui::ComboBox::from_label(tr("forecast.calc_subnet"))
+                .selected_text(chosen.to_string())
+                .show_ui(ui, |ui| {
+                    for n in &netuids {
+                        ui.selectable_value(&mut chosen, *n, n.to_string());
+                    }
+                });
+        }
         if chosen != netuid {
             state.calculator.netuid = Some(chosen);
             state.calculator.hotkey = None;
