@@ -335,7 +335,7 @@ fn halving_section_ui(
                         ui.add(
                             egui::TextEdit::singleline(&mut state.entered_issuance)
                                 .desired_width(160.0)
-                                .hint_text("e.g. 10500000"),
+                                .hint_text(tr("forecast.issuance_hint")),
                         )
                         .labelled_by(label.id);
                     })
@@ -932,18 +932,21 @@ fn forecast_result_ui(ui: &mut egui::Ui, f: &RewardForecast, theme: Theme) {
                 ui.label(RichText::new(v).strong());
                 ui.end_row();
             }
-            if let Some(h) = &f.next_halving {
-                ui.label(tr("rewards.after_halving"));
-                ui.label(tr_with(
-                    "rewards.after_halving_value",
-                    &[
-                        ("alpha", &amount_text(h.alpha_per_day_after.0, "α", 4)),
-                        ("threshold", &amount_text(h.threshold.0, "α", 0)),
-                    ],
-                ));
-                ui.end_row();
-            }
         });
+    // Below the grid, so a long sentence wraps instead of widening the card.
+    if let Some(h) = &f.next_halving {
+        ui.label(format!(
+            "{}: {}",
+            tr("rewards.after_halving"),
+            tr_with(
+                "rewards.after_halving_value",
+                &[
+                    ("alpha", &amount_text(h.alpha_per_day_after.0, "α", 4)),
+                    ("threshold", &amount_text(h.threshold.0, "α", 0)),
+                ],
+            )
+        ));
+    }
     let set: BTreeSet<Assumption> = f.assumptions.iter().copied().collect();
     assumptions_ui(ui, &set, theme);
 }
