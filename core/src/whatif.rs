@@ -31,7 +31,7 @@ pub struct WhatIfEdits {
 }
 
 /// One what-if run: the data as read and the edits.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WhatIfJob {
     /// The subnet's metagraph.
     pub metagraph: Arc<Metagraph>,
@@ -43,10 +43,6 @@ pub struct WhatIfJob {
     /// The user's changes.
     pub edits: WhatIfEdits,
 }
-
-// Jobs are compared only to tell requests apart; the float-free fixed-point inputs are
-// exact, so equality is an equivalence.
-impl Eq for WhatIfJob {}
 
 /// Incentive and dividends per uid before and after the edits (u16 proportions, as stored).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
