@@ -22,7 +22,7 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
 
-    /// The page to open: wallet, subnets, subnet:N, miner or settings.
+    /// The page to open: wallet, subnets, subnet:N, whatif:N, forecast, miner or settings.
     #[arg(long, value_name = "NAME")]
     pub page: Option<String>,
 
@@ -64,7 +64,7 @@ pub enum Command {
     Snapshot(SnapshotCommand),
     /// Run a Yuma epoch case (the format of shared/vectors/yuma) and print its outputs.
     Yuma(YumaArgs),
-    /// Projections: halvings and issuance.
+    /// Projections: halvings, issuance and reward forecasts.
     #[command(subcommand)]
     Forecast(ForecastCommand),
     /// Stake, unstake, move, swap or give stake, with a price bound by default.
@@ -505,6 +505,36 @@ pub struct YumaArgs {
 pub enum ForecastCommand {
     /// When the next halvings happen, from total issuance and its rate.
     Halving(HalvingArgs),
+    /// Expected rewards of a stake position: alpha per epoch, day and year, TAO value, APY.
+    Rewards(RewardsArgs),
+}
+
+/// `taoscope forecast rewards …`
+#[derive(Debug, Args)]
+pub struct RewardsArgs {
+    /// The subnet.
+    #[arg(long, value_name = "N")]
+    pub netuid: u16,
+
+    /// The validator's hotkey, SS58.
+    #[arg(long, value_name = "SS58")]
+    pub hotkey: String,
+
+    /// Alpha staked (or to stake), e.g. 12.5: more than zero, at most 9 decimals.
+    #[arg(long, value_name = "ALPHA", allow_hyphen_values = true)]
+    pub amount_alpha: String,
+
+    /// The amount is already staked on the validator (default: it would be added).
+    #[arg(long)]
+    pub existing: bool,
+
+    /// Read from a snapshot file (or `bundled`) instead of the network.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `taoscope forecast halving …`

@@ -126,3 +126,32 @@ fn an_unknown_page_is_refused_before_any_window_opens() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("nowhere"));
 }
+
+#[test]
+fn forecast_and_whatif_render_on_the_bundled_snapshot() {
+    // Nothing listens at this address: both pages must draw from the bundled snapshot.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let url = format!("ws://127.0.0.1:{port}");
+    let display = VirtualDisplay::start();
+    let dir = std::env::temp_dir().join(format!("taoscope-forecast-shots-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    for page in ["forecast", "whatif:1"] {
+        let out = dir.join(format!("{}.png", page.replace(':', "-")));
+        let output = screenshot(
+            &display,
+            &["--network", &url, "--snapshot", "bundled", "--page", page],
+            &out,
+        );
+        assert!(
+            output.status.success(),
+            "{page}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let (width, height, colours) = distinct_colours(&out);
+        assert!(width >= 800 && height >= 500, "{width}x{height}");
+        assert!(colours > 50, "{page}: only {colours} colours");
+    }
+}

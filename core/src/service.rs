@@ -12,15 +12,18 @@ use std::sync::mpsc as std_mpsc;
 use zeroize::Zeroizing;
 
 use crate::chain::{
-    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, PinnedBlock, Waker,
+    AccountKey, ChainError, ChainInfo, ChainSupervisor, ConnectionState, IssuanceObservation,
+    PinnedBlock, Waker,
 };
 use crate::explorer::snapshot::Snapshot;
+use crate::explorer::weights::WeightsAndBonds;
 use crate::explorer::{
     BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
 };
 use crate::keys::Mnemonic;
 use crate::network::Network;
 use crate::wallet::{Overwrite, Wallets};
+use crate::whatif::{WhatIfJob, WhatIfOutcome};
 
 /// Identifies a request so its response can be matched.
 pub type RequestId = u64;
@@ -73,6 +76,18 @@ pub enum Request {
     Delegates,
     /// Issuance, stake and subnet count.
     NetworkTotals,
+    /// `TotalIssuance` at the newest block and `blocks_back` blocks before it (live only).
+    IssuanceObservation {
+        /// How far back the earlier read is.
+        blocks_back: u64,
+    },
+    /// A subnet's stored weights and bonds (live only: snapshots do not hold them).
+    WeightsAndBonds {
+        /// The subnet.
+        netuid: u16,
+    },
+    /// Run a subnet's epoch as read and with edits (CPU work, off the UI thread).
+    WhatIf(Box<WhatIfJob>),
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
 }
@@ -162,6 +177,12 @@ pub enum Response {
     Delegates(AtBlock<Vec<Delegate>>),
     /// The answer to [`Request::NetworkTotals`].
     NetworkTotals(AtBlock<NetworkTotals>),
+    /// The answer to [`Request::IssuanceObservation`].
+    IssuanceObservation(AtBlock<IssuanceObservation>),
+    /// The answer to [`Request::WeightsAndBonds`] (boxed: up to n² cells).
+    WeightsAndBonds(AtBlock<Box<WeightsAndBonds>>),
+    /// The answer to [`Request::WhatIf`].
+    WhatIf(Result<WhatIfOutcome, String>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -298,6 +319,25 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
         Request::NetworkTotals => Response::NetworkTotals(
             at_latest(supervisor, |at| async move { at.network_totals().await }).await,
         ),
+        Request::IssuanceObservation { blocks_back } => Response::IssuanceObservation(
+            at_latest(supervisor, |at| async move {
+                at.issuance_observation(blocks_back).await
+            })
+            .await,
+        ),
+        Request::WeightsAndBonds { netuid } => Response::WeightsAndBonds(
+            at_latest(supervisor, |at| async move {
+                at.weights_and_bonds(netuid).await.map(Box::new)
+            })
+            .await,
+        ),
+        Request::WhatIf(job) => Response::WhatIf(
+            tokio::task::spawn_blocking(move || {
+                crate::whatif::run(&job).map_err(|e| e.to_string())
+            })
+            .await
+            .unwrap_or_else(|e| Err(e.to_string())),
+        ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -379,6 +419,17 @@ fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
                     reason: crate::i18n::tr("error.snapshot.no_totals"),
                 }),
         )),
+        Request::WeightsAndBonds { .. } => {
+            Some(Response::WeightsAndBonds(Err(ChainError::Snapshot {
+                reason: crate::i18n::tr("error.snapshot.no_weights"),
+            })))
+        }
+        // A snapshot is one block: there is no second block to measure a rate between.
+        Request::IssuanceObservation { .. } => {
+            Some(Response::IssuanceObservation(Err(ChainError::Snapshot {
+                reason: crate::i18n::tr("error.snapshot.no_rate"),
+            })))
+        }
         _ => None,
     }
 }

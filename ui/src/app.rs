@@ -14,10 +14,12 @@ use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
 use crate::pages::miner::{MinerPageState, miner_ui};
+use crate::pages::forecast::{ForecastPageState, forecast_ui};
 use crate::pages::settings::{SettingsPageState, settings_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
 use crate::pages::wallet::{WalletPageState, wallet_ui};
+use crate::pages::whatif::{WhatIfPageState, whatif_ui};
 use crate::theme::{self, palette, spacing};
 use crate::widgets::status_bar::status_bar_ui;
 
@@ -100,6 +102,8 @@ pub struct TaoscopeApp {
     subnets_page: SubnetsPageState,
     subnet_page: Option<SubnetPageState>,
     miner_page: MinerPageState,
+    forecast_page: ForecastPageState,
+    whatif_page: Option<WhatIfPageState>,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -144,6 +148,11 @@ impl TaoscopeApp {
                 Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
                 _ => None,
             },
+            forecast_page: ForecastPageState::default(),
+            whatif_page: match options.page {
+                Some(Page::WhatIf(netuid)) => Some(WhatIfPageState::new(netuid)),
+                _ => None,
+            },
             settings,
             settings_path,
             applied_theme: None,
@@ -180,6 +189,9 @@ impl TaoscopeApp {
         self.subnets_page = SubnetsPageState::default();
         if let Some(page) = &self.subnet_page {
             self.subnet_page = Some(SubnetPageState::new(page.netuid()));
+        }
+        if let Some(page) = &self.whatif_page {
+            self.whatif_page = Some(WhatIfPageState::new(page.netuid()));
         }
     }
 
@@ -291,6 +303,11 @@ impl TaoscopeApp {
                 .handle_response(id, &response, &mut self.core)
                 || self.subnets_page.handle_response(id, &response)
                 || self.miner_page.handle_response(id, &response)
+                || self.forecast_page.handle_response(id, &response)
+                || self
+                    .whatif_page
+                    .as_mut()
+                    .is_some_and(|page| page.handle_response(id, &response))
                 || self
                     .subnet_page
                     .as_mut()
@@ -330,7 +347,10 @@ impl TaoscopeApp {
                         if let Some(error) = &self.save_error {
                             ui.label(RichText::new(error).color(palette(theme).bad));
                         }
-                        if matches!(self.page, Page::Subnets | Page::Subnet(_)) {
+                        if matches!(
+                            self.page,
+                            Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) | Page::Forecast
+                        ) {
                             self.source_banner_ui(ui, &connection);
                         }
                         self.page_ui(ui, &connection);
@@ -402,6 +422,35 @@ impl TaoscopeApp {
                     .subnet_page
                     .get_or_insert_with(|| SubnetPageState::new(netuid));
                 subnet_ui(ui, page, &mut self.core, &mine, self.settings.theme);
+                if page.take_whatif_request() {
+                    if self
+                        .whatif_page
+                        .as_ref()
+                        .is_none_or(|w| w.netuid() != netuid)
+                    {
+                        self.whatif_page = Some(WhatIfPageState::new(netuid));
+                    }
+                    self.page = Page::WhatIf(netuid);
+                }
+            }
+            Page::WhatIf(netuid) => {
+                if ui.link(tr("whatif.back")).clicked() {
+                    self.open_subnet(netuid);
+                }
+                let page = self
+                    .whatif_page
+                    .get_or_insert_with(|| WhatIfPageState::new(netuid));
+                whatif_ui(ui, page, &mut self.core, self.settings.theme);
+            }
+            Page::Forecast => {
+                let mine = self.wallet_page.my_addresses();
+                forecast_ui(
+                    ui,
+                    &mut self.forecast_page,
+                    &mut self.core,
+                    &mine,
+                    self.settings.theme,
+                );
             }
             Page::Miner => {
                 miner_ui(
@@ -466,6 +515,11 @@ impl TaoscopeApp {
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
             Page::Miner => self.miner_page.is_ready(),
+            Page::WhatIf(_) => self
+                .whatif_page
+                .as_ref()
+                .is_some_and(WhatIfPageState::is_ready),
+            Page::Forecast => self.wallet_page.is_ready() && self.forecast_page.is_ready(),
             Page::Settings => connection.is_settled(),
         }
     }

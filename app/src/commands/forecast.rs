@@ -1,4 +1,5 @@
-//! `taoscope forecast halving …`: when the next TAO halvings come, by issuance and its rate.
+//! `taoscope forecast halving …`: when the next TAO halvings come, by issuance and its rate;
+//! `taoscope forecast rewards …`: what a stake position is expected to earn.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,8 +10,15 @@ use taoscope_core::emission::{
 };
 use taoscope_core::i18n::{tr, tr_with};
 
-use super::Failure;
-use crate::cli::HalvingArgs;
+use taoscope_core::explorer::{Alpha, Rao};
+use taoscope_core::forecast::{
+    MarketFacts, PositionKind, PositionQuery, RewardForecast, forecast_rewards, parse_alpha_amount,
+};
+use taoscope_core::network::Network;
+
+use super::snapshot::load_snapshot;
+use super::{Failure, parse_address, print_pairs, read_pinned};
+use crate::cli::{HalvingArgs, RewardsArgs};
 
 /// Prints the halving schedule for the given rate and for the nominal emission.
 pub fn halving(args: &HalvingArgs) -> Result<(), Failure> {
@@ -103,4 +111,127 @@ fn print_etas(etas: &[HalvingEta]) -> Result<(), Failure> {
         ]);
     }
     super::print_table(&rows, super::Align::Right)
+}
+
+/// Forecasts one position's rewards from a snapshot or the live chain and prints them.
+/// The amount and the address are checked before anything is read.
+pub fn rewards(network: Network, args: &RewardsArgs) -> Result<(), Failure> {
+    let amount = parse_alpha_amount(&args.amount_alpha).map_err(Failure::usage)?;
+    let hotkey = parse_address("--hotkey", &args.hotkey)?;
+    let query = PositionQuery {
+        netuid: args.netuid,
+        hotkey: args.hotkey.clone(),
+        amount,
+        kind: if args.existing {
+            PositionKind::Existing
+        } else {
+            PositionKind::Added
+        },
+    };
+    let forecast = match &args.snapshot {
+        Some(path) => {
+            let snapshot = load_snapshot(path)?;
+            let metagraph = snapshot
+                .metagraph(args.netuid)
+                .map_err(|e| Failure::failed(e.to_string()))?;
+            let subnet = snapshot
+                .subnets()
+                .ok()
+                .and_then(|list| list.iter().find(|s| s.netuid == args.netuid));
+            let facts = MarketFacts {
+                subnet,
+                take_u16: None,
+            };
+            forecast_rewards(metagraph, &facts, &query)
+        }
+        None => {
+            let netuid = args.netuid;
+            let inputs = read_pinned(&network, |at| async move {
+                at.reward_inputs(netuid, &hotkey).await
+            })?;
+            let facts = MarketFacts {
+                subnet: inputs.subnet.as_ref(),
+                take_u16: inputs.take_u16,
+            };
+            forecast_rewards(&inputs.metagraph, &facts, &query)
+        }
+    }
+    .map_err(|e| Failure::failed(e.to_string()))?;
+    if args.json {
+        let mut doc =
+            serde_json::to_value(&forecast).map_err(|e| Failure::failed(e.to_string()))?;
+        if let Some(map) = doc.as_object_mut() {
+            let texts: Vec<String> = forecast.assumptions.iter().map(|a| a.text()).collect();
+            map.insert("assumption_texts".into(), json!(texts));
+        }
+        return super::print_json(&doc);
+    }
+    print_rewards(&forecast)
+}
+
+fn alpha_text(a: Alpha) -> String {
+    format!("{} α", tao(a.0))
+}
+
+fn tao_text(r: Option<Rao>) -> String {
+    r.map(|r| format!("{} τ", tao(r.0)))
+        .unwrap_or_else(|| tr("explorer.unknown"))
+}
+
+fn print_rewards(f: &RewardForecast) -> Result<(), Failure> {
+    let mut pairs = vec![
+        (tr("rewards.position"), alpha_text(f.amount)),
+        (tr("rewards.value"), tao_text(f.value_rao)),
+        (
+            tr("rewards.share"),
+            format!("{:.4}%", f.share_ppb as f64 / 10_000_000.0),
+        ),
+        (
+            tr("rewards.take"),
+            format!("{:.2}%", f64::from(f.take_u16) * 100.0 / 65_535.0),
+        ),
+        (tr("rewards.per_tempo"), alpha_text(f.alpha_per_tempo)),
+        (
+            tr("rewards.per_day"),
+            format!(
+                "{} ({})",
+                alpha_text(f.alpha_per_day),
+                tao_text(f.tao_per_day_rao)
+            ),
+        ),
+        (
+            tr("rewards.per_year"),
+            format!(
+                "{} ({})",
+                alpha_text(f.alpha_per_year),
+                tao_text(f.tao_per_year_rao)
+            ),
+        ),
+        (tr("rewards.apy"), format!("{:.2}%", f.apy_percent)),
+    ];
+    if let Some(h) = &f.next_halving {
+        pairs.push((
+            tr("rewards.after_halving"),
+            tr_with(
+                "rewards.after_halving_value",
+                &[
+                    ("alpha", &alpha_text(h.alpha_per_day_after)),
+                    ("threshold", &alpha_text(h.threshold)),
+                ],
+            ),
+        ));
+    }
+    println!(
+        "{}",
+        tr_with(
+            "rewards.heading",
+            &[("netuid", &f.netuid), ("uid", &f.uid), ("block", &f.block)]
+        )
+    );
+    print_pairs(&pairs)?;
+    println!("{}", tr("rewards.assumptions"));
+    for a in &f.assumptions {
+        println!("  - {}", a.text());
+    }
+    Ok(())
 }

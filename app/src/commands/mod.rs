@@ -126,6 +126,9 @@ pub fn run(cli: Cli) -> ExitCode {
             settings.wallet_path.clone(),
             &args,
         ),
+        Some(Command::Forecast(ForecastCommand::Rewards(args))) => {
+            forecast::rewards(network.unwrap_or(settings.network), &args)
+        }
         None => open_window(
             network,
             language,
@@ -264,7 +267,7 @@ pub fn print_table<R: AsRef<[String]>>(rows: &[R], align: Align) -> Result<(), F
 }
 
 /// Prints label/value pairs, labels aligned.
-fn print_pairs(pairs: &[(String, String)]) -> Result<(), Failure> {
+pub(crate) fn print_pairs(pairs: &[(String, String)]) -> Result<(), Failure> {
     let width = pairs
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -278,7 +281,7 @@ fn print_pairs(pairs: &[(String, String)]) -> Result<(), Failure> {
 }
 
 /// Checks an SS58 address typed into `field`, before any network access.
-fn parse_address(field: &str, address: &str) -> Result<[u8; 32], Failure> {
+pub(crate) fn parse_address(field: &str, address: &str) -> Result<[u8; 32], Failure> {
     taoscope_core::explorer::ss58::decode(field, address).map_err(|e| Failure::usage(e.to_string()))
 }
 

@@ -2,13 +2,16 @@
 
 mod client;
 mod error;
+mod projections;
 mod reads;
 mod supervisor;
+mod weights;
 
 use std::time::Duration;
 
 pub use client::{ChainClient, ChainConfig, ChainInfo, header_number};
 pub use error::ChainError;
+pub use projections::{IssuanceObservation, RewardInputs};
 pub use reads::{AccountKey, PinnedBlock, SnapshotPlan};
 pub use supervisor::{ChainSupervisor, ConnectionState, Waker, backoff_delay};
 

@@ -121,7 +121,7 @@ fn selective_field_count(metadata: &Metadata, method: &str) -> Option<u16> {
 
 /// The bytes of the last key part of a storage key under `prefix`, unhashed: only
 /// `Identity` and the `…Concat` hashers keep the key readable.
-fn last_key_part(key: &[u8], prefix_len: usize, hasher: StorageHasher) -> Option<&[u8]> {
+pub(super) fn last_key_part(key: &[u8], prefix_len: usize, hasher: StorageHasher) -> Option<&[u8]> {
     let tail = key.get(prefix_len..)?;
     let skip = match hasher {
         StorageHasher::Identity => 0,
@@ -133,6 +133,11 @@ fn last_key_part(key: &[u8], prefix_len: usize, hasher: StorageHasher) -> Option
 }
 
 impl PinnedBlock {
+    /// The connection the reads go through (for reads at another block of the same chain).
+    pub(crate) fn client(&self) -> &ChainClient {
+        &self.client
+    }
+
     /// The block every read is pinned to.
     pub fn block(&self) -> &BlockRef {
         &self.block
@@ -223,7 +228,7 @@ impl PinnedBlock {
     }
 
     /// Every (key, value) stored under `prefix`: key pages of `page`, then one batch read.
-    async fn storage_entries(
+    pub(crate) async fn storage_entries(
         &self,
         prefix: &[u8],
         page: u32,

@@ -12,6 +12,7 @@ pub mod decode;
 pub mod snapshot;
 pub mod ss58;
 pub mod table;
+pub mod weights;
 pub(crate) mod wire;
 
 use std::collections::BTreeMap;

@@ -1,11 +1,13 @@
 //! One page per file. A page appears in the navigation only once it does real work.
 
 pub mod miner;
+pub mod forecast;
 pub mod settings;
 pub mod subnet;
 pub mod subnets;
 pub mod wallet;
 pub mod wallet_flow;
+pub mod whatif;
 
 /// The pages of the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,19 +20,30 @@ pub enum Page {
     Subnet(u16),
     /// The local GPU miner.
     Miner,
+    /// A subnet's what-if panel (reached from its page, or `--page whatif:N`).
+    WhatIf(u16),
+    /// Halving countdown, issuance curve and reward forecasts.
+    Forecast,
     /// Network, appearance and language.
     Settings,
 }
 
 impl Page {
     /// The pages of the left navigation, in order.
-    pub const ALL: [Page; 4] = [Page::Wallet, Page::Subnets, Page::Miner, Page::Settings];
+    pub const ALL: [Page; 5] = [
+        Page::Wallet,
+        Page::Subnets,
+        Page::Forecast,
+        Page::Miner,
+        Page::Settings,
+    ];
 
     /// The catalogue key of the page's name.
     pub fn title_key(self) -> &'static str {
         match self {
             Page::Wallet => "nav.wallet",
-            Page::Subnets | Page::Subnet(_) => "nav.subnets",
+            Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) => "nav.subnets",
+            Page::Forecast => "nav.forecast",
             Page::Miner => "nav.miner",
             Page::Settings => "nav.settings",
         }
@@ -43,6 +56,8 @@ impl Page {
             Page::Subnets => "subnets".into(),
             Page::Subnet(netuid) => format!("subnet:{netuid}"),
             Page::Miner => "miner".into(),
+            Page::WhatIf(netuid) => format!("whatif:{netuid}"),
+            Page::Forecast => "forecast".into(),
             Page::Settings => "settings".into(),
         }
     }
@@ -50,16 +65,19 @@ impl Page {
     /// The navigation entry this page belongs to.
     pub fn section(self) -> Page {
         match self {
-            Page::Subnet(_) => Page::Subnets,
+            Page::Subnet(_) | Page::WhatIf(_) => Page::Subnets,
             other => other,
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `miner`, `settings`).
+    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `whatif:1`, `forecast`, `miner`, `settings`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {
             return netuid.parse().ok().map(Page::Subnet);
+        }
+        if let Some(netuid) = name.strip_prefix("whatif:") {
+            return netuid.parse().ok().map(Page::WhatIf);
         }
         Page::ALL.into_iter().find(|p| p.name() == name)
     }
@@ -68,6 +86,7 @@ impl Page {
     pub fn names() -> Vec<String> {
         let mut names: Vec<String> = Page::ALL.iter().map(|p| p.name()).collect();
         names.push("subnet:N".into());
+        names.push("whatif:N".into());
         names
     }
 }

@@ -15,6 +15,7 @@ use super::wallet::Loadable;
 use crate::format::{amount_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing};
 use crate::widgets::chart::{chart_area, plot_colour};
+use crate::widgets::heatmap::{WeightsPanel, heatmaps_ui};
 
 /// Sortable columns of the metagraph table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,10 @@ pub struct SubnetPageState {
     /// Row order for the current sort, rebuilt only when the data or the sort changes.
     order: Vec<usize>,
     order_for: Option<(NeuronColumn, bool)>,
+    /// Weights and bonds heatmaps, fetched only when opened.
+    weights: WeightsPanel,
+    /// The user asked for the what-if panel.
+    whatif_requested: bool,
 }
 
 impl SubnetPageState {
@@ -58,12 +63,19 @@ impl SubnetPageState {
             selected: None,
             order: Vec::new(),
             order_for: None,
+            weights: WeightsPanel::new(netuid),
+            whatif_requested: false,
         }
     }
 
     /// The subnet shown.
     pub fn netuid(&self) -> u16 {
         self.netuid
+    }
+
+    /// True once after the user asked for the what-if panel.
+    pub fn take_whatif_request(&mut self) -> bool {
+        std::mem::take(&mut self.whatif_requested)
     }
 
     /// True once the metagraph has loaded or failed.
@@ -92,6 +104,7 @@ impl SubnetPageState {
                 self.order_for = None;
                 true
             }
+            Response::WeightsAndBonds(_) => self.weights.handle_response(id, response),
             _ => false,
         }
     }
@@ -174,6 +187,11 @@ pub fn subnet_ui(
         ui.vertical(|ui| incentive_chart_ui(ui, &metagraph.neurons, theme));
         ui.vertical(|ui| stake_dividends_chart_ui(ui, &metagraph.neurons, theme));
     });
+    // Heatmaps (collapsed, fetched when opened) and the what-if panel live in their own files.
+    heatmaps_ui(ui, &mut state.weights, core, theme);
+    if ui.button(tr("whatif.open")).clicked() {
+        state.whatif_requested = true;
+    }
     if let Some(uid) = state.selected
         && let Some(neuron) = metagraph.neurons.iter().find(|n| n.uid == uid)
     {

@@ -1,6 +1,7 @@
 //! Reusable widgets.
 
 pub mod chart;
+pub mod heatmap;
 pub mod identicon;
 pub mod qr;
 pub mod status_bar;
