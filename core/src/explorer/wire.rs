@@ -468,3 +468,9 @@ wire_struct!(
         data: AccountDataWire,
     }
 );
+
+wire_struct!(
+    /// `ChainIdentityV2` (and the older `ChainIdentity`): a coldkey's self-description.
+    /// Only the name is shown; the other fields are skipped by name.
+    ChainIdentityWire { name: Vec<u8> }
+);
