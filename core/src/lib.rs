@@ -20,6 +20,8 @@ pub mod keys;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;
+#[cfg(feature = "replay")]
+pub mod replay_demo;
 pub mod service;
 pub mod settings;
 pub mod wallet;

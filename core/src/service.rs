@@ -4,6 +4,7 @@
 //! each frame drains whatever [`Response`]s have arrived; the waker asks for a repaint
 //! as soon as one does, so a slow or dead node never freezes a frame.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::mpsc as std_mpsc;
@@ -78,6 +79,11 @@ pub enum Request {
     Hyperparameters {
         /// The subnet.
         netuid: u16,
+    },
+    /// On-chain display names of these coldkeys (validators' owners), in one read.
+    IdentityNames {
+        /// The coldkeys' 32-byte keys.
+        coldkeys: Vec<AccountKey>,
     },
     /// A coldkey's balance and stake positions valued in TAO.
     Portfolio {
@@ -184,6 +190,8 @@ pub enum Response {
     Hyperparameters(AtBlock<Hyperparameters>),
     /// The answer to [`Request::Portfolio`].
     Portfolio(AtBlock<Portfolio>),
+    /// The answer to [`Request::IdentityNames`]: SS58 coldkey → name, only those with one.
+    IdentityNames(AtBlock<BTreeMap<String, String>>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -208,7 +216,8 @@ impl Response {
             | Response::Delegates(Ok((b, _)))
             | Response::NetworkTotals(Ok((b, _)))
             | Response::Hyperparameters(Ok((b, _)))
-            | Response::Portfolio(Ok((b, _))) => Some(b),
+            | Response::Portfolio(Ok((b, _)))
+            | Response::IdentityNames(Ok((b, _))) => Some(b),
             _ => None,
         }
     }
@@ -431,6 +440,16 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             )
             .await,
         ),
+        Request::IdentityNames { coldkeys } => Response::IdentityNames(
+            at_latest(supervisor, |at| async move {
+                let names = at.identity_names(&coldkeys).await?;
+                Ok(names
+                    .into_iter()
+                    .map(|(key, name)| (crate::explorer::ss58::encode(&key), name))
+                    .collect())
+            })
+            .await,
+        ),
         Request::Portfolio { coldkey } => Response::Portfolio(
             at_latest(supervisor, |at| async move { at.portfolio(&coldkey).await }).await,
         ),
@@ -522,6 +541,9 @@ fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
                 reason: crate::i18n::tr("error.snapshot.no_hyperparameters"),
             })))
         }
+        Request::IdentityNames { .. } => Some(Response::IdentityNames(Err(ChainError::Snapshot {
+            reason: crate::i18n::tr("error.snapshot.no_identities"),
+        }))),
         Request::Portfolio { .. } => Some(Response::Portfolio(Err(ChainError::Snapshot {
             reason: crate::i18n::tr("error.snapshot.no_portfolio"),
         }))),

@@ -102,6 +102,8 @@ pub struct TaoscopeApp {
     fallback_used: bool,
     /// When the app was built; the first frame logs how long it took to appear.
     first_frame_pending: Option<Instant>,
+    /// The newest finalized block the pages were refreshed for.
+    last_finalized: Option<u64>,
 }
 
 impl TaoscopeApp {
@@ -147,6 +149,7 @@ impl TaoscopeApp {
             first_frame_pending: Some(Instant::now()),
             source: DataSource::Live,
             fallback_used: false,
+            last_finalized: None,
         };
         if let Some(choice) = &options.snapshot {
             match choice.load() {
@@ -188,6 +191,23 @@ impl TaoscopeApp {
             }
             _ => {}
         }
+    }
+
+    /// Reloads what the pages show when the chain finalizes a new block. Pages keep their
+    /// data on screen while the reload runs; core's per-block cache makes flipping back to a
+    /// page at the same block free.
+    fn follow_finalized(&mut self) {
+        let Some(now) = self.core.finalized_block() else {
+            return;
+        };
+        if self.source == DataSource::Live && self.last_finalized.is_some_and(|seen| now > seen) {
+            self.subnets_page.refresh(&mut self.core);
+            if let Some(page) = &mut self.subnet_page {
+                page.refresh(&mut self.core);
+            }
+            self.wallet_page.refresh(&mut self.core);
+        }
+        self.last_finalized = Some(now);
     }
 
     /// The banner that says data is not live, and what the snapshot holds.
@@ -286,6 +306,7 @@ impl TaoscopeApp {
         }
         let connection = self.core.connection();
         self.follow_connection(&connection);
+        self.follow_finalized();
         let theme = self.settings.theme;
 
         egui::Panel::bottom("status-bar")
