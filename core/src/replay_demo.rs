@@ -158,8 +158,14 @@ fn dynamic_info(netuid: u16, name: &str, symbol: &str, owner: &[u8; 32]) -> Valu
     )
 }
 
-/// Demo hyperparameters: the v2 struct's every field, by name, with finney-like values.
+/// Demo hyperparameters: the v2 struct's every field, by name. Tempo, immunity period and
+/// validator count are the recorded subnet 1's (from the bundled snapshot); the rest are
+/// made-up finney-like values.
 fn hyperparams(md: &Metadata, method: &str) -> Result<Value, ReplayError> {
+    let recorded = crate::explorer::snapshot::Snapshot::bundled()
+        .ok()
+        .and_then(|s| s.metagraph(1).ok().map(|m| m.subnet.clone()))
+        .unwrap_or_default();
     use scale_info::TypeDef;
     let output = runtime_api_output(md, SUBNET_INFO_API, method)
         .ok_or_else(|| failed(format!("no {method}")))?;
@@ -189,10 +195,10 @@ fn hyperparams(md: &Metadata, method: &str) -> Result<Value, ReplayError> {
             (_, Some("I32F32")) => Value::named_composite([("bits", Value::i128(1000 << 32))]),
             ("rho", _) => n(10),
             ("kappa", _) => n(32_767),
-            ("immunity_period", _) => n(5_000),
+            ("immunity_period", _) => n(recorded.immunity_period.map_or(5_000, u64::from)),
             ("min_allowed_weights", _) => n(1),
             ("max_weights_limit", _) => n(65_535),
-            ("tempo", _) => n(360),
+            ("tempo", _) => n(recorded.tempo.map_or(360, u64::from)),
             ("min_difficulty", _) => n(10_000_000),
             ("max_difficulty", _) => n(4_611_686_018_427_387_903),
             ("weights_rate_limit", _) => n(100),
@@ -204,7 +210,7 @@ fn hyperparams(md: &Metadata, method: &str) -> Result<Value, ReplayError> {
             ("bonds_moving_avg", _) => n(900_000),
             ("max_regs_per_block", _) => n(1),
             ("serving_rate_limit", _) => n(50),
-            ("max_validators", _) => n(64),
+            ("max_validators", _) => n(recorded.max_validators.map_or(64, u64::from)),
             ("adjustment_alpha", _) => n(58_000),
             ("difficulty", _) => n(10_000_000),
             ("commit_reveal_period", _) => n(1),

@@ -69,8 +69,6 @@ fn stake(coldkey: &[u8; 32], hotkey: u8, netuid: u16, alpha: u64) -> Value {
         ("tao_emission", n(0)),
         ("drain", n(0)),
         ("is_registered", Value::bool(true)),
-        // A field this app does not know: tolerated.
-        ("future_field", n(42)),
     ])
 }
 

@@ -27,6 +27,8 @@ pub struct LaunchOptions {
     pub network: Option<Network>,
     /// The page to open first.
     pub page: Option<Page>,
+    /// On a subnet page opened first: the UID whose details to open.
+    pub neuron: Option<u16>,
     /// Write a PNG of the window here once the page has loaded, then exit.
     pub screenshot: Option<PathBuf>,
     /// Use this language for this run (the `--lang` flag), not saved.
@@ -132,7 +134,11 @@ impl TaoscopeApp {
             wallet_page: WalletPageState::new(wallets_dir),
             subnets_page: SubnetsPageState::default(),
             subnet_page: match options.page {
-                Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
+                Some(Page::Subnet(netuid)) => {
+                    let mut page = SubnetPageState::new(netuid);
+                    page.select(options.neuron);
+                    Some(page)
+                }
                 _ => None,
             },
             settings,

@@ -49,13 +49,17 @@ fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
     harness.get_by_label("α Apex");
     harness.get_by_label("Last updated at block #6,852,690");
 
-    // Hyperparameters open on demand, named as the runtime names them.
-    harness.get_by_label("Hyperparameters").click();
-    harness.run_steps(3);
+    // Hyperparameters, named as the runtime names them, in a section that folds away.
     step_until(&mut harness, "immunity_period", 10);
     harness.get_by_label_contains("get_subnet_hyperparams_v2");
     harness.get_by_label("alpha_sigmoid_steepness");
     harness.get_by_label("1000.000000");
+    harness.get_by_label("Hyperparameters").click();
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("immunity_period").is_none(),
+        "folded"
+    );
 
     // Sorting by incentive puts the one rewarded UID (395, the owner) on top.
     harness

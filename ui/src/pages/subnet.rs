@@ -131,6 +131,11 @@ impl SubnetPageState {
         }
     }
 
+    /// Opens the details of neuron `uid` (or closes them with `None`).
+    pub fn select(&mut self, uid: Option<u16>) {
+        self.selected = uid;
+    }
+
     /// The on-chain name of the validator whose coldkey is `coldkey`, if it set one.
     pub fn name_of(&self, coldkey: &str) -> Option<&str> {
         self.names.get(coldkey).map(String::as_str)
@@ -292,7 +297,7 @@ fn hyperparams_ui(ui: &mut egui::Ui, state: &mut SubnetPageState, theme: Theme) 
     let p = palette(theme);
     egui::CollapsingHeader::new(RichText::new(tr("subnet.hyperparams")).strong())
         .id_salt("subnet-hyperparams")
-        .default_open(false)
+        .default_open(true)
         .show(ui, |ui| match &state.hyperparams {
             Loadable::Idle | Loadable::Loading(_) => {
                 ui.horizontal(|ui| {
@@ -564,87 +569,91 @@ fn neuron_details_ui(
     let p = palette(theme);
     let unknown = || tr("common.unknown");
     let yes_no = |b: bool| tr(if b { "common.yes" } else { "common.no" });
-    section_ui(
-        ui,
-        theme,
-        &tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]),
-        |ui| {
-            egui::Grid::new("neuron-details")
-                .num_columns(2)
-                .show(ui, |ui| {
-                    // Every field the metagraph gives for this UID.
-                    let rows = [
-                        ("subnet.col_uid", neuron.uid.to_string()),
-                        ("subnet.col_hotkey", neuron.hotkey.clone()),
-                        ("subnet.col_coldkey", neuron.coldkey.clone()),
-                        ("subnet.identity", name.map_or_else(unknown, str::to_string)),
-                        ("subnet.active", yes_no(neuron.active)),
-                        ("subnet.validator_permit", yes_no(neuron.validator_permit)),
-                        ("subnet.col_stake", amount_text(neuron.stake.0, "α", 9)),
-                        (
-                            "subnet.tao_stake",
-                            neuron
-                                .tao_stake
-                                .map_or_else(unknown, |r| amount_text(r.0, "τ", 9)),
-                        ),
-                        (
-                            "subnet.total_stake",
-                            neuron
-                                .total_stake
-                                .map_or_else(unknown, |a| amount_text(a.0, "α", 9)),
-                        ),
-                        ("subnet.col_consensus", proportion(neuron.consensus)),
-                        ("subnet.col_incentive", proportion(neuron.incentive)),
-                        ("subnet.col_dividends", proportion(neuron.dividends)),
-                        (
-                            "subnet.validator_trust",
-                            neuron.validator_trust.map_or_else(unknown, proportion),
-                        ),
-                        (
-                            "subnet.col_emission",
-                            amount_text(neuron.emission.0, "α", 9),
-                        ),
-                        ("subnet.col_updated", thousands(neuron.last_update)),
-                        (
-                            "subnet.registered_at",
-                            neuron.registered_at.map_or_else(unknown, thousands),
-                        ),
-                        (
-                            "subnet.col_axon",
-                            neuron
-                                .axon
-                                .as_ref()
-                                .map_or("—".into(), |a| a.address.clone()),
-                        ),
-                        (
-                            "subnet.axon_version",
-                            neuron
-                                .axon
-                                .as_ref()
-                                .map_or("—".into(), |a| a.version.to_string()),
-                        ),
-                        (
-                            "subnet.axon_block",
-                            neuron
-                                .axon
-                                .as_ref()
-                                .map_or("—".into(), |a| thousands(a.block)),
-                        ),
-                    ];
-                    for (key, value) in rows {
-                        ui.label(RichText::new(tr(key)).color(p.muted));
-                        ui.label(RichText::new(value).monospace());
-                        ui.end_row();
-                    }
-                });
-            ui.horizontal(|ui| {
-                ui.hyperlink_to(tr("subnet.explorer_link"), explorer_url(&neuron.hotkey));
-                if ui.button(tr("common.close")).clicked() {
-                    *selected = None;
+    // A window over the page's top right: it stays in view wherever the table is scrolled.
+    egui::Window::new(
+        RichText::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)])).strong(),
+    )
+    .id(egui::Id::new("neuron-details"))
+    .collapsible(false)
+    .resizable(false)
+    .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
+    .frame(crate::theme::card(theme))
+    .show(ui.ctx(), |ui| {
+        egui::Grid::new("neuron-details")
+            .num_columns(2)
+            .show(ui, |ui| {
+                // Every field the metagraph gives for this UID.
+                let rows = [
+                    ("subnet.col_uid", neuron.uid.to_string()),
+                    ("subnet.col_hotkey", neuron.hotkey.clone()),
+                    ("subnet.col_coldkey", neuron.coldkey.clone()),
+                    ("subnet.identity", name.map_or_else(unknown, str::to_string)),
+                    ("subnet.active", yes_no(neuron.active)),
+                    ("subnet.validator_permit", yes_no(neuron.validator_permit)),
+                    ("subnet.col_stake", amount_text(neuron.stake.0, "α", 9)),
+                    (
+                        "subnet.tao_stake",
+                        neuron
+                            .tao_stake
+                            .map_or_else(unknown, |r| amount_text(r.0, "τ", 9)),
+                    ),
+                    (
+                        "subnet.total_stake",
+                        neuron
+                            .total_stake
+                            .map_or_else(unknown, |a| amount_text(a.0, "α", 9)),
+                    ),
+                    ("subnet.col_consensus", proportion(neuron.consensus)),
+                    ("subnet.col_incentive", proportion(neuron.incentive)),
+                    ("subnet.col_dividends", proportion(neuron.dividends)),
+                    (
+                        "subnet.validator_trust",
+                        neuron.validator_trust.map_or_else(unknown, proportion),
+                    ),
+                    (
+                        "subnet.col_emission",
+                        amount_text(neuron.emission.0, "α", 9),
+                    ),
+                    ("subnet.col_updated", thousands(neuron.last_update)),
+                    (
+                        "subnet.registered_at",
+                        neuron.registered_at.map_or_else(unknown, thousands),
+                    ),
+                    (
+                        "subnet.col_axon",
+                        neuron
+                            .axon
+                            .as_ref()
+                            .map_or("—".into(), |a| a.address.clone()),
+                    ),
+                    (
+                        "subnet.axon_version",
+                        neuron
+                            .axon
+                            .as_ref()
+                            .map_or("—".into(), |a| a.version.to_string()),
+                    ),
+                    (
+                        "subnet.axon_block",
+                        neuron
+                            .axon
+                            .as_ref()
+                            .map_or("—".into(), |a| thousands(a.block)),
+                    ),
+                ];
+                for (key, value) in rows {
+                    ui.label(RichText::new(tr(key)).color(p.muted));
+                    ui.label(RichText::new(value).monospace());
+                    ui.end_row();
                 }
             });
-        },
-    );
+        ui.horizontal(|ui| {
+            ui.hyperlink_to(tr("subnet.explorer_link"), explorer_url(&neuron.hotkey));
+            if ui.button(tr("common.close")).clicked() {
+                *selected = None;
+            }
+        });
+    });
 }
 
 /// The public explorer's page for a hotkey (taostats lists every hotkey by SS58).

@@ -92,10 +92,7 @@ pub fn emission_shares_ppm(subnets: &[SubnetSummary]) -> Vec<Option<u64>> {
 
 /// A share in parts per million as a percentage with two decimals, or "unknown".
 pub fn share_text(share: Option<u64>) -> String {
-    share.map_or_else(
-        || tr("common.unknown"),
-        |ppm| format!("{}.{:02}%", ppm / 10_000, ppm % 10_000 / 100),
-    )
+    share.map_or_else(|| tr("common.unknown"), crate::format::percent_text)
 }
 
 impl SubnetsPageState {

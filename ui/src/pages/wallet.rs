@@ -368,6 +368,11 @@ fn portfolio_ui(
                 });
                 return;
             }
+            // Showing a snapshot: nothing failed, the data is simply not in it. Say so plainly.
+            Loadable::Failed(reason) if core.snapshot().is_some() => {
+                ui.label(RichText::new(reason).color(p.muted));
+                return;
+            }
             Loadable::Failed(reason) => {
                 let reason = reason.clone();
                 ui.label(RichText::new(tr("portfolio.failed")).strong().color(p.bad));
@@ -441,7 +446,7 @@ fn balance_ui(ui: &mut egui::Ui, portfolio: &Portfolio, theme: Theme) {
 fn share_text(position: &Position) -> String {
     position.share_ppm.map_or_else(
         || tr("common.unknown"),
-        |ppm| format!("{}.{:02}%", ppm / 10_000, ppm % 10_000 / 100),
+        |ppm| crate::format::percent_text(u64::from(ppm)),
     )
 }
 
