@@ -106,7 +106,11 @@ fn main() {
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
     step_until(&mut harness, "Apex 128");
-    println!("subnets page ({SUBNETS} rows): VmHWM {}, VmRSS {}", status("VmHWM:"), status("VmRSS:"));
+    println!(
+        "subnets page ({SUBNETS} rows): VmHWM {}, VmRSS {}",
+        status("VmHWM:"),
+        status("VmRSS:")
+    );
     match harness.query_all_by_label("1").next() {
         Some(link) => link.click(),
         None => {

@@ -115,3 +115,60 @@ fn a_garbled_metagraph_answer_shows_an_error_with_retry() {
     );
     harness.get_by_label("Try again");
 }
+
+#[test]
+fn a_new_finalized_block_refreshes_the_page_and_no_block_means_no_refetch() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let server = rt
+        .block_on(ReplayServer::start(&default_fixtures_dir(), "metagraph"))
+        .expect("replay");
+    server.script(&demo_answers(&default_fixtures_dir(), &[7; 32]).expect("demo answers"));
+    let network = Network::parse(&server.url()).expect("url");
+    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let settings = Settings {
+        network,
+        language: Some(taoscope_core::i18n::Language::En),
+        wallet_path: Some(dir.path().join("wallets")),
+        ..Settings::default()
+    };
+    let options = LaunchOptions {
+        page: Some(Page::Subnet(1)),
+        ..LaunchOptions::default()
+    };
+    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 900.0])
+        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+    step_until(&mut harness, "1024 / 1024", 20);
+    step_until(&mut harness, "immunity_period", 10);
+    let state_calls = |s: &ReplayServer| {
+        s.served()
+            .iter()
+            .filter(|r| r.method == "state_call")
+            .count()
+    };
+    // Frames without a new block read nothing again.
+    let before = state_calls(&server);
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        harness.step();
+    }
+    assert_eq!(state_calls(&server), before);
+
+    // A new finalized block: the page reloads in the background and keeps its data shown.
+    server.announce_finalized(6_852_691);
+    step_until(&mut harness, "finalized #6,852,691", 10);
+    let started = std::time::Instant::now();
+    while state_calls(&server) == before {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "the page asked again"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.run_steps(3);
+    harness.get_by_label("1024 / 1024");
+    assert_eq!(server.unanswered(), Vec::<String>::new());
+}
