@@ -105,7 +105,10 @@ fn main() {
     let mut harness = Harness::builder()
         .with_size([1280.0, 800.0])
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
-    step_until(&mut harness, "Apex 128");
+    step_until(&mut harness, "Last updated at block");
+    for _ in 0..30 {
+        harness.step();
+    }
     println!(
         "subnets page ({SUBNETS} rows): VmHWM {}, VmRSS {}",
         status("VmHWM:"),

@@ -68,7 +68,8 @@ fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
     harness.run_steps(3);
     harness.get_by_label("395 V").click();
     harness.run_steps(3);
-    harness.get_by_label("UID 395");
+    // The details window (its title and its heading both say which UID).
+    assert!(harness.query_all_by_label("UID 395").next().is_some());
     // The owner's hotkey is also its coldkey: both rows of the details show it.
     let (owner, name) = demo_named_validator();
     assert_eq!(harness.query_all_by_label(owner).count(), 2);

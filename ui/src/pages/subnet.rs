@@ -570,90 +570,94 @@ fn neuron_details_ui(
     let unknown = || tr("common.unknown");
     let yes_no = |b: bool| tr(if b { "common.yes" } else { "common.no" });
     // A window over the page's top right: it stays in view wherever the table is scrolled.
-    egui::Window::new(
-        RichText::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)])).strong(),
-    )
-    .id(egui::Id::new("neuron-details"))
-    .collapsible(false)
-    .resizable(false)
-    .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
-    .frame(crate::theme::card(theme))
-    .show(ui.ctx(), |ui| {
-        egui::Grid::new("neuron-details")
-            .num_columns(2)
-            .show(ui, |ui| {
-                // Every field the metagraph gives for this UID.
-                let rows = [
-                    ("subnet.col_uid", neuron.uid.to_string()),
-                    ("subnet.col_hotkey", neuron.hotkey.clone()),
-                    ("subnet.col_coldkey", neuron.coldkey.clone()),
-                    ("subnet.identity", name.map_or_else(unknown, str::to_string)),
-                    ("subnet.active", yes_no(neuron.active)),
-                    ("subnet.validator_permit", yes_no(neuron.validator_permit)),
-                    ("subnet.col_stake", amount_text(neuron.stake.0, "α", 9)),
-                    (
-                        "subnet.tao_stake",
-                        neuron
-                            .tao_stake
-                            .map_or_else(unknown, |r| amount_text(r.0, "τ", 9)),
-                    ),
-                    (
-                        "subnet.total_stake",
-                        neuron
-                            .total_stake
-                            .map_or_else(unknown, |a| amount_text(a.0, "α", 9)),
-                    ),
-                    ("subnet.col_consensus", proportion(neuron.consensus)),
-                    ("subnet.col_incentive", proportion(neuron.incentive)),
-                    ("subnet.col_dividends", proportion(neuron.dividends)),
-                    (
-                        "subnet.validator_trust",
-                        neuron.validator_trust.map_or_else(unknown, proportion),
-                    ),
-                    (
-                        "subnet.col_emission",
-                        amount_text(neuron.emission.0, "α", 9),
-                    ),
-                    ("subnet.col_updated", thousands(neuron.last_update)),
-                    (
-                        "subnet.registered_at",
-                        neuron.registered_at.map_or_else(unknown, thousands),
-                    ),
-                    (
-                        "subnet.col_axon",
-                        neuron
-                            .axon
-                            .as_ref()
-                            .map_or("—".into(), |a| a.address.clone()),
-                    ),
-                    (
-                        "subnet.axon_version",
-                        neuron
-                            .axon
-                            .as_ref()
-                            .map_or("—".into(), |a| a.version.to_string()),
-                    ),
-                    (
-                        "subnet.axon_block",
-                        neuron
-                            .axon
-                            .as_ref()
-                            .map_or("—".into(), |a| thousands(a.block)),
-                    ),
-                ];
-                for (key, value) in rows {
-                    ui.label(RichText::new(tr(key)).color(p.muted));
-                    ui.label(RichText::new(value).monospace());
-                    ui.end_row();
+    egui::Window::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]))
+        .title_bar(false)
+        .fade_in(false)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
+        .frame(crate::theme::card(theme).stroke(egui::Stroke::new(1.0, p.accent)))
+        .show(ui.ctx(), |ui| {
+            ui.label(
+                RichText::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]))
+                    .size(crate::theme::text::HEADING)
+                    .strong(),
+            );
+            egui::Grid::new("neuron-details")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    // Every field the metagraph gives for this UID.
+                    let rows = [
+                        ("subnet.col_uid", neuron.uid.to_string()),
+                        ("subnet.col_hotkey", neuron.hotkey.clone()),
+                        ("subnet.col_coldkey", neuron.coldkey.clone()),
+                        ("subnet.identity", name.map_or_else(unknown, str::to_string)),
+                        ("subnet.active", yes_no(neuron.active)),
+                        ("subnet.validator_permit", yes_no(neuron.validator_permit)),
+                        ("subnet.col_stake", amount_text(neuron.stake.0, "α", 9)),
+                        (
+                            "subnet.tao_stake",
+                            neuron
+                                .tao_stake
+                                .map_or_else(unknown, |r| amount_text(r.0, "τ", 9)),
+                        ),
+                        (
+                            "subnet.total_stake",
+                            neuron
+                                .total_stake
+                                .map_or_else(unknown, |a| amount_text(a.0, "α", 9)),
+                        ),
+                        ("subnet.col_consensus", proportion(neuron.consensus)),
+                        ("subnet.col_incentive", proportion(neuron.incentive)),
+                        ("subnet.col_dividends", proportion(neuron.dividends)),
+                        (
+                            "subnet.validator_trust",
+                            neuron.validator_trust.map_or_else(unknown, proportion),
+                        ),
+                        (
+                            "subnet.col_emission",
+                            amount_text(neuron.emission.0, "α", 9),
+                        ),
+                        ("subnet.col_updated", thousands(neuron.last_update)),
+                        (
+                            "subnet.registered_at",
+                            neuron.registered_at.map_or_else(unknown, thousands),
+                        ),
+                        (
+                            "subnet.col_axon",
+                            neuron
+                                .axon
+                                .as_ref()
+                                .map_or("—".into(), |a| a.address.clone()),
+                        ),
+                        (
+                            "subnet.axon_version",
+                            neuron
+                                .axon
+                                .as_ref()
+                                .map_or("—".into(), |a| a.version.to_string()),
+                        ),
+                        (
+                            "subnet.axon_block",
+                            neuron
+                                .axon
+                                .as_ref()
+                                .map_or("—".into(), |a| thousands(a.block)),
+                        ),
+                    ];
+                    for (key, value) in rows {
+                        ui.label(RichText::new(tr(key)).color(p.muted));
+                        ui.label(RichText::new(value).monospace());
+                        ui.end_row();
+                    }
+                });
+            ui.horizontal(|ui| {
+                ui.hyperlink_to(tr("subnet.explorer_link"), explorer_url(&neuron.hotkey));
+                if ui.button(tr("common.close")).clicked() {
+                    *selected = None;
                 }
             });
-        ui.horizontal(|ui| {
-            ui.hyperlink_to(tr("subnet.explorer_link"), explorer_url(&neuron.hotkey));
-            if ui.button(tr("common.close")).clicked() {
-                *selected = None;
-            }
         });
-    });
 }
 
 /// The public explorer's page for a hotkey (taostats lists every hotkey by SS58).
