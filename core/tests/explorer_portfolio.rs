@@ -341,3 +341,52 @@ fn a_second_request_at_the_same_finalized_block_is_answered_from_the_cache() {
     }
     assert!(server.served().len() > served);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delegates_are_named_from_their_owners_identity_in_one_extra_read() {
+    let server = ReplayServer::start(&default_fixtures_dir(), "get_balance")
+        .await
+        .expect("replay");
+    let at = pinned(&server).await;
+    let md = common::metadata_343();
+    let coldkey = ss58::decode("coldkey", COLDKEY).expect("valid");
+    // The identity of owner 0x70 is in this script's storage answer.
+    script_portfolio(&server, &at, &md, &coldkey);
+    let delegate = |hotkey: u8, owner: u8| {
+        Value::named_composite([
+            ("delegate_ss58", account_value(&account(hotkey))),
+            ("take", n(11_796)),
+            ("nominators", Value::unnamed_composite([])),
+            ("owner_ss58", account_value(&account(owner))),
+            ("registrations", Value::unnamed_composite([n(1)])),
+            ("validator_permits", Value::unnamed_composite([n(1)])),
+            ("return_per_1000", n(0)),
+            ("total_daily_return", n(0)),
+        ])
+    };
+    let delegates = Value::unnamed_composite([delegate(7, 0x70), delegate(9, 0x90)]);
+    server.answer_with(
+        "state_call",
+        Some("DelegateInfoRuntimeApi_get_delegates"),
+        json!(encode_api(
+            &md,
+            taoscope_core::explorer::decode::DELEGATE_INFO_API,
+            "get_delegates",
+            &delegates
+        )),
+    );
+    let before = server.served().len();
+    let list = at.delegates().await.expect("delegates");
+    let trips: Vec<String> = server.served()[before..]
+        .iter()
+        .map(|r| r.method.clone())
+        .collect();
+    assert_eq!(
+        trips,
+        ["state_call", "state_queryStorageAt"],
+        "not one call per delegate"
+    );
+    assert_eq!(list.len(), 2);
+    assert_eq!(list[0].name.as_deref(), Some("Seven Validators"));
+    assert_eq!(list[1].name, None, "no identity set");
+}
