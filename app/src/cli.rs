@@ -26,6 +26,10 @@ pub struct Cli {
     #[arg(long, value_name = "NAME")]
     pub page: Option<String>,
 
+    /// With `--page subnet:N`: open this UID's neuron details.
+    #[arg(long, value_name = "UID")]
+    pub neuron: Option<u16>,
+
     /// The wallets folder for this run (default: the saved one, else ~/.bittensor/wallets).
     #[arg(long, value_name = "DIR")]
     pub wallet_path: Option<PathBuf>,

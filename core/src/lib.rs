@@ -25,6 +25,7 @@ pub mod network;
 pub mod replay;
 #[cfg(feature = "replay")]
 pub mod scripted_peer;
+pub mod replay_demo;
 pub mod service;
 pub mod settings;
 pub mod tx;

@@ -103,6 +103,8 @@ struct Shared {
 pub struct ReplayServer {
     addr: SocketAddr,
     shared: Arc<Mutex<Shared>>,
+    /// New finalized block numbers to announce on every open finalized-heads subscription.
+    heads: tokio::sync::broadcast::Sender<u64>,
     accept_task: JoinHandle<()>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
 }
@@ -133,6 +135,8 @@ impl ReplayServer {
             .map_err(|e| ReplayError::Listen(e.to_string()))?;
         let shared = Arc::new(Mutex::new(Shared::default()));
         let connections: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let (heads, _) = tokio::sync::broadcast::channel(16);
+        let accept_heads = heads.clone();
 
         let accept_shared = shared.clone();
         let accept_connections = connections.clone();
@@ -142,6 +146,7 @@ impl ReplayServer {
                     stream,
                     answers.clone(),
                     accept_shared.clone(),
+                    accept_heads.subscribe(),
                 ));
                 if let Ok(mut list) = accept_connections.lock() {
                     list.retain(|t| !t.is_finished());
@@ -152,6 +157,7 @@ impl ReplayServer {
         Ok(ReplayServer {
             addr,
             shared,
+            heads,
             accept_task,
             connections,
         })
@@ -203,6 +209,13 @@ impl ReplayServer {
         }
     }
 
+    /// Tells every client following finalized heads that block `number` is finalized: the
+    /// recorded head's header with that number, so tests can see pages refresh. Reads still
+    /// answer from the recording.
+    pub fn announce_finalized(&self, number: u64) {
+        let _ = self.heads.send(number);
+    }
+
     /// Closes every open connection now; the listener keeps accepting new ones.
     pub fn drop_all_connections(&self) {
         if let Ok(mut list) = self.connections.lock() {
@@ -224,12 +237,42 @@ async fn serve_connection(
     stream: TcpStream,
     answers: Arc<SeedAnswers>,
     shared: Arc<Mutex<Shared>>,
+    mut heads: tokio::sync::broadcast::Receiver<u64>,
 ) {
     let Ok(mut ws) = tokio_tungstenite::accept_async(stream).await else {
         return;
     };
     let mut next_subscription = 1u64;
-    while let Some(Ok(message)) = ws.next().await {
+    let mut finalized_subscriptions: Vec<String> = Vec::new();
+    loop {
+        let message = tokio::select! {
+            message = ws.next() => match message {
+                Some(Ok(message)) => message,
+                _ => return,
+            },
+            head = heads.recv() => {
+                let number = match head {
+                    Ok(number) => number,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                };
+                let mut header = answers.head_header.clone();
+                if let Some(fields) = header.as_object_mut() {
+                    fields.insert("number".into(), json!(format!("0x{number:x}")));
+                }
+                for subscription in &finalized_subscriptions {
+                    let note = json!({
+                        "jsonrpc": "2.0",
+                        "method": "chain_finalizedHead",
+                        "params": {"subscription": subscription, "result": header}
+                    });
+                    if ws.send(Message::text(note.to_string())).await.is_err() {
+                        return;
+                    }
+                }
+                continue;
+            }
+        };
         let text = match message {
             Message::Text(text) => text.to_string(),
             Message::Binary(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
@@ -294,6 +337,9 @@ async fn serve_connection(
                     replies.push(json!({"jsonrpc": "2.0", "id": id, "error": error}))
                 }
                 Reply::Subscription { id: sub, notify_method, item } => {
+                    if notify_method == "chain_finalizedHead" {
+                        finalized_subscriptions.push(sub.clone());
+                    }
                     replies.push(json!({"jsonrpc": "2.0", "id": id, "result": sub}));
                     notifications.push(json!({
                         "jsonrpc": "2.0",

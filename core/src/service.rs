@@ -4,10 +4,11 @@
 //! each frame drains whatever [`Response`]s have arrived; the waker asks for a repaint
 //! as soon as one does, so a slow or dead node never freezes a frame.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::mpsc as std_mpsc;
+use std::sync::{Arc, Mutex};
 
 use zeroize::Zeroizing;
 
@@ -18,7 +19,8 @@ use crate::chain::{
 use crate::explorer::snapshot::Snapshot;
 use crate::explorer::weights::WeightsAndBonds;
 use crate::explorer::{
-    BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
+    BlockRef, Delegate, HotkeyRegistrations, Hyperparameters, Metagraph, NetworkTotals, Portfolio,
+    StakeEntry, SubnetSummary,
 };
 use crate::keys::Mnemonic;
 use crate::network::Network;
@@ -88,8 +90,30 @@ pub enum Request {
     },
     /// Run a subnet's epoch as read and with edits (CPU work, off the UI thread).
     WhatIf(Box<WhatIfJob>),
+    /// One subnet's hyperparameters.
+    Hyperparameters {
+        /// The subnet.
+        netuid: u16,
+    },
+    /// On-chain display names of these coldkeys (validators' owners), in one read.
+    IdentityNames {
+        /// The coldkeys' 32-byte keys.
+        coldkeys: Vec<AccountKey>,
+    },
+    /// A coldkey's balance and stake positions valued in TAO.
+    Portfolio {
+        /// The coldkey's 32-byte key.
+        coldkey: AccountKey,
+    },
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
+}
+
+impl Request {
+    /// Whether this reads the chain at a block, so its answer can be kept for that block.
+    pub fn is_chain_read(&self) -> bool {
+        !matches!(self, Request::ChainInfo | Request::Wallet(_))
+    }
 }
 
 /// Wallet and keychain work; all of it blocks, so it runs on the blocking pool.
@@ -183,6 +207,12 @@ pub enum Response {
     WeightsAndBonds(AtBlock<Box<WeightsAndBonds>>),
     /// The answer to [`Request::WhatIf`].
     WhatIf(Result<WhatIfOutcome, String>),
+    /// The answer to [`Request::Hyperparameters`].
+    Hyperparameters(AtBlock<Hyperparameters>),
+    /// The answer to [`Request::Portfolio`].
+    Portfolio(AtBlock<Portfolio>),
+    /// The answer to [`Request::IdentityNames`]: SS58 coldkey → name, only those with one.
+    IdentityNames(AtBlock<BTreeMap<String, String>>),
     /// The answer to [`WalletRequest::List`].
     Wallets(Result<Vec<WalletView>, String>),
     /// The answer to [`WalletRequest::Save`]: the new coldkey's address.
@@ -196,6 +226,102 @@ pub enum Response {
     },
 }
 
+impl Response {
+    /// The block an explorer answer was read at; `None` for failures and other answers.
+    pub fn block(&self) -> Option<&BlockRef> {
+        match self {
+            Response::Subnets(Ok((b, _)))
+            | Response::Metagraph(Ok((b, _)))
+            | Response::HotkeyRegistrations(Ok((b, _)))
+            | Response::StakeForColdkey(Ok((b, _)))
+            | Response::Delegates(Ok((b, _)))
+            | Response::NetworkTotals(Ok((b, _)))
+            | Response::Hyperparameters(Ok((b, _)))
+            | Response::Portfolio(Ok((b, _)))
+            | Response::IdentityNames(Ok((b, _))) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+/// Finalized blocks an answer is kept for after a newer one arrives: enough for a page that
+/// lags a block behind, few enough that a metagraph per block does not pile up.
+const CACHE_BLOCKS: u64 = 2;
+/// Most answers kept at once.
+const CACHE_ENTRIES: usize = 48;
+
+/// Chain answers already read, keyed by (chain, block, request): flipping back to a page at
+/// the same finalized block is answered from memory, with no request to the node.
+#[derive(Default)]
+struct AnswerCache {
+    entries: Vec<(String, u64, Request, Response)>,
+}
+
+impl AnswerCache {
+    fn get(&self, genesis: &str, block: u64, request: &Request) -> Option<Response> {
+        self.entries
+            .iter()
+            .find(|(g, b, r, _)| g == genesis && *b == block && r == request)
+            .map(|(_, _, _, response)| response.clone())
+    }
+
+    fn put(&mut self, genesis: &str, block: u64, request: Request, response: Response) {
+        let newest = self
+            .entries
+            .iter()
+            .filter(|(g, ..)| g == genesis)
+            .map(|(_, b, ..)| *b)
+            .fold(block, u64::max);
+        // Another chain's answers, old blocks and the entry being replaced all go.
+        self.entries.retain(|(g, b, r, _)| {
+            g == genesis && b + CACHE_BLOCKS >= newest && !(*b == block && *r == request)
+        });
+        if block + CACHE_BLOCKS >= newest {
+            self.entries
+                .push((genesis.to_string(), block, request, response));
+        }
+        if self.entries.len() > CACHE_ENTRIES {
+            let excess = self.entries.len() - CACHE_ENTRIES;
+            self.entries.drain(..excess);
+        }
+    }
+}
+
+/// The chain (genesis hash) and newest finalized block the supervisor has seen, when live.
+fn live_head(supervisor: &ChainSupervisor) -> Option<(String, u64)> {
+    match supervisor.state() {
+        ConnectionState::Live { info, .. } => Some((info.genesis_hash, info.finalized_block)),
+        _ => None,
+    }
+}
+
+/// Runs `request`, answering from `cache` when it was already read at the newest finalized
+/// block, and keeping a fresh answer under the block it was read at.
+async fn execute_cached(
+    supervisor: &ChainSupervisor,
+    cache: &Mutex<AnswerCache>,
+    request: Request,
+) -> Response {
+    if !request.is_chain_read() {
+        return execute(supervisor, request).await;
+    }
+    if let Some((genesis, block)) = live_head(supervisor)
+        && let Some(hit) = cache
+            .lock()
+            .ok()
+            .and_then(|c| c.get(&genesis, block, &request))
+    {
+        return hit;
+    }
+    let response = execute(supervisor, request.clone()).await;
+    if let (Some((genesis, _)), Some(block)) = (live_head(supervisor), response.block())
+        && let Ok(mut cache) = cache.lock()
+    {
+        cache.put(&genesis, block.number, request, response.clone());
+    }
+    response
+}
+
 /// The keychain entry name of a wallet: its folder, so equal names in two folders never clash.
 pub fn keychain_id(root: &std::path::Path, name: &str) -> String {
     root.join(name).display().to_string()
@@ -206,6 +332,7 @@ pub struct CoreHandle {
     runtime: tokio::runtime::Runtime,
     supervisor: Arc<ChainSupervisor>,
     snapshot: Arc<std::sync::RwLock<Option<Arc<Snapshot>>>>,
+    cache: Arc<Mutex<AnswerCache>>,
     responses_tx: std_mpsc::Sender<(RequestId, Response)>,
     responses: std_mpsc::Receiver<(RequestId, Response)>,
     waker: Waker,
@@ -236,6 +363,7 @@ impl CoreHandle {
             runtime,
             supervisor,
             snapshot: Arc::default(),
+            cache: Arc::default(),
             responses_tx,
             responses,
             waker,
@@ -273,15 +401,22 @@ impl CoreHandle {
         let tx = self.responses_tx.clone();
         let waker = self.waker.clone();
         let snapshot = self.snapshot();
+        let cache = self.cache.clone();
         self.runtime.spawn(async move {
             let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
                 Some(answer) => answer,
-                None => execute(&supervisor, request).await,
+                None => execute_cached(&supervisor, &cache, request).await,
             };
             let _ = tx.send((id, response));
             waker();
         });
         id
+    }
+
+    /// The newest finalized block number the connection has seen; `None` unless live.
+    /// Pages compare it frame to frame and reload when it moves.
+    pub fn finalized_block(&self) -> Option<u64> {
+        live_head(&self.supervisor).map(|(_, block)| block)
     }
 
     /// Every response that has arrived since the last call; never blocks.
@@ -338,6 +473,26 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             .await
             .unwrap_or_else(|e| Err(e.to_string())),
         ),
+        Request::Hyperparameters { netuid } => Response::Hyperparameters(
+            at_latest(
+                supervisor,
+                |at| async move { at.hyperparameters(netuid).await },
+            )
+            .await,
+        ),
+        Request::IdentityNames { coldkeys } => Response::IdentityNames(
+            at_latest(supervisor, |at| async move {
+                let names = at.identity_names(&coldkeys).await?;
+                Ok(names
+                    .into_iter()
+                    .map(|(key, name)| (crate::explorer::ss58::encode(&key), name))
+                    .collect())
+            })
+            .await,
+        ),
+        Request::Portfolio { coldkey } => Response::Portfolio(
+            at_latest(supervisor, |at| async move { at.portfolio(&coldkey).await }).await,
+        ),
         Request::Wallet(work) => {
             // File I/O, the 512 MiB KDF and the keychain block: keep them off the async workers.
             tokio::task::spawn_blocking(move || execute_wallet(work))
@@ -382,7 +537,7 @@ pub fn snapshot_subnets(snapshot: &Snapshot) -> Vec<SubnetSummary> {
                 alpha_out: s.alpha_out.unwrap_or_default(),
                 price_rao_per_alpha: None,
                 moving_price_bits: None,
-                tao_in_emission_rao: Default::default(),
+                tao_in_emission_rao: None,
                 alpha_in_emission: Default::default(),
                 alpha_out_emission: Default::default(),
                 pending_alpha_emission: Default::default(),
@@ -430,6 +585,19 @@ fn from_snapshot(snapshot: &Snapshot, request: &Request) -> Option<Response> {
                 reason: crate::i18n::tr("error.snapshot.no_rate"),
             })))
         }
+        // A snapshot holds neither of these: say so at once instead of asking a node that
+        // is not being shown.
+        Request::Hyperparameters { .. } => {
+            Some(Response::Hyperparameters(Err(ChainError::Snapshot {
+                reason: crate::i18n::tr("error.snapshot.no_hyperparameters"),
+            })))
+        }
+        Request::IdentityNames { .. } => Some(Response::IdentityNames(Err(ChainError::Snapshot {
+            reason: crate::i18n::tr("error.snapshot.no_identities"),
+        }))),
+        Request::Portfolio { .. } => Some(Response::Portfolio(Err(ChainError::Snapshot {
+            reason: crate::i18n::tr("error.snapshot.no_portfolio"),
+        }))),
         _ => None,
     }
 }

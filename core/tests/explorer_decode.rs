@@ -470,3 +470,68 @@ fn delegates_encoded_with_the_spec_393_registry_decode() {
     assert_eq!(d.return_per_1000_rao, Some(Rao(1_500_000)));
     assert!(decode::decode_delegates(&md, &bytes[..bytes.len() - 3]).is_err());
 }
+
+#[test]
+fn stake_info_from_a_newer_runtime_with_an_extra_field_still_decodes() {
+    let mut md = common::metadata_393();
+    let id = md
+        .types()
+        .types
+        .iter()
+        .find(|t| t.ty.path.ident().as_deref() == Some("StakeInfo"))
+        .map(|t| t.id)
+        .expect("StakeInfo in the registry");
+    let u64_id = u64_type_id(&md);
+    let ty = md
+        .types_mut()
+        .types
+        .iter_mut()
+        .find(|t| t.id == id)
+        .expect("type");
+    let TypeDef::Composite(composite) = &mut ty.ty.type_def else {
+        panic!("StakeInfo is a struct");
+    };
+    // A future runtime adds a field after `netuid`; the registry now says so, and the bytes
+    // carry it.
+    composite.fields.insert(
+        3,
+        Field {
+            name: Some("future_field".into()),
+            ty: u64_id.into(),
+            type_name: Some("u64".into()),
+            docs: Vec::new(),
+        },
+    );
+    let n = |v: u64| Value::u128(u128::from(v));
+    let value = Value::unnamed_composite([Value::named_composite([
+        ("hotkey", account_value(7)),
+        ("coldkey", account_value(8)),
+        ("netuid", n(12)),
+        ("future_field", n(u64::MAX)),
+        ("stake", n(5_500_000_000)),
+        ("locked", n(0)),
+        ("emission", n(1_234)),
+        ("tao_emission", n(99)),
+        ("drain", n(0)),
+        ("is_registered", Value::bool(true)),
+    ])]);
+    let bytes = encode_api_answer(
+        &md,
+        decode::STAKE_INFO_API,
+        "get_stake_info_for_coldkey",
+        &value,
+    );
+    let plain = common::metadata_393();
+    assert!(
+        decode_stake_info(&plain, &bytes).is_err(),
+        "the bytes really carry the extra field"
+    );
+    let stake = decode_stake_info(&md, &bytes).expect("extra field ignored");
+    assert_eq!(stake[0].netuid, 12);
+    assert_eq!(
+        stake[0].stake,
+        Alpha(5_500_000_000),
+        "later fields still line up"
+    );
+    assert_eq!(stake[0].emission, Some(Alpha(1_234)));
+}

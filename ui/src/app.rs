@@ -30,6 +30,8 @@ pub struct LaunchOptions {
     pub network: Option<Network>,
     /// The page to open first.
     pub page: Option<Page>,
+    /// On a subnet page opened first: the UID whose details to open.
+    pub neuron: Option<u16>,
     /// Write a PNG of the window here once the page has loaded, then exit.
     pub screenshot: Option<PathBuf>,
     /// Use this language for this run (the `--lang` flag), not saved.
@@ -112,6 +114,8 @@ pub struct TaoscopeApp {
     fallback_used: bool,
     /// When the app was built; the first frame logs how long it took to appear.
     first_frame_pending: Option<Instant>,
+    /// The newest finalized block the pages were refreshed for.
+    last_finalized: Option<u64>,
 }
 
 impl TaoscopeApp {
@@ -145,7 +149,11 @@ impl TaoscopeApp {
             ),
             subnets_page: SubnetsPageState::default(),
             subnet_page: match options.page {
-                Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
+                Some(Page::Subnet(netuid)) => {
+                    let mut page = SubnetPageState::new(netuid);
+                    page.select(options.neuron);
+                    Some(page)
+                }
                 _ => None,
             },
             forecast_page: ForecastPageState::default(),
@@ -167,6 +175,7 @@ impl TaoscopeApp {
             first_frame_pending: Some(Instant::now()),
             source: DataSource::Live,
             fallback_used: false,
+            last_finalized: None,
         };
         if let Some(choice) = &options.snapshot {
             match choice.load() {
@@ -211,6 +220,23 @@ impl TaoscopeApp {
             }
             _ => {}
         }
+    }
+
+    /// Reloads what the pages show when the chain finalizes a new block. Pages keep their
+    /// data on screen while the reload runs; core's per-block cache makes flipping back to a
+    /// page at the same block free.
+    fn follow_finalized(&mut self) {
+        let Some(now) = self.core.finalized_block() else {
+            return;
+        };
+        if self.source == DataSource::Live && self.last_finalized.is_some_and(|seen| now > seen) {
+            self.subnets_page.refresh(&mut self.core);
+            if let Some(page) = &mut self.subnet_page {
+                page.refresh(&mut self.core);
+            }
+            self.wallet_page.refresh(&mut self.core);
+        }
+        self.last_finalized = Some(now);
     }
 
     /// The banner that says data is not live, and what the snapshot holds.
@@ -315,6 +341,7 @@ impl TaoscopeApp {
         }
         let connection = self.core.connection();
         self.follow_connection(&connection);
+        self.follow_finalized();
         let theme = self.settings.theme;
 
         egui::Panel::bottom("status-bar")

@@ -40,6 +40,16 @@ pub fn amount_text(units: u64, symbol: &str, decimals: usize) -> String {
     }
 }
 
+/// A share in parts per million as a percentage with two decimals, cut not rounded
+/// (`250_000` → `25.00%`), with the language's decimal point.
+pub fn percent_text(ppm: u64) -> String {
+    let point = match taoscope_core::i18n::language() {
+        taoscope_core::i18n::Language::En => '.',
+        taoscope_core::i18n::Language::Ru => ',',
+    };
+    format!("{}{point}{:02}%", ppm / 10_000, ppm % 10_000 / 100)
+}
+
 /// A price in rao per alpha as TAO per alpha with enough digits to tell small prices apart.
 pub fn price_text(rao_per_alpha: u64) -> String {
     amount_text(rao_per_alpha, "τ", 9)

@@ -10,7 +10,7 @@ pub mod widgets;
 
 use std::sync::Arc;
 
-pub use app::{LaunchOptions, ScreenshotResult, TaoscopeApp};
+pub use app::{LaunchOptions, ScreenshotResult, SnapshotChoice, TaoscopeApp};
 use taoscope_core::i18n::tr_with;
 use taoscope_core::service::CoreHandle;
 use taoscope_core::settings::Settings;

@@ -134,6 +134,7 @@ pub fn run(cli: Cli) -> ExitCode {
             language,
             cli.screenshot,
             cli.page.as_deref(),
+            cli.neuron,
             cli.wallet_path,
             cli.snapshot,
         ),
@@ -295,6 +296,7 @@ fn open_window(
     language: Language,
     screenshot: Option<std::path::PathBuf>,
     page: Option<&str>,
+    neuron: Option<u16>,
     wallet_path: Option<std::path::PathBuf>,
     snapshot: Option<std::path::PathBuf>,
 ) -> Result<(), Failure> {
@@ -311,6 +313,7 @@ fn open_window(
     let written = taoscope_ui::run(LaunchOptions {
         network,
         page,
+        neuron,
         screenshot,
         language: Some(language),
         wallet_path,

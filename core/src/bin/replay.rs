@@ -1,10 +1,12 @@
 //! `taoscope-replay`: serves one recorded finney scenario on loopback, for trying the app,
 //! the CLI or other clients (the peer benchmark) against real recorded answers.
 //!
-//! Usage: `taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log]`. It prints the
-//! URL, then, when stopped with Ctrl-C (SIGINT), how many requests it served and which it
-//! could not answer; with `--log`, each request as it arrives, on stderr (the peer
-//! benchmark counts round trips this way).
+//! Usage: `taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log] [--demo-stake SS58]`.
+//! It prints the URL, then, when stopped with Ctrl-C (SIGINT), how many requests it served and
+//! which it could not answer; with `--log`, each request as it arrives, on stderr (the peer
+//! benchmark counts round trips this way). `--demo-stake SS58` adds made-up answers the
+//! recording lacks (a stake portfolio for that coldkey, prices, a validator name and subnet
+//! hyperparameters; see `taoscope_core::replay_demo`), for trying the Wallet page.
 
 use std::path::PathBuf;
 
@@ -16,6 +18,7 @@ async fn main() {
     let mut port = 0u16;
     let mut fixtures = default_fixtures_dir();
     let mut log = false;
+    let mut demo_stake: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         if arg == "--log" {
@@ -30,8 +33,9 @@ async fn main() {
                 Err(_) => exit_with(&format!("--port needs a number, not '{v}'")),
             },
             ("--fixtures", Some(v)) => fixtures = PathBuf::from(v),
+            ("--demo-stake", Some(v)) => demo_stake = Some(v),
             _ => exit_with(
-                "usage: taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log]",
+                "usage: taoscope-replay [--seed NAME] [--port N] [--fixtures DIR] [--log] [--demo-stake SS58]",
             ),
         }
     }
@@ -39,6 +43,16 @@ async fn main() {
         Ok(s) => s,
         Err(e) => exit_with(&e.to_string()),
     };
+    if let Some(ss58) = demo_stake {
+        let coldkey = match taoscope_core::explorer::ss58::decode("--demo-stake", &ss58) {
+            Ok(key) => key,
+            Err(e) => exit_with(&e.to_string()),
+        };
+        match taoscope_core::replay_demo::demo_answers(&fixtures, &coldkey) {
+            Ok(answers) => server.script(&answers),
+            Err(e) => exit_with(&e.to_string()),
+        }
+    }
     println!("{}", server.url());
     if log {
         // The server keeps its own list; print what is new every few milliseconds.

@@ -6,7 +6,7 @@
 //! and plain-language errors; subxt supplies the block's metadata, storage key hashing and
 //! nothing else. Decoding lives in [`crate::explorer::decode`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use futures::future::try_join_all;
 use futures::{StreamExt, TryStreamExt};
@@ -25,8 +25,9 @@ use crate::explorer::decode::{
 };
 use crate::explorer::snapshot::{SNAPSHOT_FORMAT, Snapshot, block_time_ms_from_header};
 use crate::explorer::{
-    Balance, BlockRef, Delegate, HotkeyRegistrations, Metagraph, MetagraphSource, MetagraphSubnet,
-    NetworkTotals, Rao, StakeEntry, SubnetSummary, ss58,
+    Alpha, Balance, BlockRef, Delegate, HotkeyRegistrations, Hyperparameters, Metagraph,
+    MetagraphSource, MetagraphSubnet, NetworkTotals, Portfolio, Position, Rao, StakeEntry,
+    SubnetSummary, alpha_value_rao, share_ppm, ss58,
 };
 
 /// The pallet most explorer storage lives in.
@@ -315,6 +316,17 @@ impl PinnedBlock {
     /// Every subnet with its pool, spot price and registration cost: dynamic info, prices
     /// and the `Burn` map, fetched in parallel.
     pub async fn subnets(&self) -> Result<Vec<SubnetSummary>, ChainError> {
+        let burns = self.netuid_map::<u64>("Burn", (), LARGE_PAGE);
+        let (mut subnets, burns) = futures::try_join!(self.priced_subnets(), burns)?;
+        for subnet in &mut subnets {
+            subnet.registration_cost_rao = burns.get(&subnet.netuid).copied().map(Rao);
+        }
+        Ok(subnets)
+    }
+
+    /// Every subnet with its pool and spot price (no registration cost): dynamic info and
+    /// prices, fetched in parallel.
+    async fn priced_subnets(&self) -> Result<Vec<SubnetSummary>, ChainError> {
         let md = &*self.metadata;
         let infos = self.state_call(SUBNET_INFO_API, "get_all_dynamic_info", &[]);
         let prices = async {
@@ -327,8 +339,7 @@ impl PinnedBlock {
                 Ok(None)
             }
         };
-        let burns = self.netuid_map::<u64>("Burn", (), LARGE_PAGE);
-        let (infos, prices, burns) = futures::try_join!(infos, prices, burns)?;
+        let (infos, prices) = futures::try_join!(infos, prices)?;
         let mut subnets = decode::decode_all_dynamic_info(md, &infos)?;
         let prices = match prices {
             Some(prices) => prices,
@@ -346,7 +357,6 @@ impl PinnedBlock {
         };
         for subnet in &mut subnets {
             subnet.price_rao_per_alpha = prices.get(&subnet.netuid).copied();
-            subnet.registration_cost_rao = burns.get(&subnet.netuid).copied().map(Rao);
         }
         Ok(subnets)
     }
@@ -489,12 +499,217 @@ impl PinnedBlock {
         decode::decode_stake_info(&self.metadata, &bytes)
     }
 
-    /// Every delegate (validators that accept nominations).
+    /// Every delegate (validators that accept nominations), named from its owner's on-chain
+    /// identity: the delegates call, then one multi-read of the owners' identities.
     pub async fn delegates(&self) -> Result<Vec<Delegate>, ChainError> {
         let bytes = self
             .state_call(DELEGATE_INFO_API, "get_delegates", &[])
             .await?;
-        decode::decode_delegates(&self.metadata, &bytes)
+        let mut delegates = decode::decode_delegates(&self.metadata, &bytes)?;
+        let owners: Vec<AccountKey> = delegates
+            .iter()
+            .filter_map(|d| ss58::decode("owner", &d.owner).ok())
+            .collect();
+        let names = self.identity_names(&owners).await?;
+        for delegate in &mut delegates {
+            delegate.name = ss58::decode("owner", &delegate.owner)
+                .ok()
+                .and_then(|owner| names.get(&owner).cloned());
+        }
+        Ok(delegates)
+    }
+
+    /// The values stored at `keys`, in the same order (`None` where nothing is stored): one
+    /// `state_queryStorageAt` per 1,000 keys, so a page's many small reads cost one round trip.
+    pub async fn storage_multi(
+        &self,
+        keys: &[Vec<u8>],
+    ) -> Result<Vec<Option<Vec<u8>>>, ChainError> {
+        if keys.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hex_keys: Vec<String> = keys.iter().map(|k| to_hex(k)).collect();
+        let mut found: HashMap<Vec<u8>, Vec<u8>> = HashMap::new();
+        for chunk in hex_keys.chunks(LARGE_PAGE as usize) {
+            let sets: Vec<ChangeSet> = self
+                .client
+                .call("state_queryStorageAt", rpc_params![chunk, &self.block.hash])
+                .await?;
+            for set in sets {
+                for (key, value) in set.changes {
+                    if let Some(value) = value {
+                        found.insert(
+                            from_hex("state_queryStorageAt", &key)?,
+                            from_hex("state_queryStorageAt", &value)?,
+                        );
+                    }
+                }
+            }
+        }
+        Ok(keys.iter().map(|k| found.get(k).cloned()).collect())
+    }
+
+    /// Display names from on-chain identity (`IdentitiesV2`, or `Identities` on older
+    /// runtimes) for `coldkeys`, in one multi-read. Coldkeys with no identity are left out,
+    /// and so is an identity that does not decode: a name is never worth failing a page.
+    pub async fn identity_names(
+        &self,
+        coldkeys: &[AccountKey],
+    ) -> Result<HashMap<AccountKey, String>, ChainError> {
+        let md = &*self.metadata;
+        let item = ["IdentitiesV2", "Identities"].into_iter().find(|item| {
+            md.pallet_by_name(SUBTENSOR)
+                .and_then(|p| p.storage())
+                .and_then(|s| s.entry_by_name(item))
+                .is_some()
+        });
+        let Some(item) = item else {
+            return Ok(HashMap::new());
+        };
+        let mut unique = coldkeys.to_vec();
+        unique.sort_unstable();
+        unique.dedup();
+        let keys = unique
+            .iter()
+            .map(|coldkey| self.storage_key(SUBTENSOR, item, (coldkey,)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let values = self.storage_multi(&keys).await?;
+        Ok(unique
+            .into_iter()
+            .zip(values)
+            .filter_map(|(coldkey, value)| {
+                let name = decode::decode_identity_name(md, item, &value?).ok()??;
+                Some((coldkey, name))
+            })
+            .collect())
+    }
+
+    /// A subnet's hyperparameters: `get_subnet_hyperparams_v3` (a forward-compatible
+    /// name/value list) where the runtime has it, else `_v2`, else the first version.
+    pub async fn hyperparameters(&self, netuid: u16) -> Result<Hyperparameters, ChainError> {
+        let md = &*self.metadata;
+        for method in [
+            "get_subnet_hyperparams_v3",
+            "get_subnet_hyperparams_v2",
+            "get_subnet_hyperparams",
+        ] {
+            if has_runtime_api(md, SUBNET_INFO_API, method) {
+                let bytes = self
+                    .state_call(SUBNET_INFO_API, method, &netuid.encode())
+                    .await?;
+                return decode::decode_hyperparams(md, method, &bytes, netuid);
+            }
+        }
+        Err(decode_error(
+            "SubnetInfoRuntimeApi_get_subnet_hyperparams",
+            "this runtime has no hyperparameter call",
+        ))
+    }
+
+    /// A coldkey's balance and stake positions, each valued in TAO at the swap pallet's spot
+    /// price, with the validator's name and this position's share of its stake there.
+    /// Round trips: balance, positions and subnet prices in parallel; then one multi-read of
+    /// each validator's owner and total alpha; then one of the owners' identities.
+    pub async fn portfolio(&self, coldkey: &AccountKey) -> Result<Portfolio, ChainError> {
+        let (balance, stakes, subnets) = futures::try_join!(
+            self.balance(coldkey),
+            self.stake_for_coldkey(coldkey),
+            self.priced_subnets()
+        )?;
+        let stakes: Vec<StakeEntry> = stakes.into_iter().filter(|s| s.stake.0 > 0).collect();
+        let hotkeys: Vec<AccountKey> = stakes
+            .iter()
+            .map(|s| {
+                ss58::decode("hotkey", &s.hotkey)
+                    .map_err(|e| decode_error("StakeInfo", e.to_string()))
+            })
+            .collect::<Result<_, _>>()?;
+        // Owner(hotkey) for each distinct hotkey, then TotalHotkeyAlpha(hotkey, netuid) per position.
+        let mut distinct = hotkeys.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let mut keys = distinct
+            .iter()
+            .map(|h| self.storage_key(SUBTENSOR, "Owner", (h,)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let has_total_alpha = self
+            .metadata
+            .pallet_by_name(SUBTENSOR)
+            .and_then(|p| p.storage())
+            .and_then(|s| s.entry_by_name("TotalHotkeyAlpha"))
+            .is_some();
+        if has_total_alpha {
+            for (stake, hotkey) in stakes.iter().zip(&hotkeys) {
+                keys.push(self.storage_key(
+                    SUBTENSOR,
+                    "TotalHotkeyAlpha",
+                    (hotkey, stake.netuid),
+                )?);
+            }
+        }
+        let mut values = self.storage_multi(&keys).await?.into_iter();
+        let mut owners = Vec::with_capacity(distinct.len());
+        for hotkey in &distinct {
+            let raw = values.next().flatten();
+            let owner: Option<AccountKey> =
+                decode_storage_value(&self.metadata, SUBTENSOR, "Owner", raw.as_deref())?;
+            if let Some(owner) = owner.filter(|o| o.iter().any(|b| *b != 0)) {
+                owners.push((*hotkey, owner));
+            }
+        }
+        let mut totals = Vec::with_capacity(stakes.len());
+        if has_total_alpha {
+            for _ in &stakes {
+                let raw = values.next().flatten();
+                totals.push(decode_storage_value::<u64>(
+                    &self.metadata,
+                    SUBTENSOR,
+                    "TotalHotkeyAlpha",
+                    raw.as_deref(),
+                )?);
+            }
+        }
+        let owner_keys: Vec<AccountKey> = owners.iter().map(|(_, o)| *o).collect();
+        let names = self.identity_names(&owner_keys).await?;
+        let name_of = |hotkey: &AccountKey| {
+            owners
+                .iter()
+                .find(|(h, _)| h == hotkey)
+                .and_then(|(_, owner)| names.get(owner).cloned())
+        };
+        let mut positions: Vec<Position> = stakes
+            .iter()
+            .zip(&hotkeys)
+            .enumerate()
+            .map(|(i, (stake, hotkey))| {
+                let subnet = subnets.iter().find(|s| s.netuid == stake.netuid);
+                // Root stake is TAO itself: one unit is one rao there, whatever a pool says.
+                let price = if stake.netuid == 0 {
+                    Some(1_000_000_000)
+                } else {
+                    subnet.and_then(|s| s.price_rao_per_alpha)
+                };
+                let validator_alpha = totals.get(i).copied().flatten().map(Alpha);
+                Position {
+                    netuid: stake.netuid,
+                    subnet_name: subnet.map(|s| s.name.clone()).unwrap_or_default(),
+                    symbol: subnet.map(|s| s.symbol.clone()).unwrap_or_default(),
+                    hotkey: stake.hotkey.clone(),
+                    validator_name: name_of(hotkey),
+                    alpha: stake.stake,
+                    price_rao_per_alpha: price,
+                    value_rao: price.map(|p| alpha_value_rao(stake.stake, p)),
+                    validator_alpha,
+                    share_ppm: validator_alpha.and_then(|total| share_ppm(stake.stake.0, total.0)),
+                }
+            })
+            .collect();
+        positions.sort_by(|a, b| b.value_rao.cmp(&a.value_rao).then(a.netuid.cmp(&b.netuid)));
+        Ok(Portfolio {
+            coldkey: ss58::encode(coldkey),
+            balance,
+            positions,
+        })
     }
 
     /// Issuance, stake and subnet count, read in parallel.

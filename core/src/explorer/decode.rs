@@ -8,16 +8,18 @@ use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use scale_decode::DecodeAsType;
+use scale_info::{PortableRegistry, TypeDef, TypeDefPrimitive};
+use scale_value::{Composite, Primitive, Value, ValueDef};
 use subxt::metadata::Metadata;
 
 use super::ss58;
 use super::wire::{
-    AccountInfoWire, AxonWire, DelegateWire, DynamicInfoWire, IdentityWire, MetagraphWire,
-    NeuronLiteWire, StakeInfoWire, SubnetPriceWire,
+    AccountInfoWire, AxonWire, ChainIdentityWire, DelegateWire, DynamicInfoWire, IdentityWire,
+    MetagraphWire, NeuronLiteWire, StakeInfoWire, SubnetPriceWire,
 };
 use super::{
-    Alpha, Axon, Balance, Delegate, Metagraph, MetagraphSource, MetagraphSubnet, Neuron, Rao,
-    StakeEntry, SubnetIdentity, SubnetSummary,
+    Alpha, Axon, Balance, Delegate, HyperparamValue, Hyperparameter, Hyperparameters, Metagraph,
+    MetagraphSource, MetagraphSubnet, Neuron, Rao, StakeEntry, SubnetIdentity, SubnetSummary,
 };
 use crate::chain::ChainError;
 
@@ -323,7 +325,7 @@ pub fn decode_all_dynamic_info(
                 alpha_out: Alpha(required(w.alpha_out, what, "alpha_out")?),
                 price_rao_per_alpha: None,
                 moving_price_bits: w.moving_price.and_then(|p| p.bits),
-                tao_in_emission_rao: Rao(w.tao_in_emission.unwrap_or(0)),
+                tao_in_emission_rao: w.tao_in_emission.map(Rao),
                 alpha_in_emission: Alpha(w.alpha_in_emission.unwrap_or(0)),
                 alpha_out_emission: Alpha(w.alpha_out_emission.unwrap_or(0)),
                 pending_alpha_emission: Alpha(w.pending_alpha_emission.unwrap_or(0)),
@@ -398,6 +400,7 @@ pub fn decode_delegates(metadata: &Metadata, bytes: &[u8]) -> Result<Vec<Delegat
                 validator_permits: w.validator_permits.unwrap_or_default(),
                 return_per_1000_rao: w.return_per_1000.map(Rao),
                 total_daily_return_rao: w.total_daily_return.map(Rao),
+                name: None,
             })
         })
         .collect()
@@ -414,4 +417,257 @@ pub fn decode_account(metadata: &Metadata, bytes: Option<&[u8]>) -> Result<Balan
         frozen_rao: Rao(data.frozen.unwrap_or(0)),
         nonce: wire.nonce.unwrap_or(0),
     })
+}
+
+/// Decodes a display name from an `IdentitiesV2` / `Identities` value; `None` when the name
+/// is empty.
+pub fn decode_identity_name(
+    metadata: &Metadata,
+    item: &str,
+    bytes: &[u8],
+) -> Result<Option<String>, ChainError> {
+    let wire: Option<ChainIdentityWire> =
+        decode_storage_value(metadata, "SubtensorModule", item, Some(bytes))?;
+    Ok(wire
+        .and_then(|w| text(w.name))
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty()))
+}
+
+/// Decodes `SubnetInfoRuntimeApi_<method>` for any of the hyperparameter calls: `_v3` (a
+/// list of name/value entries), `_v2` or the first version (a struct, read field by field
+/// with the names the metadata gives). `None` from the node means the subnet does not exist.
+pub fn decode_hyperparams(
+    metadata: &Metadata,
+    method: &str,
+    bytes: &[u8],
+    netuid: u16,
+) -> Result<Hyperparameters, ChainError> {
+    let what = format!("{SUBNET_INFO_API}_{method}");
+    let type_id = runtime_api_output(metadata, SUBNET_INFO_API, method)
+        .ok_or_else(|| decode_error(&what, "this runtime has no such call"))?;
+    decode_hyperparams_as(metadata.types(), type_id, method, bytes, netuid)
+}
+
+/// [`decode_hyperparams`] against any registry: `type_id` is the call's answer type.
+pub fn decode_hyperparams_as(
+    types: &PortableRegistry,
+    type_id: u32,
+    method: &str,
+    bytes: &[u8],
+    netuid: u16,
+) -> Result<Hyperparameters, ChainError> {
+    let what = format!("{SUBNET_INFO_API}_{method}");
+    let value = match decode_value_exact(types, type_id, &what, bytes) {
+        Ok(value) => value,
+        // Runtimes before the typed APIs answered with the bare struct inside a `Vec<u8>`
+        // (empty for an unknown subnet).
+        Err(first) => match legacy_wrapped(bytes) {
+            Some([]) => return Err(ChainError::SubnetNotFound { netuid }),
+            // The length prefix matched the rest exactly: report this reading's error.
+            Some(inner) => {
+                let struct_id = option_inner(types, type_id).unwrap_or(type_id);
+                decode_value_exact(types, struct_id, &what, inner)?
+            }
+            None => return Err(first),
+        },
+    };
+    let Some(value) = unwrap_option(value) else {
+        return Err(ChainError::SubnetNotFound { netuid });
+    };
+    let params = match &value.value {
+        ValueDef::Composite(Composite::Named(fields)) => fields
+            .iter()
+            .map(|(name, field)| Hyperparameter {
+                name: name.clone(),
+                value: param_value(types, field, field_type_name(types, value.context, name)),
+            })
+            .collect(),
+        ValueDef::Composite(Composite::Unnamed(entries)) => entries
+            .iter()
+            .map(|entry| list_entry(types, entry, &what))
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err(decode_error(
+                &what,
+                "the answer is not a set of hyperparameters",
+            ));
+        }
+    };
+    Ok(Hyperparameters {
+        netuid,
+        source: method.to_string(),
+        params,
+    })
+}
+
+/// All of `bytes` as a dynamic value of type `type_id`.
+fn decode_value_exact(
+    types: &PortableRegistry,
+    type_id: u32,
+    what: &str,
+    bytes: &[u8],
+) -> Result<Value<u32>, ChainError> {
+    let mut cursor = bytes;
+    let value = scale_value::scale::decode_as_type(&mut cursor, type_id, types)
+        .map_err(|e| decode_error(what, e.to_string()))?;
+    if !cursor.is_empty() {
+        return Err(decode_error(
+            what,
+            format!("{} unexpected bytes after the value", cursor.len()),
+        ));
+    }
+    Ok(value)
+}
+
+/// The bytes inside a SCALE `Vec<u8>` when that is exactly what `bytes` is.
+fn legacy_wrapped(bytes: &[u8]) -> Option<&[u8]> {
+    use parity_scale_codec::{Compact, Decode};
+    let mut cursor = bytes;
+    let len = Compact::<u32>::decode(&mut cursor).ok()?.0;
+    (usize::try_from(len).ok()? == cursor.len()).then_some(cursor)
+}
+
+/// The type inside `Option<T>`, when `type_id` is an `Option`.
+fn option_inner(types: &PortableRegistry, type_id: u32) -> Option<u32> {
+    let ty = types.resolve(type_id)?;
+    if ty.path.ident().as_deref() != Some("Option") {
+        return None;
+    }
+    let TypeDef::Variant(variants) = &ty.type_def else {
+        return None;
+    };
+    Some(
+        variants
+            .variants
+            .iter()
+            .find(|v| v.name == "Some")?
+            .fields
+            .first()?
+            .ty
+            .id,
+    )
+}
+
+/// The value inside `Some`, `None` for `None`; anything else is returned as it is.
+fn unwrap_option(value: Value<u32>) -> Option<Value<u32>> {
+    match value.value {
+        ValueDef::Variant(variant) if variant.name == "None" => None,
+        ValueDef::Variant(variant) if variant.name == "Some" => variant.values.into_values().next(),
+        other => Some(Value {
+            value: other,
+            context: value.context,
+        }),
+    }
+}
+
+/// One `{name, value}` entry of the v3 list.
+fn list_entry(
+    types: &PortableRegistry,
+    entry: &Value<u32>,
+    what: &str,
+) -> Result<Hyperparameter, ChainError> {
+    let ValueDef::Composite(Composite::Named(fields)) = &entry.value else {
+        return Err(decode_error(what, "an entry is not a name and a value"));
+    };
+    let field = |wanted: &str| fields.iter().find(|(n, _)| n == wanted).map(|(_, v)| v);
+    let name = field("name")
+        .map(|v| match param_value(types, v, None) {
+            HyperparamValue::Text(t) => t,
+            other => other.to_string(),
+        })
+        .ok_or_else(|| decode_error(what, "an entry has no 'name'"))?;
+    let value = field("value").ok_or_else(|| decode_error(what, "an entry has no 'value'"))?;
+    Ok(Hyperparameter {
+        name,
+        value: param_value(types, value, None),
+    })
+}
+
+/// The declared type name of field `name` of the composite type `type_id` (e.g. `I32F32`).
+fn field_type_name<'r>(types: &'r PortableRegistry, type_id: u32, name: &str) -> Option<&'r str> {
+    let TypeDef::Composite(composite) = &types.resolve(type_id)?.type_def else {
+        return None;
+    };
+    composite
+        .fields
+        .iter()
+        .find(|f| f.name.as_deref() == Some(name))?
+        .type_name
+        .as_deref()
+}
+
+/// The fraction bits of a fixed-point type name: `I32F32` → 32, `U64F64` → 64.
+fn fixed_frac_bits(type_name: &str) -> Option<u8> {
+    let rest = type_name
+        .strip_prefix('I')
+        .or_else(|| type_name.strip_prefix('U'))?;
+    let (int, frac) = rest.split_once('F')?;
+    int.parse::<u8>().ok()?;
+    frac.parse().ok()
+}
+
+/// Whether `type_id` is a sequence or array of `u8` (text on chain).
+fn is_bytes(types: &PortableRegistry, type_id: u32) -> bool {
+    let inner = match types.resolve(type_id).map(|t| &t.type_def) {
+        Some(TypeDef::Sequence(s)) => s.type_param.id,
+        Some(TypeDef::Array(a)) => a.type_param.id,
+        _ => return false,
+    };
+    matches!(
+        types.resolve(inner).map(|t| &t.type_def),
+        Some(TypeDef::Primitive(TypeDefPrimitive::U8))
+    )
+}
+
+/// A hyperparameter's value read from its dynamic form; `type_name` (the field's declared
+/// type, or the enum variant's name in v3) tells fixed-point numbers from plain ones.
+fn param_value(
+    types: &PortableRegistry,
+    value: &Value<u32>,
+    type_name: Option<&str>,
+) -> HyperparamValue {
+    let frac_bits = type_name.and_then(fixed_frac_bits);
+    match &value.value {
+        ValueDef::Primitive(p) => match (p, frac_bits) {
+            (Primitive::Bool(b), _) => HyperparamValue::Bool(*b),
+            (Primitive::U128(n), Some(frac_bits)) => HyperparamValue::Fixed {
+                bits: i128::try_from(*n).unwrap_or(i128::MAX),
+                frac_bits,
+            },
+            (Primitive::I128(n), Some(frac_bits)) => HyperparamValue::Fixed {
+                bits: *n,
+                frac_bits,
+            },
+            (Primitive::U128(n), None) => HyperparamValue::Unsigned(*n),
+            (Primitive::I128(n), None) => HyperparamValue::Signed(*n),
+            (Primitive::String(s), _) => HyperparamValue::Text(s.clone()),
+            (other, _) => HyperparamValue::Text(other.to_string()),
+        },
+        ValueDef::Composite(composite) if is_bytes(types, value.context) => {
+            let bytes: Vec<u8> = composite
+                .values()
+                .filter_map(|v| match v.value {
+                    ValueDef::Primitive(Primitive::U128(b)) => u8::try_from(b).ok(),
+                    _ => None,
+                })
+                .collect();
+            HyperparamValue::Text(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        // Newtypes (`TaoBalance`, `{ bits }` of a fixed-point number): the one field inside.
+        ValueDef::Composite(composite) if composite.len() == 1 => match composite.values().next() {
+            Some(inner) => param_value(types, inner, type_name),
+            None => HyperparamValue::Text(value.to_string()),
+        },
+        ValueDef::Variant(variant) if variant.values.is_empty() => {
+            HyperparamValue::Text(variant.name.clone())
+        }
+        ValueDef::Variant(variant) if variant.values.len() == 1 => {
+            match variant.values.values().next() {
+                Some(inner) => param_value(types, inner, Some(&variant.name)),
+                None => HyperparamValue::Text(value.to_string()),
+            }
+        }
+        _ => HyperparamValue::Text(value.to_string()),
+    }
 }

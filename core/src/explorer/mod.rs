@@ -113,8 +113,10 @@ pub struct SubnetSummary {
     pub price_rao_per_alpha: Option<u64>,
     /// The price's moving average as the runtime's raw I96F32 bits (float = bits / 2^32).
     pub moving_price_bits: Option<i128>,
-    /// TAO injected into the pool per block.
-    pub tao_in_emission_rao: Rao,
+    /// TAO injected into the pool per block; `None` where the source does not say (a
+    /// snapshot row built from a metagraph), so the page shows "unknown" rather than 0.
+    #[serde(default)]
+    pub tao_in_emission_rao: Option<Rao>,
     /// Alpha injected into the pool per block.
     pub alpha_in_emission: Alpha,
     /// Alpha emitted to participants per block.
@@ -309,6 +311,9 @@ pub struct Delegate {
     pub return_per_1000_rao: Option<Rao>,
     /// Its total daily return.
     pub total_daily_return_rao: Option<Rao>,
+    /// The display name its owner set on chain (`IdentitiesV2` of the owner coldkey).
+    #[serde(default)]
+    pub name: Option<String>,
 }
 
 /// Chain-wide totals.
@@ -322,4 +327,197 @@ pub struct NetworkTotals {
     pub total_stake_rao: Option<Rao>,
     /// `SubtensorModule.TotalNetworks`: subnets, root included.
     pub total_networks: Option<u16>,
+}
+
+/// A hyperparameter's value, typed as far as the runtime's type says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HyperparamValue {
+    /// A switch.
+    Bool(bool),
+    /// A whole number (any unsigned width, compact or not).
+    Unsigned(u128),
+    /// A signed whole number.
+    Signed(i128),
+    /// A fixed-point number: `bits / 2^frac_bits` (`I32F32` has 32 fraction bits).
+    Fixed {
+        /// The raw bits.
+        bits: i128,
+        /// How many of them are the fraction.
+        frac_bits: u8,
+    },
+    /// Text, or a shape with no better reading (shown as the runtime gave it).
+    Text(String),
+}
+
+impl fmt::Display for HyperparamValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HyperparamValue::Bool(b) => write!(f, "{b}"),
+            HyperparamValue::Unsigned(n) => write!(f, "{n}"),
+            HyperparamValue::Signed(n) => write!(f, "{n}"),
+            HyperparamValue::Fixed { bits, frac_bits } => {
+                // Display only: a ratio, never money.
+                let value = *bits as f64 / 2f64.powi(i32::from(*frac_bits));
+                write!(f, "{value:.6}")
+            }
+            HyperparamValue::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// One hyperparameter of a subnet, named as the runtime names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hyperparameter {
+    /// The runtime's field name, e.g. `immunity_period`.
+    pub name: String,
+    /// Its value.
+    pub value: HyperparamValue,
+}
+
+/// A subnet's hyperparameters and the runtime call they came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hyperparameters {
+    /// Subnet id.
+    pub netuid: u16,
+    /// `get_subnet_hyperparams_v3`, `_v2` or the first version.
+    pub source: String,
+    /// In the runtime's order.
+    pub params: Vec<Hyperparameter>,
+}
+
+/// One stake position valued at the current price.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Subnet.
+    pub netuid: u16,
+    /// Subnet name; empty when the chain has none.
+    pub subnet_name: String,
+    /// Subnet token symbol.
+    pub symbol: String,
+    /// Validator hotkey, SS58.
+    pub hotkey: String,
+    /// The validator's on-chain display name, where its owner set one.
+    pub validator_name: Option<String>,
+    /// Alpha held.
+    pub alpha: Alpha,
+    /// Spot price, rao per 1 α; `None` when the runtime cannot say.
+    pub price_rao_per_alpha: Option<u64>,
+    /// Value in TAO at that price; `None` without a price.
+    pub value_rao: Option<Rao>,
+    /// All alpha staked on this validator on this subnet (`TotalHotkeyAlpha`).
+    pub validator_alpha: Option<Alpha>,
+    /// This position's share of it, in parts per million.
+    pub share_ppm: Option<u32>,
+}
+
+/// A coldkey's balance and every stake position, read at one block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Portfolio {
+    /// The coldkey, SS58.
+    pub coldkey: String,
+    /// Free, reserved and frozen TAO.
+    pub balance: Balance,
+    /// Positions, largest value first.
+    pub positions: Vec<Position>,
+}
+
+impl Portfolio {
+    /// The TAO value of every position that has a price.
+    pub fn staked_value_rao(&self) -> Rao {
+        Rao(self
+            .positions
+            .iter()
+            .filter_map(|p| p.value_rao)
+            .fold(0u64, |sum, v| sum.saturating_add(v.0)))
+    }
+
+    /// Free + reserved + staked value: everything the coldkey holds, in TAO.
+    pub fn total_rao(&self) -> Rao {
+        Rao(self
+            .balance
+            .free_rao
+            .0
+            .saturating_add(self.balance.reserved_rao.0)
+            .saturating_add(self.staked_value_rao().0))
+    }
+
+    /// Whether some position has no price, so the total is a lower bound.
+    pub fn has_unpriced_positions(&self) -> bool {
+        self.positions.iter().any(|p| p.value_rao.is_none())
+    }
+}
+
+/// The TAO value of `alpha` at `price_rao_per_alpha` (rao per 10^9 alpha units), in 128-bit
+/// integers: `alpha × price / 10^9`, rounded down, saturating at `u64::MAX`.
+pub fn alpha_value_rao(alpha: Alpha, price_rao_per_alpha: u64) -> Rao {
+    let value = u128::from(alpha.0) * u128::from(price_rao_per_alpha) / 1_000_000_000;
+    Rao(u64::try_from(value).unwrap_or(u64::MAX))
+}
+
+/// `part / whole` in parts per million, rounded down; `None` when `whole` is zero.
+pub fn share_ppm(part: u64, whole: u64) -> Option<u32> {
+    let ppm = (u128::from(part) * 1_000_000).checked_div(u128::from(whole))?;
+    Some(u32::try_from(ppm.min(1_000_000)).unwrap_or(1_000_000))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn alpha_is_valued_in_whole_rao_without_floats() {
+        // 2.5 α at 0.04 τ/α = 0.1 τ.
+        assert_eq!(
+            alpha_value_rao(Alpha(2_500_000_000), 40_000_000),
+            Rao(100_000_000)
+        );
+        // Rounds down, never up.
+        assert_eq!(alpha_value_rao(Alpha(1), 999_999_999), Rao(0));
+        // u64 × u64 does not overflow on the way.
+        assert_eq!(alpha_value_rao(Alpha(u64::MAX), u64::MAX), Rao(u64::MAX));
+        assert_eq!(
+            alpha_value_rao(Alpha(18_000_000_000_000_000), 2_000_000_000),
+            Rao(36_000_000_000_000_000)
+        );
+    }
+
+    #[test]
+    fn shares_are_parts_per_million_and_refuse_zero() {
+        assert_eq!(share_ppm(1, 4), Some(250_000));
+        assert_eq!(share_ppm(5, 5), Some(1_000_000));
+        assert_eq!(share_ppm(7, 0), None);
+        assert_eq!(share_ppm(u64::MAX, u64::MAX), Some(1_000_000));
+        // A stale total smaller than the position caps at 100%.
+        assert_eq!(share_ppm(10, 5), Some(1_000_000));
+    }
+
+    #[test]
+    fn the_total_adds_free_reserved_and_priced_positions() {
+        let position = |value: Option<u64>| Position {
+            netuid: 1,
+            subnet_name: String::new(),
+            symbol: String::new(),
+            hotkey: String::new(),
+            validator_name: None,
+            alpha: Alpha(1),
+            price_rao_per_alpha: value,
+            value_rao: value.map(Rao),
+            validator_alpha: None,
+            share_ppm: None,
+        };
+        let portfolio = Portfolio {
+            coldkey: String::new(),
+            balance: Balance {
+                free_rao: Rao(10),
+                reserved_rao: Rao(5),
+                frozen_rao: Rao(3),
+                nonce: 0,
+            },
+            positions: vec![position(Some(100)), position(None)],
+        };
+        assert_eq!(portfolio.staked_value_rao(), Rao(100));
+        assert_eq!(portfolio.total_rao(), Rao(115));
+        assert!(portfolio.has_unpriced_positions());
+    }
 }

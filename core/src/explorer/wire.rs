@@ -485,3 +485,9 @@ wire_struct!(
     /// `RuntimeDispatchInfo` from `TransactionPaymentApi_query_info`: the fee, in rao.
     DispatchInfoWire { partial_fee: u128 }
 );
+
+wire_struct!(
+    /// `ChainIdentityV2` (and the older `ChainIdentity`): a coldkey's self-description.
+    /// Only the name is shown; the other fields are skipped by name.
+    ChainIdentityWire { name: Vec<u8> }
+);

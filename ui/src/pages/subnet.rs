@@ -1,12 +1,12 @@
 //! One subnet: its pool and schedule, the metagraph as a sortable table that lays out only
 //! the visible rows (1024 UIDs stay smooth), and charts of incentive and stake vs dividends.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use plotters::prelude::*;
-use taoscope_core::explorer::{Metagraph, Neuron};
+use taoscope_core::explorer::{Hyperparameters, Metagraph, Neuron, ss58};
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
 use taoscope_core::settings::Theme;
@@ -50,6 +50,15 @@ pub struct SubnetPageState {
     weights: WeightsPanel,
     /// The user asked for the what-if panel.
     whatif_requested: bool,
+    /// The header's hyperparameters, asked for once the metagraph is there.
+    hyperparams: Loadable<Hyperparameters>,
+    /// Validators' on-chain names by coldkey (SS58); empty until read, or where none is set.
+    names: BTreeMap<String, String>,
+    names_asked: bool,
+    /// A reload for a newer block, sent while the current data stays on screen.
+    refresh_id: Option<RequestId>,
+    /// Why the last reload failed (what is shown is the previous block's).
+    refresh_error: Option<String>,
 }
 
 impl SubnetPageState {
@@ -65,6 +74,11 @@ impl SubnetPageState {
             order_for: None,
             weights: WeightsPanel::new(netuid),
             whatif_requested: false,
+            hyperparams: Loadable::Idle,
+            names: BTreeMap::new(),
+            names_asked: false,
+            refresh_id: None,
+            refresh_error: None,
         }
     }
 
@@ -83,7 +97,8 @@ impl SubnetPageState {
         self.data.is_settled()
     }
 
-    /// Asks for the metagraph unless it is there or on its way.
+    /// Asks for the metagraph unless it is there or on its way; once it is there, for the
+    /// hyperparameters and the validators' names.
     pub fn ensure_loaded(&mut self, core: &mut CoreHandle) {
         if matches!(self.data, Loadable::Idle) {
             let id = core.send(Request::Metagraph {
@@ -91,6 +106,51 @@ impl SubnetPageState {
             });
             self.data = Loadable::Loading(id);
         }
+        let Loadable::Ready(metagraph) = &self.data else {
+            return;
+        };
+        if matches!(self.hyperparams, Loadable::Idle) {
+            let id = core.send(Request::Hyperparameters {
+                netuid: self.netuid,
+            });
+            self.hyperparams = Loadable::Loading(id);
+        }
+        if !self.names_asked {
+            self.names_asked = true;
+            let mut coldkeys: Vec<[u8; 32]> = metagraph
+                .neurons
+                .iter()
+                .filter(|n| n.validator_permit)
+                .filter_map(|n| ss58::decode("coldkey", &n.coldkey).ok())
+                .collect();
+            coldkeys.sort_unstable();
+            coldkeys.dedup();
+            if !coldkeys.is_empty() {
+                core.send(Request::IdentityNames { coldkeys });
+            }
+        }
+    }
+
+    /// Reloads in the background (a new finalized block); the page stays up meanwhile.
+    pub fn refresh(&mut self, core: &mut CoreHandle) {
+        if matches!(self.data, Loadable::Ready(_)) && self.refresh_id.is_none() {
+            self.refresh_id = Some(core.send(Request::Metagraph {
+                netuid: self.netuid,
+            }));
+            if self.hyperparams.is_settled() {
+                self.hyperparams = Loadable::Idle;
+            }
+        }
+    }
+
+    /// Opens the details of neuron `uid` (or closes them with `None`).
+    pub fn select(&mut self, uid: Option<u16>) {
+        self.selected = uid;
+    }
+
+    /// The on-chain name of the validator whose coldkey is `coldkey`, if it set one.
+    pub fn name_of(&self, coldkey: &str) -> Option<&str> {
+        self.names.get(coldkey).map(String::as_str)
     }
 
     /// Takes the answer to this page's request.
@@ -105,6 +165,36 @@ impl SubnetPageState {
                 true
             }
             Response::WeightsAndBonds(_) => self.weights.handle_response(id, response),
+            Response::Metagraph(result) if self.refresh_id == Some(id) => {
+                self.refresh_id = None;
+                match result {
+                    Ok((_, m)) => {
+                        self.data = Loadable::Ready(Metagraph::clone(m));
+                        self.order_for = None;
+                        self.refresh_error = None;
+                    }
+                    Err(e) => self.refresh_error = Some(e.to_string()),
+                }
+                true
+            }
+            Response::Hyperparameters(result) if self.hyperparams == Loadable::Loading(id) => {
+                self.hyperparams = match result {
+                    Ok((_, params)) if params.netuid == self.netuid => {
+                        Loadable::Ready(params.clone())
+                    }
+                    Ok(_) => Loadable::Idle,
+                    Err(e) => Loadable::Failed(e.to_string()),
+                };
+                true
+            }
+            Response::IdentityNames(result) => {
+                // Names are a nicety: without them the page shows addresses, as before.
+                if let Ok((_, names)) = result {
+                    self.names
+                        .extend(names.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                true
+            }
             _ => false,
         }
     }
@@ -182,6 +272,8 @@ pub fn subnet_ui(
     state.refresh_order();
 
     header_ui(ui, &metagraph, theme);
+    updated_ui(ui, state, &metagraph, theme);
+    hyperparams_ui(ui, state, theme);
     ui.add_space(spacing::SMALL);
     ui.horizontal(|ui| {
         ui.vertical(|ui| incentive_chart_ui(ui, &metagraph.neurons, theme));
@@ -195,9 +287,73 @@ pub fn subnet_ui(
     if let Some(uid) = state.selected
         && let Some(neuron) = metagraph.neurons.iter().find(|n| n.uid == uid)
     {
-        neuron_details_ui(ui, neuron, &mut state.selected, theme);
+        let name = state.name_of(&neuron.coldkey).map(str::to_string);
+        neuron_details_ui(ui, neuron, name.as_deref(), &mut state.selected, theme);
     }
     metagraph_table_ui(ui, state, &metagraph, mine, theme);
+}
+
+/// "Last updated at block N", and why the newest reload failed, if it did.
+fn updated_ui(ui: &mut egui::Ui, state: &SubnetPageState, metagraph: &Metagraph, theme: Theme) {
+    let p = palette(theme);
+    ui.label(
+        RichText::new(tr_with(
+            "subnets.at_block",
+            &[("number", &thousands(metagraph.block))],
+        ))
+        .color(p.muted),
+    );
+    if let Some(reason) = &state.refresh_error {
+        ui.label(
+            RichText::new(tr_with("common.refresh_failed", &[("reason", reason)])).color(p.bad),
+        );
+    }
+}
+
+/// The subnet's hyperparameters in a section that opens on demand, by the runtime's names.
+fn hyperparams_ui(ui: &mut egui::Ui, state: &mut SubnetPageState, theme: Theme) {
+    let p = palette(theme);
+    egui::CollapsingHeader::new(RichText::new(tr("subnet.hyperparams")).strong())
+        .id_salt("subnet-hyperparams")
+        .default_open(true)
+        .show(ui, |ui| match &state.hyperparams {
+            Loadable::Idle | Loadable::Loading(_) => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label(tr("subnet.hyperparams_loading"));
+                });
+            }
+            Loadable::Failed(reason) => {
+                ui.label(RichText::new(reason).color(p.bad));
+                if ui.button(tr("common.retry")).clicked() {
+                    state.hyperparams = Loadable::Idle;
+                }
+            }
+            Loadable::Ready(params) => {
+                ui.label(
+                    RichText::new(tr_with(
+                        "subnet.hyperparams_source",
+                        &[("call", &params.source)],
+                    ))
+                    .size(crate::theme::text::SMALL)
+                    .color(p.muted),
+                );
+                // Three name/value pairs a row keeps thirty-odd parameters short.
+                egui::Grid::new("subnet-hyperparams-grid")
+                    .num_columns(6)
+                    .striped(true)
+                    .spacing([spacing::LARGE, spacing::SMALL])
+                    .show(ui, |ui| {
+                        for row in params.params.chunks(3) {
+                            for param in row {
+                                ui.label(RichText::new(&param.name).color(p.muted));
+                                ui.label(RichText::new(param.value.to_string()).monospace());
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+        });
 }
 
 fn header_ui(ui: &mut egui::Ui, metagraph: &Metagraph, theme: Theme) {
@@ -339,9 +495,15 @@ fn metagraph_table_ui(
                         clicked_uid = Some(neuron.uid);
                     }
                 });
-                row.col(|ui| {
-                    ui.label(RichText::new(short_address(&neuron.hotkey)).monospace())
-                        .on_hover_text(&neuron.hotkey);
+                row.col(|ui| match state.names.get(&neuron.coldkey) {
+                    Some(name) => {
+                        ui.label(RichText::new(name).strong())
+                            .on_hover_text(&neuron.hotkey);
+                    }
+                    None => {
+                        ui.label(RichText::new(short_address(&neuron.hotkey)).monospace())
+                            .on_hover_text(&neuron.hotkey);
+                    }
                 });
                 row.col(|ui| {
                     ui.label(RichText::new(short_address(&neuron.coldkey)).monospace())
@@ -415,31 +577,69 @@ pub fn sort_button_ui(
     response
 }
 
-fn neuron_details_ui(ui: &mut egui::Ui, neuron: &Neuron, selected: &mut Option<u16>, theme: Theme) {
+fn neuron_details_ui(
+    ui: &mut egui::Ui,
+    neuron: &Neuron,
+    name: Option<&str>,
+    selected: &mut Option<u16>,
+    theme: Theme,
+) {
     let p = palette(theme);
-    section_ui(
-        ui,
-        theme,
-        &tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]),
-        |ui| {
+    let unknown = || tr("common.unknown");
+    let yes_no = |b: bool| tr(if b { "common.yes" } else { "common.no" });
+    // A window over the page's top right: it stays in view wherever the table is scrolled.
+    egui::Window::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]))
+        .title_bar(false)
+        .fade_in(false)
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::RIGHT_TOP, [-16.0, 16.0])
+        .frame(crate::theme::card(theme).stroke(egui::Stroke::new(1.0, p.accent)))
+        .show(ui.ctx(), |ui| {
+            ui.label(
+                RichText::new(tr_with("subnet.neuron_title", &[("uid", &neuron.uid)]))
+                    .size(crate::theme::text::HEADING)
+                    .strong(),
+            );
             egui::Grid::new("neuron-details")
                 .num_columns(2)
                 .show(ui, |ui| {
+                    // Every field the metagraph gives for this UID.
                     let rows = [
+                        ("subnet.col_uid", neuron.uid.to_string()),
                         ("subnet.col_hotkey", neuron.hotkey.clone()),
                         ("subnet.col_coldkey", neuron.coldkey.clone()),
+                        ("subnet.identity", name.map_or_else(unknown, str::to_string)),
+                        ("subnet.active", yes_no(neuron.active)),
+                        ("subnet.validator_permit", yes_no(neuron.validator_permit)),
                         ("subnet.col_stake", amount_text(neuron.stake.0, "α", 9)),
+                        (
+                            "subnet.tao_stake",
+                            neuron
+                                .tao_stake
+                                .map_or_else(unknown, |r| amount_text(r.0, "τ", 9)),
+                        ),
+                        (
+                            "subnet.total_stake",
+                            neuron
+                                .total_stake
+                                .map_or_else(unknown, |a| amount_text(a.0, "α", 9)),
+                        ),
+                        ("subnet.col_consensus", proportion(neuron.consensus)),
                         ("subnet.col_incentive", proportion(neuron.incentive)),
                         ("subnet.col_dividends", proportion(neuron.dividends)),
                         (
                             "subnet.validator_trust",
-                            neuron
-                                .validator_trust
-                                .map_or(tr("common.unknown"), proportion),
+                            neuron.validator_trust.map_or_else(unknown, proportion),
                         ),
                         (
+                            "subnet.col_emission",
+                            amount_text(neuron.emission.0, "α", 9),
+                        ),
+                        ("subnet.col_updated", thousands(neuron.last_update)),
+                        (
                             "subnet.registered_at",
-                            neuron.registered_at.map_or(tr("common.unknown"), thousands),
+                            neuron.registered_at.map_or_else(unknown, thousands),
                         ),
                         (
                             "subnet.col_axon",
@@ -447,6 +647,20 @@ fn neuron_details_ui(ui: &mut egui::Ui, neuron: &Neuron, selected: &mut Option<u
                                 .axon
                                 .as_ref()
                                 .map_or("—".into(), |a| a.address.clone()),
+                        ),
+                        (
+                            "subnet.axon_version",
+                            neuron
+                                .axon
+                                .as_ref()
+                                .map_or("—".into(), |a| a.version.to_string()),
+                        ),
+                        (
+                            "subnet.axon_block",
+                            neuron
+                                .axon
+                                .as_ref()
+                                .map_or("—".into(), |a| thousands(a.block)),
                         ),
                     ];
                     for (key, value) in rows {
@@ -456,16 +670,17 @@ fn neuron_details_ui(ui: &mut egui::Ui, neuron: &Neuron, selected: &mut Option<u
                     }
                 });
             ui.horizontal(|ui| {
-                ui.hyperlink_to(
-                    tr("subnet.explorer_link"),
-                    format!("https://taostats.io/hotkey/{}", neuron.hotkey),
-                );
+                ui.hyperlink_to(tr("subnet.explorer_link"), explorer_url(&neuron.hotkey));
                 if ui.button(tr("common.close")).clicked() {
                     *selected = None;
                 }
             });
-        },
-    );
+        });
+}
+
+/// The public explorer's page for a hotkey (taostats lists every hotkey by SS58).
+pub fn explorer_url(hotkey: &str) -> String {
+    format!("https://taostats.io/hotkey/{hotkey}")
 }
 
 /// Incentive of every miner, largest first: how concentrated rewards are.

@@ -42,6 +42,10 @@ pub struct SubnetsPageState {
     search: String,
     sort: SubnetColumn,
     descending: bool,
+    /// A reload for a newer block, sent while the current list stays on screen.
+    refresh_id: Option<RequestId>,
+    /// Why the last reload failed (the list shown is the previous one).
+    refresh_error: Option<String>,
 }
 
 impl Default for SubnetsPageState {
@@ -51,6 +55,8 @@ impl Default for SubnetsPageState {
             search: String::new(),
             sort: SubnetColumn::Emission,
             descending: true,
+            refresh_id: None,
+            refresh_error: None,
         }
     }
 }
@@ -62,20 +68,31 @@ pub fn market_cap_rao(subnet: &SubnetSummary) -> Option<u128> {
     Some(price * supply / 1_000_000_000)
 }
 
-/// Each subnet's share of the TAO injected per block, in parts per million.
-pub fn emission_shares_ppm(subnets: &[SubnetSummary]) -> Vec<u64> {
+/// Each subnet's share of the TAO injected per block, in parts per million; `None` for a
+/// subnet whose emission the source does not give (a snapshot row built from a metagraph),
+/// so the page says "unknown" instead of a made-up 0%.
+pub fn emission_shares_ppm(subnets: &[SubnetSummary]) -> Vec<Option<u64>> {
     let total: u128 = subnets
         .iter()
-        .map(|s| u128::from(s.tao_in_emission_rao.0))
+        .filter_map(|s| s.tao_in_emission_rao)
+        .map(|r| u128::from(r.0))
         .sum();
     subnets
         .iter()
         .map(|s| {
-            (u128::from(s.tao_in_emission_rao.0) * 1_000_000)
-                .checked_div(total)
-                .map_or(0, |ppm| ppm as u64)
+            let own = u128::from(s.tao_in_emission_rao?.0);
+            Some(
+                (own * 1_000_000)
+                    .checked_div(total)
+                    .map_or(0, |ppm| u64::try_from(ppm).unwrap_or(1_000_000)),
+            )
         })
         .collect()
+}
+
+/// A share in parts per million as a percentage with two decimals, or "unknown".
+pub fn share_text(share: Option<u64>) -> String {
+    share.map_or_else(|| tr("common.unknown"), crate::format::percent_text)
 }
 
 impl SubnetsPageState {
@@ -91,9 +108,27 @@ impl SubnetsPageState {
         }
     }
 
+    /// Reloads in the background (a new finalized block); the list stays up meanwhile.
+    pub fn refresh(&mut self, core: &mut CoreHandle) {
+        if matches!(self.data, Loadable::Ready(_)) && self.refresh_id.is_none() {
+            self.refresh_id = Some(core.send(Request::Subnets));
+        }
+    }
+
     /// Takes the answer to this page's request.
     pub fn handle_response(&mut self, id: RequestId, response: &Response) -> bool {
         match response {
+            Response::Subnets(result) if self.refresh_id == Some(id) => {
+                self.refresh_id = None;
+                match result {
+                    Ok(data) => {
+                        self.data = Loadable::Ready(data.clone());
+                        self.refresh_error = None;
+                    }
+                    Err(e) => self.refresh_error = Some(e.to_string()),
+                }
+                true
+            }
             Response::Subnets(result) if self.data == Loadable::Loading(id) => {
                 self.data = match result {
                     Ok(data) => Loadable::Ready(data.clone()),
@@ -106,11 +141,17 @@ impl SubnetsPageState {
     }
 }
 
-fn sort_key(subnet: &SubnetSummary, column: SubnetColumn, shares: &[(u16, u64)]) -> (u128, String) {
+fn sort_key(
+    subnet: &SubnetSummary,
+    column: SubnetColumn,
+    shares: &[(u16, Option<u64>)],
+) -> (u128, String) {
+    // Unknown sorts below every known share, 0% included.
     let share = shares
         .iter()
         .find(|(n, _)| *n == subnet.netuid)
-        .map_or(0, |(_, s)| *s);
+        .and_then(|(_, s)| *s)
+        .map_or(0, |s| u128::from(s) + 1);
     match column {
         SubnetColumn::Netuid => (u128::from(subnet.netuid), String::new()),
         SubnetColumn::Name => (0, subnet.name.to_lowercase()),
@@ -120,7 +161,7 @@ fn sort_key(subnet: &SubnetSummary, column: SubnetColumn, shares: &[(u16, u64)])
         ),
         SubnetColumn::MarketCap => (market_cap_rao(subnet).unwrap_or(0), String::new()),
         SubnetColumn::TaoIn => (u128::from(subnet.tao_in_rao.0), String::new()),
-        SubnetColumn::Emission => (u128::from(share), String::new()),
+        SubnetColumn::Emission => (share, String::new()),
         SubnetColumn::Tempo => (u128::from(subnet.tempo), String::new()),
         SubnetColumn::Burn => (
             u128::from(subnet.registration_cost_rao.map_or(0, |r| r.0)),
@@ -166,9 +207,14 @@ pub fn subnets_ui(
         ))
         .color(p.muted),
     );
+    if let Some(reason) = &state.refresh_error {
+        ui.label(
+            RichText::new(tr_with("common.refresh_failed", &[("reason", reason)])).color(p.bad),
+        );
+    }
     ui.add_space(spacing::SMALL);
 
-    let shares: Vec<(u16, u64)> = subnets
+    let shares: Vec<(u16, Option<u64>)> = subnets
         .iter()
         .map(|s| s.netuid)
         .zip(emission_shares_ppm(&subnets))
@@ -239,7 +285,7 @@ pub fn subnets_ui(
                 let share = shares
                     .iter()
                     .find(|(n, _)| *n == subnet.netuid)
-                    .map_or(0, |(_, s)| *s);
+                    .and_then(|(_, s)| *s);
                 row.col(|ui| {
                     if ui.link(subnet.netuid.to_string()).clicked() {
                         opened = Some(subnet.netuid);
@@ -272,7 +318,7 @@ pub fn subnets_ui(
                     ui.label(amount_text(subnet.tao_in_rao.0, "τ", 2));
                 });
                 row.col(|ui| {
-                    ui.label(format!("{}.{:02}%", share / 10_000, share % 10_000 / 100));
+                    ui.label(share_text(share));
                 });
                 row.col(|ui| {
                     ui.label(subnet.tempo.to_string());
@@ -293,11 +339,19 @@ pub fn subnets_ui(
 fn emission_chart_ui(
     ui: &mut egui::Ui,
     subnets: &[SubnetSummary],
-    shares: &[(u16, u64)],
+    shares: &[(u16, Option<u64>)],
     theme: Theme,
 ) {
     let p = palette(theme);
-    let mut top: Vec<(u16, u64)> = shares.iter().copied().filter(|(_, s)| *s > 0).collect();
+    if shares.iter().all(|(_, share)| share.is_none()) {
+        ui.label(RichText::new(tr("subnets.emission_unknown")).color(p.muted));
+        return;
+    }
+    let mut top: Vec<(u16, u64)> = shares
+        .iter()
+        .filter_map(|(netuid, share)| Some((*netuid, (*share)?)))
+        .filter(|(_, s)| *s > 0)
+        .collect();
     top.sort_by_key(|(_, share)| std::cmp::Reverse(*share));
     top.truncate(16);
     if top.is_empty() {

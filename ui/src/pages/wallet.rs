@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use egui::RichText;
+use taoscope_core::explorer::{BlockRef, Portfolio, Position};
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::keys::AccountId;
 use taoscope_core::service::{
@@ -13,6 +14,7 @@ use taoscope_core::settings::Theme;
 use zeroize::Zeroizing;
 
 use super::wallet_flow::{FlowOutcome, WalletFlow, wallet_flow_ui};
+use crate::format::{amount_text, price_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
 use crate::widgets::identicon::identicon_ui;
 use crate::widgets::qr::qr_ui;
@@ -53,6 +55,13 @@ pub struct WalletPageState {
     remember: Option<RememberPrompt>,
     keychain_requests: Vec<RequestId>,
     notice: Option<(bool, String)>,
+    /// The coldkey (SS58) whose portfolio is shown; the first wallet's until one is picked.
+    portfolio_for: Option<String>,
+    portfolio: Loadable<(BlockRef, Portfolio)>,
+    /// A reload for a newer block, sent while the current portfolio stays on screen.
+    portfolio_refresh: Option<RequestId>,
+    /// Why the last reload failed (what is shown is the previous block's).
+    portfolio_error: Option<String>,
 }
 
 impl WalletPageState {
@@ -67,12 +76,67 @@ impl WalletPageState {
             remember: None,
             keychain_requests: Vec::new(),
             notice: None,
+            portfolio_for: None,
+            portfolio: Loadable::Idle,
+            portfolio_refresh: None,
+            portfolio_error: None,
         }
     }
 
-    /// True once the wallet list has loaded or failed (screenshot mode waits for it).
+    /// True once the wallet list, and the portfolio if there is a coldkey to show, have
+    /// loaded or failed (screenshot mode waits for them).
     pub fn is_ready(&self) -> bool {
-        self.wallets.is_settled()
+        self.wallets.is_settled() && (self.portfolio_for.is_none() || self.portfolio.is_settled())
+    }
+
+    /// The wallets whose coldkey address could be read: (wallet name, SS58).
+    fn coldkeys(&self) -> Vec<(String, String)> {
+        let Loadable::Ready(wallets) = &self.wallets else {
+            return Vec::new();
+        };
+        wallets
+            .iter()
+            .filter_map(|w| Some((w.name.clone(), w.coldkey.clone().ok()?)))
+            .collect()
+    }
+
+    /// Picks the first wallet's coldkey if none is chosen, and asks for its portfolio.
+    fn ensure_portfolio(&mut self, core: &mut CoreHandle) {
+        let coldkeys = self.coldkeys();
+        if self
+            .portfolio_for
+            .as_ref()
+            .is_none_or(|chosen| !coldkeys.iter().any(|(_, c)| c == chosen))
+        {
+            let first = coldkeys.first().map(|(_, c)| c.clone());
+            if first != self.portfolio_for {
+                self.portfolio_for = first;
+                self.portfolio = Loadable::Idle;
+            }
+        }
+        if matches!(self.portfolio, Loadable::Idle)
+            && let Some(chosen) = &self.portfolio_for
+        {
+            self.portfolio = match AccountId::from_ss58(chosen) {
+                Ok(account) => Loadable::Loading(core.send(Request::Portfolio {
+                    coldkey: *account.as_bytes(),
+                })),
+                Err(e) => Loadable::Failed(e.to_string()),
+            };
+            self.portfolio_refresh = None;
+        }
+    }
+
+    /// Reloads the portfolio in the background (a new finalized block).
+    pub fn refresh(&mut self, core: &mut CoreHandle) {
+        if let (Loadable::Ready(_), None, Some(chosen)) =
+            (&self.portfolio, self.portfolio_refresh, &self.portfolio_for)
+            && let Ok(account) = AccountId::from_ss58(chosen)
+        {
+            self.portfolio_refresh = Some(core.send(Request::Portfolio {
+                coldkey: *account.as_bytes(),
+            }));
+        }
     }
 
     /// The addresses of every coldkey and hotkey listed, to highlight "mine" elsewhere.
@@ -121,6 +185,25 @@ impl WalletPageState {
             return true;
         }
         match response {
+            Response::Portfolio(result) if self.portfolio == Loadable::Loading(id) => {
+                self.portfolio = match result {
+                    Ok(data) => Loadable::Ready(data.clone()),
+                    Err(e) => Loadable::Failed(e.to_string()),
+                };
+                self.portfolio_error = None;
+                true
+            }
+            Response::Portfolio(result) if self.portfolio_refresh == Some(id) => {
+                self.portfolio_refresh = None;
+                match result {
+                    Ok(data) => {
+                        self.portfolio = Loadable::Ready(data.clone());
+                        self.portfolio_error = None;
+                    }
+                    Err(e) => self.portfolio_error = Some(e.to_string()),
+                }
+                true
+            }
             Response::Wallets(result) if self.wallets == Loadable::Loading(id) => {
                 self.wallets = match result {
                     Ok(list) => Loadable::Ready(list.clone()),
@@ -231,10 +314,218 @@ pub fn wallet_ui(
         });
         return changes;
     }
+    state.ensure_portfolio(core);
+    portfolio_ui(ui, state, core, theme);
     for wallet in &wallets {
         wallet_card_ui(ui, state, core, wallet, theme);
     }
     changes
+}
+
+/// The chosen coldkey's balance and stake positions, each valued in TAO, and the total.
+fn portfolio_ui(
+    ui: &mut egui::Ui,
+    state: &mut WalletPageState,
+    core: &mut CoreHandle,
+    theme: Theme,
+) {
+    let p = palette(theme);
+    let coldkeys = state.coldkeys();
+    let Some(chosen) = state.portfolio_for.clone() else {
+        return;
+    };
+    section_ui(ui, theme, &tr("portfolio.title"), |ui| {
+        if coldkeys.len() > 1 {
+            ui.horizontal(|ui| {
+                let label = ui.label(RichText::new(tr("portfolio.wallet")).color(p.muted));
+                let shown = coldkeys
+                    .iter()
+                    .find(|(_, c)| *c == chosen)
+                    .map_or_else(|| chosen.clone(), |(name, _)| name.clone());
+                egui::ComboBox::from_id_salt("portfolio-wallet")
+                    .selected_text(shown)
+                    .show_ui(ui, |ui| {
+                        for (name, coldkey) in &coldkeys {
+                            if ui
+                                .selectable_label(*coldkey == chosen, name.as_str())
+                                .clicked()
+                                && *coldkey != chosen
+                            {
+                                state.portfolio_for = Some(coldkey.clone());
+                                state.portfolio = Loadable::Idle;
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(label.id);
+            });
+        }
+        let (block, portfolio) = match &state.portfolio {
+            Loadable::Idle | Loadable::Loading(_) => {
+                ui.horizontal(|ui| {
+                    ui.add(egui::Spinner::new());
+                    ui.label(tr("portfolio.loading"));
+                });
+                return;
+            }
+            // Showing a snapshot: nothing failed, the data is simply not in it. Say so plainly.
+            Loadable::Failed(reason) if core.snapshot().is_some() => {
+                ui.label(RichText::new(reason).color(p.muted));
+                return;
+            }
+            Loadable::Failed(reason) => {
+                let reason = reason.clone();
+                ui.label(RichText::new(tr("portfolio.failed")).strong().color(p.bad));
+                ui.label(RichText::new(reason).color(p.bad));
+                if ui.button(tr("common.retry")).clicked() {
+                    state.portfolio = Loadable::Idle;
+                    state.ensure_portfolio(core);
+                }
+                return;
+            }
+            Loadable::Ready((block, portfolio)) => (block.clone(), portfolio.clone()),
+        };
+        ui.label(
+            RichText::new(tr_with(
+                "subnets.at_block",
+                &[("number", &thousands(block.number))],
+            ))
+            .color(p.muted),
+        );
+        if let Some(reason) = &state.portfolio_error {
+            ui.label(
+                RichText::new(tr_with("common.refresh_failed", &[("reason", reason)])).color(p.bad),
+            );
+        }
+        balance_ui(ui, &portfolio, theme);
+        ui.add_space(spacing::SMALL);
+        if portfolio.positions.is_empty() {
+            ui.label(RichText::new(tr("portfolio.no_stake")).color(p.muted));
+        } else {
+            positions_ui(ui, &portfolio.positions, theme);
+        }
+    });
+    ui.add_space(spacing::MEDIUM);
+}
+
+fn balance_ui(ui: &mut egui::Ui, portfolio: &Portfolio, theme: Theme) {
+    let p = palette(theme);
+    let b = &portfolio.balance;
+    let total = amount_text(portfolio.total_rao().0, "τ", 4);
+    let total = if portfolio.has_unpriced_positions() {
+        tr_with("portfolio.at_least", &[("amount", &total)])
+    } else {
+        total
+    };
+    let facts = [
+        ("portfolio.free", amount_text(b.free_rao.0, "τ", 4)),
+        ("portfolio.reserved", amount_text(b.reserved_rao.0, "τ", 4)),
+        ("portfolio.frozen", amount_text(b.frozen_rao.0, "τ", 4)),
+        (
+            "portfolio.staked",
+            amount_text(portfolio.staked_value_rao().0, "τ", 4),
+        ),
+        ("portfolio.total", total),
+    ];
+    egui::Grid::new("portfolio-balance")
+        .num_columns(facts.len())
+        .spacing([spacing::LARGE, spacing::SMALL])
+        .show(ui, |ui| {
+            for (key, _) in &facts {
+                ui.label(RichText::new(tr(key)).color(p.muted));
+            }
+            ui.end_row();
+            for (_, value) in &facts {
+                ui.label(RichText::new(value).strong());
+            }
+            ui.end_row();
+        });
+}
+
+/// A position's share of its validator's stake, as a percentage with two decimals.
+fn share_text(position: &Position) -> String {
+    position.share_ppm.map_or_else(
+        || tr("common.unknown"),
+        |ppm| crate::format::percent_text(u64::from(ppm)),
+    )
+}
+
+fn positions_ui(ui: &mut egui::Ui, positions: &[Position], theme: Theme) {
+    let p = palette(theme);
+    let headers = [
+        "portfolio.col_subnet",
+        "portfolio.col_validator",
+        "portfolio.col_alpha",
+        "portfolio.col_price",
+        "portfolio.col_value",
+        "portfolio.col_share",
+    ];
+    egui::Grid::new("portfolio-positions")
+        .num_columns(headers.len())
+        .striped(true)
+        .spacing([spacing::LARGE, spacing::SMALL])
+        .show(ui, |ui| {
+            for key in headers {
+                ui.label(RichText::new(tr(key)).strong());
+            }
+            ui.end_row();
+            for position in positions {
+                let subnet = if position.subnet_name.is_empty() {
+                    position.netuid.to_string()
+                } else {
+                    format!("{} {}", position.netuid, position.subnet_name)
+                };
+                ui.label(subnet);
+                match &position.validator_name {
+                    Some(name) => ui.label(RichText::new(name).strong()),
+                    None => ui.label(RichText::new(short_address(&position.hotkey)).monospace()),
+                }
+                .on_hover_text(&position.hotkey);
+                let symbol = if position.netuid == 0 {
+                    "τ"
+                } else if position.symbol.is_empty() {
+                    "α"
+                } else {
+                    position.symbol.as_str()
+                };
+                ui.label(amount_text(position.alpha.0, symbol, 4));
+                ui.label(
+                    position
+                        .price_rao_per_alpha
+                        .map_or_else(|| tr("common.unknown"), price_text),
+                );
+                ui.label(
+                    position
+                        .value_rao
+                        .map_or_else(|| tr("common.unknown"), |v| amount_text(v.0, "τ", 4)),
+                );
+                ui.label(share_text(position))
+                    .on_hover_text(position.validator_alpha.map_or_else(
+                        || tr("common.unknown"),
+                        |a| {
+                            tr_with(
+                                "portfolio.share_hint",
+                                &[("total", &amount_text(a.0, symbol, 2))],
+                            )
+                        },
+                    ));
+                ui.end_row();
+            }
+            ui.label(RichText::new(tr("portfolio.total")).strong());
+            for _ in 0..3 {
+                ui.label("");
+            }
+            let staked: u64 = positions
+                .iter()
+                .filter_map(|p| p.value_rao)
+                .fold(0u64, |sum, v| sum.saturating_add(v.0));
+            ui.label(
+                RichText::new(amount_text(staked, "τ", 4))
+                    .strong()
+                    .color(p.accent),
+            );
+            ui.end_row();
+        });
 }
 
 fn address_row_ui(
