@@ -16,10 +16,12 @@ use crate::chain::{
 };
 use crate::explorer::snapshot::Snapshot;
 use crate::explorer::{
-    BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry, SubnetSummary,
+    Balance, BlockRef, Delegate, HotkeyRegistrations, Metagraph, NetworkTotals, StakeEntry,
+    SubnetSummary,
 };
-use crate::keys::Mnemonic;
+use crate::keys::{AccountId, Keypair, Mnemonic};
 use crate::network::Network;
+use crate::tx::{Action, Journal, Prepared, Tolerance, TxError, TxStatus};
 use crate::wallet::{Overwrite, Wallets};
 
 /// Identifies a request so its response can be matched.
@@ -69,12 +71,68 @@ pub enum Request {
         /// The coldkey's 32-byte key.
         coldkey: AccountKey,
     },
+    /// An account's TAO balance.
+    Balance {
+        /// The account's 32-byte key.
+        account: AccountKey,
+    },
     /// Every delegate.
     Delegates,
     /// Issuance, stake and subnet count.
     NetworkTotals,
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
+    /// Quote, check, sign and send a transaction.
+    Tx(TxRequest),
+}
+
+/// A transaction checked and quoted by [`TxRequest::Prepare`], shared between the review
+/// screen and the submit request without copying the node's metadata.
+///
+/// Two handles are equal only when they are the same preparation: a quote from another
+/// block is a different transaction even if the numbers match.
+#[derive(Debug, Clone)]
+pub struct PreparedTx {
+    /// The checked, bounded and quoted action.
+    pub prepared: Arc<Prepared>,
+    /// Who must sign it (the nonce and the checks are this account's).
+    pub signer: AccountId,
+}
+
+impl PartialEq for PreparedTx {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.prepared, &other.prepared) && self.signer == other.signer
+    }
+}
+
+impl Eq for PreparedTx {}
+
+/// Transaction work: quoting at the newest block, then unlocking, signing and sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxRequest {
+    /// Read, bound, quote and check `action` for `signer` at the newest block.
+    Prepare {
+        /// What the user asked for.
+        action: Action,
+        /// The coldkey that will sign.
+        signer: AccountId,
+        /// How far the price may move against the user.
+        tolerance: Tolerance,
+        /// Put a price bound on stake moves (the default).
+        guarded: bool,
+    },
+    /// Unlock the wallet's coldkey, sign `prepared` and send it once, reporting each status
+    /// as a [`Response::TxProgress`] and the end as a [`Response::TxFinished`].
+    Submit {
+        /// The reviewed transaction.
+        prepared: PreparedTx,
+        /// The wallets folder.
+        wallet_root: PathBuf,
+        /// The wallet whose coldkey signs.
+        wallet_name: String,
+        /// Its password; `None` uses the OS keychain.
+        password: Option<SecretText>,
+    },
 }
 
 /// Wallet and keychain work; all of it blocks, so it runs on the blocking pool.
@@ -158,6 +216,8 @@ pub enum Response {
     HotkeyRegistrations(AtBlock<HotkeyRegistrations>),
     /// The answer to [`Request::StakeForColdkey`].
     StakeForColdkey(AtBlock<Vec<StakeEntry>>),
+    /// The answer to [`Request::Balance`].
+    Balance(AtBlock<Balance>),
     /// The answer to [`Request::Delegates`].
     Delegates(AtBlock<Vec<Delegate>>),
     /// The answer to [`Request::NetworkTotals`].
@@ -173,6 +233,17 @@ pub enum Response {
         /// Whether the keychain now holds it, or what went wrong.
         result: Result<bool, String>,
     },
+    /// The answer to [`TxRequest::Prepare`].
+    TxPrepared(Result<PreparedTx, TxError>),
+    /// A status of a transaction sent by [`TxRequest::Submit`]; several arrive per request.
+    TxProgress {
+        /// The submit request it belongs to.
+        id: RequestId,
+        /// Where the transaction stands now.
+        status: TxStatus,
+    },
+    /// The last answer to [`TxRequest::Submit`]: the final status, or why it stopped.
+    TxFinished(Result<TxStatus, TxError>),
 }
 
 /// The keychain entry name of a wallet: its folder, so equal names in two folders never clash.
@@ -253,9 +324,13 @@ impl CoreHandle {
         let waker = self.waker.clone();
         let snapshot = self.snapshot();
         self.runtime.spawn(async move {
+            let progress = |response: Response| {
+                let _ = tx.send((id, response));
+                waker();
+            };
             let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
                 Some(answer) => answer,
-                None => execute(&supervisor, request).await,
+                None => execute(&supervisor, id, request, &progress).await,
             };
             let _ = tx.send((id, response));
             waker();
@@ -269,7 +344,13 @@ impl CoreHandle {
     }
 }
 
-async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
+/// Answers `request`; a transaction submit also reports each status through `progress`.
+async fn execute(
+    supervisor: &ChainSupervisor,
+    id: RequestId,
+    request: Request,
+    progress: &(dyn Fn(Response) + Sync),
+) -> Response {
     match request {
         Request::Subnets => {
             Response::Subnets(at_latest(supervisor, |at| async move { at.subnets().await }).await)
@@ -292,6 +373,9 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
             })
             .await,
         ),
+        Request::Balance { account } => Response::Balance(
+            at_latest(supervisor, |at| async move { at.balance(&account).await }).await,
+        ),
         Request::Delegates => Response::Delegates(
             at_latest(supervisor, |at| async move { at.delegates().await }).await,
         ),
@@ -304,6 +388,8 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
                 .await
                 .unwrap_or_else(|e| Response::WalletSaved(Err(e.to_string())))
         }
+        // Transactions always go to the node: `from_snapshot` never answers them.
+        Request::Tx(work) => execute_tx(supervisor, id, work, progress).await,
         Request::ChainInfo => {
             let result = match supervisor.client() {
                 Ok(client) => client.info().await,
@@ -517,4 +603,132 @@ fn save_wallet(
         remember(root, name, &pair)?;
     }
     Ok(address)
+}
+
+/// Runs transaction work; a submit's intermediate statuses go out through `progress`.
+async fn execute_tx(
+    supervisor: &ChainSupervisor,
+    id: RequestId,
+    work: TxRequest,
+    progress: &(dyn Fn(Response) + Sync),
+) -> Response {
+    match work {
+        TxRequest::Prepare {
+            action,
+            signer,
+            tolerance,
+            guarded,
+        } => {
+            let result = async {
+                let client = supervisor
+                    .wait_for_client(
+                        crate::chain::CONNECT_TIMEOUT + std::time::Duration::from_secs(2),
+                    )
+                    .await
+                    .map_err(|e| {
+                        supervisor.report_failure(&e);
+                        TxError::Chain(e.to_string())
+                    })?;
+                let pinned = client.pin_latest().await.map_err(|e| {
+                    supervisor.report_failure(&e);
+                    TxError::Chain(e.to_string())
+                })?;
+                crate::tx::prepare(&pinned, action, signer, tolerance, guarded).await
+            }
+            .await;
+            Response::TxPrepared(result.map(|prepared| PreparedTx {
+                prepared: Arc::new(prepared),
+                signer,
+            }))
+        }
+        TxRequest::Submit {
+            prepared,
+            wallet_root,
+            wallet_name,
+            password,
+        } => {
+            let result = submit(
+                supervisor,
+                prepared,
+                wallet_root,
+                wallet_name,
+                password,
+                |status| {
+                    progress(Response::TxProgress {
+                        id,
+                        status: status.clone(),
+                    })
+                },
+            )
+            .await;
+            Response::TxFinished(result)
+        }
+    }
+}
+
+/// Unlocks, signs and sends once. The password is dropped (and so zeroized) as soon as the
+/// key is open, and the key as soon as the transaction is signed.
+async fn submit(
+    supervisor: &ChainSupervisor,
+    prepared: PreparedTx,
+    wallet_root: PathBuf,
+    wallet_name: String,
+    password: Option<SecretText>,
+    on_status: impl FnMut(&TxStatus),
+) -> Result<TxStatus, TxError> {
+    let journal = Journal::default_location().ok_or_else(|| TxError::Journal {
+        path: String::new(),
+        reason: crate::i18n::tr("txui.service.no_config_dir"),
+    })?;
+    // The KDF and the keychain block: off the async workers.
+    let keypair =
+        tokio::task::spawn_blocking(move || unlock_signer(&wallet_root, &wallet_name, password))
+            .await
+            .map_err(|e| TxError::Key(e.to_string()))??;
+    if keypair.account_id() != prepared.signer {
+        return Err(TxError::Key(crate::i18n::tr("txui.service.wrong_signer")));
+    }
+    let signed = crate::tx::build_signed(
+        &prepared.prepared.action,
+        &prepared.prepared.context,
+        &keypair,
+    )?;
+    drop(keypair);
+    let client = supervisor
+        .client()
+        .map_err(|e| TxError::Chain(e.to_string()))?;
+    let spec = prepared.prepared.action.call_spec();
+    let call = format!("{}.{}", spec.pallet, spec.call);
+    crate::tx::submit_and_watch(
+        &client,
+        &journal,
+        &signed,
+        &call,
+        prepared.prepared.context.era_block_number,
+        on_status,
+    )
+    .await
+}
+
+/// The wallet's coldkey: from the OS keychain when it holds it, else opened with
+/// `password`. A wrong password is the wallet's own plain message.
+fn unlock_signer(
+    root: &std::path::Path,
+    name: &str,
+    password: Option<SecretText>,
+) -> Result<Keypair, TxError> {
+    if password.is_none()
+        && let Ok(Some(seed)) = crate::keychain::recall(&keychain_id(root, name))
+    {
+        return Ok(Keypair::from_seed(&seed));
+    }
+    let Some(password) = password else {
+        return Err(TxError::Key(crate::i18n::tr("txui.service.needs_password")));
+    };
+    let result = Wallets::new(root)
+        .existing(name)
+        .and_then(|w| w.unlock_coldkey(password.expose()))
+        .map_err(|e| TxError::Key(e.to_string()));
+    drop(password);
+    result
 }

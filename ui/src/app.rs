@@ -14,6 +14,7 @@ use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
 use crate::pages::settings::{SettingsPageState, settings_ui};
+use crate::pages::stake::{StakePageState, stake_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
 use crate::pages::wallet::{WalletPageState, wallet_ui};
@@ -94,6 +95,7 @@ pub struct TaoscopeApp {
     wallet_page: WalletPageState,
     subnets_page: SubnetsPageState,
     subnet_page: Option<SubnetPageState>,
+    stake_page: StakePageState,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -133,6 +135,10 @@ impl TaoscopeApp {
                 Some(Page::Subnet(netuid)) => Some(SubnetPageState::new(netuid)),
                 _ => None,
             },
+            stake_page: match options.page {
+                Some(Page::StakeScripted(script)) => StakePageState::scripted(script),
+                _ => StakePageState::default(),
+            },
             settings,
             settings_path,
             applied_theme: None,
@@ -167,6 +173,7 @@ impl TaoscopeApp {
         }
         self.source = source;
         self.subnets_page = SubnetsPageState::default();
+        self.stake_page.reload_explorer_data();
         if let Some(page) = &self.subnet_page {
             self.subnet_page = Some(SubnetPageState::new(page.netuid()));
         }
@@ -279,6 +286,7 @@ impl TaoscopeApp {
                 .wallet_page
                 .handle_response(id, &response, &mut self.core)
                 || self.subnets_page.handle_response(id, &response)
+                || self.stake_page.handle_response(id, &response)
                 || self
                     .subnet_page
                     .as_mut()
@@ -318,7 +326,10 @@ impl TaoscopeApp {
                         if let Some(error) = &self.save_error {
                             ui.label(RichText::new(error).color(palette(theme).bad));
                         }
-                        if matches!(self.page, Page::Subnets | Page::Subnet(_)) {
+                        if matches!(
+                            self.page,
+                            Page::Subnets | Page::Subnet(_) | Page::Stake | Page::StakeScripted(_)
+                        ) {
                             self.source_banner_ui(ui, &connection);
                         }
                         self.page_ui(ui, &connection);
@@ -370,6 +381,17 @@ impl TaoscopeApp {
                     self.settings.wallet_path = Some(path);
                     self.save_settings();
                 }
+            }
+            Page::Stake | Page::StakeScripted(_) => {
+                let root = self.wallet_page.root().clone();
+                stake_ui(
+                    ui,
+                    &mut self.stake_page,
+                    &mut self.core,
+                    self.wallet_page.wallets(),
+                    &root,
+                    self.settings.theme,
+                );
             }
             Page::Subnets => {
                 if let Some(netuid) = subnets_ui(
@@ -445,6 +467,9 @@ impl TaoscopeApp {
                 .subnet_page
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
+            Page::Stake | Page::StakeScripted(_) => {
+                self.wallet_page.is_ready() && self.stake_page.is_ready()
+            }
             Page::Settings => connection.is_settled(),
         }
     }

@@ -1,8 +1,10 @@
 //! One page per file. A page appears in the navigation only once it does real work.
 
 pub mod settings;
+pub mod stake;
 pub mod subnet;
 pub mod subnets;
+pub mod transfer;
 pub mod wallet;
 pub mod wallet_flow;
 
@@ -15,19 +17,25 @@ pub enum Page {
     Subnets,
     /// One subnet and its metagraph (reached from Subnets, or `--page subnet:N`).
     Subnet(u16),
+    /// Staking: add, remove, move, swap, transfer stake and unstake all.
+    Stake,
+    /// The Stake page driven by itself to one screen, for screenshots
+    /// (`--page stake-review`, `--page stake-progress`).
+    StakeScripted(stake::StakeScript),
     /// Network, appearance and language.
     Settings,
 }
 
 impl Page {
     /// The pages of the left navigation, in order.
-    pub const ALL: [Page; 3] = [Page::Wallet, Page::Subnets, Page::Settings];
+    pub const ALL: [Page; 4] = [Page::Wallet, Page::Stake, Page::Subnets, Page::Settings];
 
     /// The catalogue key of the page's name.
     pub fn title_key(self) -> &'static str {
         match self {
             Page::Wallet => "nav.wallet",
             Page::Subnets | Page::Subnet(_) => "nav.subnets",
+            Page::Stake | Page::StakeScripted(_) => "nav.stake",
             Page::Settings => "nav.settings",
         }
     }
@@ -38,6 +46,9 @@ impl Page {
             Page::Wallet => "wallet".into(),
             Page::Subnets => "subnets".into(),
             Page::Subnet(netuid) => format!("subnet:{netuid}"),
+            Page::Stake => "stake".into(),
+            Page::StakeScripted(stake::StakeScript::Review) => "stake-review".into(),
+            Page::StakeScripted(stake::StakeScript::Progress) => "stake-progress".into(),
             Page::Settings => "settings".into(),
         }
     }
@@ -46,23 +57,35 @@ impl Page {
     pub fn section(self) -> Page {
         match self {
             Page::Subnet(_) => Page::Subnets,
+            Page::StakeScripted(_) => Page::Stake,
             other => other,
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `settings`).
+    /// The screenshot-only pages that drive the Stake page to one screen.
+    pub const SCRIPTED: [Page; 2] = [
+        Page::StakeScripted(stake::StakeScript::Review),
+        Page::StakeScripted(stake::StakeScript::Progress),
+    ];
+
+    /// Parses a `--page` name (`wallet`, `stake`, `subnets`, `subnet:1`, `settings`,
+    /// `stake-review`, `stake-progress`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {
             return netuid.parse().ok().map(Page::Subnet);
         }
-        Page::ALL.into_iter().find(|p| p.name() == name)
+        Page::ALL
+            .into_iter()
+            .chain(Page::SCRIPTED)
+            .find(|p| p.name() == name)
     }
 
     /// The `--page` names the app accepts.
     pub fn names() -> Vec<String> {
         let mut names: Vec<String> = Page::ALL.iter().map(|p| p.name()).collect();
         names.push("subnet:N".into());
+        names.extend(Page::SCRIPTED.iter().map(|p| p.name()));
         names
     }
 }

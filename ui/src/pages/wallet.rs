@@ -12,6 +12,7 @@ use taoscope_core::service::{
 use taoscope_core::settings::Theme;
 use zeroize::Zeroizing;
 
+use super::transfer::{TransferOutcome, TransferState, transfer_ui};
 use super::wallet_flow::{FlowOutcome, WalletFlow, wallet_flow_ui};
 use crate::theme::{palette, section_ui, spacing, text};
 use crate::widgets::identicon::identicon_ui;
@@ -50,6 +51,7 @@ pub struct WalletPageState {
     wallets: Loadable<Vec<WalletView>>,
     qr_for: Option<String>,
     flow: Option<WalletFlow>,
+    transfer: Option<TransferState>,
     remember: Option<RememberPrompt>,
     keychain_requests: Vec<RequestId>,
     notice: Option<(bool, String)>,
@@ -64,6 +66,7 @@ impl WalletPageState {
             wallets: Loadable::Idle,
             qr_for: None,
             flow: None,
+            transfer: None,
             remember: None,
             keychain_requests: Vec::new(),
             notice: None,
@@ -73,6 +76,19 @@ impl WalletPageState {
     /// True once the wallet list has loaded or failed (screenshot mode waits for it).
     pub fn is_ready(&self) -> bool {
         self.wallets.is_settled()
+    }
+
+    /// The wallets listed (empty until the list has loaded).
+    pub fn wallets(&self) -> &[WalletView] {
+        match &self.wallets {
+            Loadable::Ready(list) => list,
+            _ => &[],
+        }
+    }
+
+    /// The wallets folder the page shows.
+    pub fn root(&self) -> &PathBuf {
+        &self.root
     }
 
     /// The addresses of every coldkey and hotkey listed, to highlight "mine" elsewhere.
@@ -117,6 +133,11 @@ impl WalletPageState {
     ) -> bool {
         if let Some(flow) = &mut self.flow
             && flow.handle_response(id, response)
+        {
+            return true;
+        }
+        if let Some(transfer) = &mut self.transfer
+            && transfer.handle_response(id, response)
         {
             return true;
         }
@@ -172,6 +193,12 @@ pub fn wallet_ui(
                     state.reload(core);
                 }
             }
+        }
+        return changes;
+    }
+    if let Some(transfer) = &mut state.transfer {
+        if transfer_ui(ui, transfer, core, theme) == TransferOutcome::Closed {
+            state.transfer = None;
         }
         return changes;
     }
@@ -289,6 +316,20 @@ fn wallet_card_ui(
         }
         if !wallet.has_coldkey {
             ui.label(RichText::new(tr("wallet.watch_only")).color(p.muted));
+        } else if let Ok(from) = wallet
+            .coldkey
+            .as_ref()
+            .map_err(|_| ())
+            .and_then(|a| AccountId::from_ss58(a).map_err(|_| ()))
+            && ui.button(tr("transfer.open")).clicked()
+        {
+            state.transfer = Some(TransferState::new(
+                state.root.clone(),
+                wallet.name.clone(),
+                from,
+                wallet.remembered,
+                taoscope_core::address_book::AddressBook::default_path(),
+            ));
         }
 
         match &wallet.hotkeys {
