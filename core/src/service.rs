@@ -732,3 +732,158 @@ fn unlock_signer(
     drop(password);
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explorer::Rao;
+    use crate::tx::{ChainContext, Quote};
+
+    const ALICE_NACL: &str = "5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1";
+    const PASSWORD: &str = "correct horse battery staple";
+
+    fn fixtures() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+    }
+
+    /// A wallets folder holding a copy of the alice-nacl vector wallet.
+    fn wallets() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let from = fixtures().join("vectors/keys/wallets/alice-nacl");
+        let to = dir.path().join("alice-nacl");
+        std::fs::create_dir_all(to.join("hotkeys")).expect("dir");
+        for name in ["coldkey", "coldkeypub.txt"] {
+            std::fs::copy(from.join(name), to.join(name)).expect("copy");
+        }
+        dir
+    }
+
+    /// A transfer prepared for `signer` against the spec-393 metadata (no node involved).
+    fn prepared(signer: AccountId) -> PreparedTx {
+        let metadata = std::fs::read(fixtures().join("fixtures/finney-metadata/metadata.scale"))
+            .expect("metadata");
+        let context = ChainContext {
+            metadata: ChainContext::decode_metadata(&metadata).expect("decode"),
+            genesis_hash: [1; 32],
+            spec_version: 393,
+            transaction_version: 1,
+            era_block_number: 100,
+            era_block_hash: [2; 32],
+            nonce: 0,
+        };
+        let bob = Keypair::from_uri("//Bob").expect("bob").account_id();
+        PreparedTx {
+            prepared: Arc::new(Prepared {
+                action: Action::Transfer {
+                    dest: bob,
+                    amount: Rao(1_000_000_000),
+                    allow_death: false,
+                },
+                context,
+                quote: Quote::default(),
+                warnings: Vec::new(),
+                balance: Balance {
+                    free_rao: Rao(5_000_000_000),
+                    reserved_rao: Rao(0),
+                    frozen_rao: Rao(0),
+                    nonce: 0,
+                },
+                block_number: 100,
+            }),
+            signer,
+        }
+    }
+
+    /// Core on a closed port: anything that tried to reach a node would fail to connect.
+    fn offline_core() -> CoreHandle {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let network = Network::parse(&format!("ws://127.0.0.1:{port}")).expect("url");
+        CoreHandle::start(network, Arc::new(|| {})).expect("core")
+    }
+
+    /// Every response to `id` until its `TxFinished`.
+    fn until_finished(core: &CoreHandle, id: RequestId) -> Vec<Response> {
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            for (got, response) in core.poll() {
+                if got == id {
+                    let done = matches!(response, Response::TxFinished(_));
+                    seen.push(response);
+                    if done {
+                        return seen;
+                    }
+                }
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "no TxFinished"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn submit(
+        core: &mut CoreHandle,
+        root: &std::path::Path,
+        tx: PreparedTx,
+        password: Option<&str>,
+    ) -> Vec<Response> {
+        let id = core.send(Request::Tx(TxRequest::Submit {
+            prepared: tx,
+            wallet_root: root.to_path_buf(),
+            wallet_name: "alice-nacl".into(),
+            password: password.map(SecretText::new),
+        }));
+        until_finished(core, id)
+    }
+
+    #[test]
+    fn a_wrong_password_is_a_plain_error_and_nothing_is_sent() {
+        let dir = wallets();
+        let mut core = offline_core();
+        let alice = AccountId::from_ss58(ALICE_NACL).expect("address");
+        let answers = submit(
+            &mut core,
+            dir.path(),
+            prepared(alice),
+            Some("not the password"),
+        );
+        assert_eq!(
+            answers,
+            vec![Response::TxFinished(Err(TxError::Key(crate::i18n::tr(
+                "error.keyfile.wrong_password"
+            ))))],
+            "one plain error, no progress: nothing was submitted"
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_prepared_signer_never_signs() {
+        let dir = wallets();
+        let mut core = offline_core();
+        // Prepared for Bob (his nonce and checks), but the wallet opens to Alice's key.
+        let bob = Keypair::from_uri("//Bob").expect("bob").account_id();
+        let answers = submit(&mut core, dir.path(), prepared(bob), Some(PASSWORD));
+        assert_eq!(
+            answers,
+            vec![Response::TxFinished(Err(TxError::Key(crate::i18n::tr(
+                "txui.service.wrong_signer"
+            ))))]
+        );
+    }
+
+    #[test]
+    fn prepared_handles_are_equal_only_to_the_same_preparation() {
+        let alice = AccountId::from_ss58(ALICE_NACL).expect("address");
+        let one = prepared(alice);
+        let copy = one.clone();
+        assert_eq!(one, copy);
+        assert_ne!(one, prepared(alice), "same numbers, another preparation");
+        let debug = format!("{:?}", SecretText::new(PASSWORD));
+        assert!(!debug.contains("horse"), "{debug}");
+    }
+}

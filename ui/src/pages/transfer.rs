@@ -230,14 +230,16 @@ pub fn transfer_ui(
         }
         ui.horizontal(|ui| {
             let label = ui.label(tr("transfer.destination"));
-            ui.add(
-                egui::TextEdit::singleline(&mut state.destination)
-                    .hint_text(tr("transfer.destination_hint"))
-                    .desired_width(440.0),
-            )
-            .labelled_by(label.id);
+            let field = ui
+                .add(
+                    egui::TextEdit::singleline(&mut state.destination)
+                        .hint_text(tr("transfer.destination_hint"))
+                        .desired_width(440.0),
+                )
+                .labelled_by(label.id);
             if ui.button(tr("transfer.paste")).clicked() {
-                // The clipboard arrives as a paste event on the next frame, into the field.
+                // The clipboard arrives as a paste event next frame, into the focused field.
+                field.request_focus();
                 ui.ctx()
                     .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
             }

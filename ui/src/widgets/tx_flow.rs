@@ -640,6 +640,16 @@ fn progress_ui(ui: &mut egui::Ui, state: &mut TxFlowState, theme: Theme) -> TxFl
     };
     section_ui(ui, theme, &tr("txui.progress.title"), |ui| {
         ui.label(RichText::new(action_title(&state.review.action)).strong());
+        let (input_symbol, _) = symbols(&state.review.action, &state.review.symbol);
+        let summary: Vec<String> = input_amount(&state.review.action)
+            .map(|units| amount_text(units, &input_symbol, 9))
+            .into_iter()
+            .chain(state.review.subnet_label.clone())
+            .chain(state.review.counterpart.clone())
+            .collect();
+        if !summary.is_empty() {
+            ui.label(RichText::new(summary.join(" · ")).color(p.muted));
+        }
         if state.recorded {
             ui.label(RichText::new(tr("txui.progress.recorded")).color(p.warn));
         }
