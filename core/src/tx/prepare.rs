@@ -10,9 +10,9 @@ use super::call::{Action, PriceLimit};
 use super::error::TxError;
 use crate::amount::UNITS_PER_TOKEN;
 use crate::chain::{ChainError, PinnedBlock};
+use crate::explorer::Balance;
 use crate::explorer::decode::{SWAP_API, decode_api_answer, decode_error};
 use crate::explorer::wire::{DispatchInfoWire, SimSwapWire};
-use crate::explorer::{Alpha, Balance, Rao};
 use crate::keys::AccountId;
 
 /// The chain's minimum stake: 0.002 TAO (`DefaultMinStake`).
@@ -690,6 +690,7 @@ async fn tx_fee(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::explorer::{Alpha, Rao};
 
     #[test]
     fn tolerance_reads_percent_strictly() {

@@ -6,7 +6,7 @@
 //! cannot be reached, an add or remove is estimated from the recorded pool instead, labelled
 //! as an offline estimate everywhere it shows, and cannot be signed.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use egui::RichText;
@@ -721,7 +721,7 @@ impl StakePageState {
     }
 
     /// Screenshot mode: take the next step of the script once its data is there.
-    fn run_script(&mut self, core: &mut CoreHandle, root: &PathBuf, signer: Option<&Signer>) {
+    fn run_script(&mut self, core: &mut CoreHandle, root: &Path, signer: Option<&Signer>) {
         let Some(script) = self.script else {
             return;
         };
@@ -742,7 +742,7 @@ impl StakePageState {
                 }
             }
             StakeStep::Amount if self.review().is_some() => {
-                self.open_review(root.clone(), signer);
+                self.open_review(root.to_path_buf(), signer);
                 if script == StakeScript::Progress
                     && let Some(flow) = &mut self.flow
                 {
@@ -791,7 +791,7 @@ pub fn stake_ui(
     state: &mut StakePageState,
     core: &mut CoreHandle,
     wallets: &[WalletView],
-    root: &PathBuf,
+    root: &Path,
     theme: Theme,
 ) {
     let p = palette(theme);
@@ -877,7 +877,7 @@ fn header_ui(ui: &mut egui::Ui, state: &mut StakePageState, signers: &[Signer], 
         }
     });
     ui.horizontal(|ui| {
-        ui.label(RichText::new(tr("stake.wallet")).color(p.muted));
+        let label = ui.label(RichText::new(tr("stake.wallet")).color(p.muted));
         if signers.is_empty() {
             ui.label(RichText::new(tr("stake.no_wallet")).color(p.warn));
         } else {
@@ -891,7 +891,9 @@ fn header_ui(ui: &mut egui::Ui, state: &mut StakePageState, signers: &[Signer], 
                             &signer.name,
                         );
                     }
-                });
+                })
+                .response
+                .labelled_by(label.id);
         }
         if let Loadable::Ready(balance) = &state.balance {
             ui.label(
@@ -1159,7 +1161,7 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
 fn amount_step_ui(
     ui: &mut egui::Ui,
     state: &mut StakePageState,
-    root: &PathBuf,
+    root: &Path,
     signer: Option<&Signer>,
     theme: Theme,
 ) {
@@ -1262,7 +1264,7 @@ fn amount_step_ui(
         open = next.clicked();
     });
     if open {
-        state.open_review(root.clone(), signer);
+        state.open_review(root.to_path_buf(), signer);
     }
 }
 

@@ -213,7 +213,7 @@ pub fn transfer_ui(
             && !book.contacts.is_empty()
         {
             ui.horizontal(|ui| {
-                ui.label(RichText::new(tr("transfer.book")).color(p.muted));
+                let label = ui.label(RichText::new(tr("transfer.book")).color(p.muted));
                 egui::ComboBox::from_id_salt("transfer-book")
                     .selected_text(tr("transfer.book_pick"))
                     .show_ui(ui, |ui| {
@@ -222,7 +222,9 @@ pub fn transfer_ui(
                                 state.destination = contact.address.clone();
                             }
                         }
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
             });
         }
         if let Err(reason) = &state.book {
