@@ -11,6 +11,7 @@ rust_i18n::i18n!("locales", fallback = "en");
 /// otherwise keep serving an older catalogue.
 const _CATALOGUE: &str = include_str!("../locales/app.yml");
 
+pub mod address_book;
 pub mod amount;
 pub mod chain;
 pub mod emission;

@@ -19,11 +19,12 @@ use crate::chain::{
 use crate::explorer::snapshot::Snapshot;
 use crate::explorer::weights::WeightsAndBonds;
 use crate::explorer::{
-    BlockRef, Delegate, HotkeyRegistrations, Hyperparameters, Metagraph, NetworkTotals, Portfolio,
-    StakeEntry, SubnetSummary,
+    Balance, BlockRef, Delegate, HotkeyRegistrations, Hyperparameters, Metagraph, NetworkTotals,
+    Portfolio, StakeEntry, SubnetSummary,
 };
-use crate::keys::Mnemonic;
+use crate::keys::{AccountId, Keypair, Mnemonic};
 use crate::network::Network;
+use crate::tx::{Action, Journal, Prepared, Tolerance, TxError, TxStatus};
 use crate::wallet::{Overwrite, Wallets};
 use crate::whatif::{WhatIfJob, WhatIfOutcome};
 
@@ -74,6 +75,11 @@ pub enum Request {
         /// The coldkey's 32-byte key.
         coldkey: AccountKey,
     },
+    /// An account's TAO balance.
+    Balance {
+        /// The account's 32-byte key.
+        account: AccountKey,
+    },
     /// Every delegate.
     Delegates,
     /// Issuance, stake and subnet count.
@@ -107,12 +113,68 @@ pub enum Request {
     },
     /// Work on the wallets folder or the keychain.
     Wallet(WalletRequest),
+    /// Quote, check, sign and send a transaction.
+    Tx(TxRequest),
+}
+
+/// A transaction checked and quoted by [`TxRequest::Prepare`], shared between the review
+/// screen and the submit request without copying the node's metadata.
+///
+/// Two handles are equal only when they are the same preparation: a quote from another
+/// block is a different transaction even if the numbers match.
+#[derive(Debug, Clone)]
+pub struct PreparedTx {
+    /// The checked, bounded and quoted action.
+    pub prepared: Arc<Prepared>,
+    /// Who must sign it (the nonce and the checks are this account's).
+    pub signer: AccountId,
+}
+
+impl PartialEq for PreparedTx {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.prepared, &other.prepared) && self.signer == other.signer
+    }
+}
+
+impl Eq for PreparedTx {}
+
+/// Transaction work: quoting at the newest block, then unlocking, signing and sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxRequest {
+    /// Read, bound, quote and check `action` for `signer` at the newest block.
+    Prepare {
+        /// What the user asked for.
+        action: Action,
+        /// The coldkey that will sign.
+        signer: AccountId,
+        /// How far the price may move against the user.
+        tolerance: Tolerance,
+        /// Put a price bound on stake moves (the default).
+        guarded: bool,
+    },
+    /// Unlock the wallet's coldkey, sign `prepared` and send it once, reporting each status
+    /// as a [`Response::TxProgress`] and the end as a [`Response::TxFinished`].
+    Submit {
+        /// The reviewed transaction.
+        prepared: PreparedTx,
+        /// The wallets folder.
+        wallet_root: PathBuf,
+        /// The wallet whose coldkey signs.
+        wallet_name: String,
+        /// Its password; `None` uses the OS keychain.
+        password: Option<SecretText>,
+    },
 }
 
 impl Request {
     /// Whether this reads the chain at a block, so its answer can be kept for that block.
     pub fn is_chain_read(&self) -> bool {
-        !matches!(self, Request::ChainInfo | Request::Wallet(_))
+        // Transactions are never answered from a cache: a quote must be fresh and a
+        // submission must reach the node.
+        !matches!(
+            self,
+            Request::ChainInfo | Request::Wallet(_) | Request::Tx(_) | Request::WhatIf(_)
+        )
     }
 }
 
@@ -197,6 +259,8 @@ pub enum Response {
     HotkeyRegistrations(AtBlock<HotkeyRegistrations>),
     /// The answer to [`Request::StakeForColdkey`].
     StakeForColdkey(AtBlock<Vec<StakeEntry>>),
+    /// The answer to [`Request::Balance`].
+    Balance(AtBlock<Balance>),
     /// The answer to [`Request::Delegates`].
     Delegates(AtBlock<Vec<Delegate>>),
     /// The answer to [`Request::NetworkTotals`].
@@ -224,6 +288,17 @@ pub enum Response {
         /// Whether the keychain now holds it, or what went wrong.
         result: Result<bool, String>,
     },
+    /// The answer to [`TxRequest::Prepare`].
+    TxPrepared(Result<PreparedTx, TxError>),
+    /// A status of a transaction sent by [`TxRequest::Submit`]; several arrive per request.
+    TxProgress {
+        /// The submit request it belongs to.
+        id: RequestId,
+        /// Where the transaction stands now.
+        status: TxStatus,
+    },
+    /// The last answer to [`TxRequest::Submit`]: the final status, or why it stopped.
+    TxFinished(Result<TxStatus, TxError>),
 }
 
 impl Response {
@@ -300,10 +375,12 @@ fn live_head(supervisor: &ChainSupervisor) -> Option<(String, u64)> {
 async fn execute_cached(
     supervisor: &ChainSupervisor,
     cache: &Mutex<AnswerCache>,
+    id: RequestId,
     request: Request,
+    progress: &(dyn Fn(Response) + Sync),
 ) -> Response {
     if !request.is_chain_read() {
-        return execute(supervisor, request).await;
+        return execute(supervisor, id, request, progress).await;
     }
     if let Some((genesis, block)) = live_head(supervisor)
         && let Some(hit) = cache
@@ -313,7 +390,7 @@ async fn execute_cached(
     {
         return hit;
     }
-    let response = execute(supervisor, request.clone()).await;
+    let response = execute(supervisor, id, request.clone(), progress).await;
     if let (Some((genesis, _)), Some(block)) = (live_head(supervisor), response.block())
         && let Ok(mut cache) = cache.lock()
     {
@@ -403,9 +480,13 @@ impl CoreHandle {
         let snapshot = self.snapshot();
         let cache = self.cache.clone();
         self.runtime.spawn(async move {
+            let progress = |response: Response| {
+                let _ = tx.send((id, response));
+                waker();
+            };
             let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
                 Some(answer) => answer,
-                None => execute_cached(&supervisor, &cache, request).await,
+                None => execute_cached(&supervisor, &cache, id, request, &progress).await,
             };
             let _ = tx.send((id, response));
             waker();
@@ -425,7 +506,13 @@ impl CoreHandle {
     }
 }
 
-async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
+/// Answers `request`; a transaction submit also reports each status through `progress`.
+async fn execute(
+    supervisor: &ChainSupervisor,
+    id: RequestId,
+    request: Request,
+    progress: &(dyn Fn(Response) + Sync),
+) -> Response {
     match request {
         Request::Subnets => {
             Response::Subnets(at_latest(supervisor, |at| async move { at.subnets().await }).await)
@@ -447,6 +534,9 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
                 at.stake_for_coldkey(&coldkey).await
             })
             .await,
+        ),
+        Request::Balance { account } => Response::Balance(
+            at_latest(supervisor, |at| async move { at.balance(&account).await }).await,
         ),
         Request::Delegates => Response::Delegates(
             at_latest(supervisor, |at| async move { at.delegates().await }).await,
@@ -499,6 +589,8 @@ async fn execute(supervisor: &ChainSupervisor, request: Request) -> Response {
                 .await
                 .unwrap_or_else(|e| Response::WalletSaved(Err(e.to_string())))
         }
+        // Transactions always go to the node: `from_snapshot` never answers them.
+        Request::Tx(work) => execute_tx(supervisor, id, work, progress).await,
         Request::ChainInfo => {
             let result = match supervisor.client() {
                 Ok(client) => client.info().await,
@@ -736,4 +828,287 @@ fn save_wallet(
         remember(root, name, &pair)?;
     }
     Ok(address)
+}
+
+/// Runs transaction work; a submit's intermediate statuses go out through `progress`.
+async fn execute_tx(
+    supervisor: &ChainSupervisor,
+    id: RequestId,
+    work: TxRequest,
+    progress: &(dyn Fn(Response) + Sync),
+) -> Response {
+    match work {
+        TxRequest::Prepare {
+            action,
+            signer,
+            tolerance,
+            guarded,
+        } => {
+            let result = async {
+                let client = supervisor
+                    .wait_for_client(
+                        crate::chain::CONNECT_TIMEOUT + std::time::Duration::from_secs(2),
+                    )
+                    .await
+                    .map_err(|e| {
+                        supervisor.report_failure(&e);
+                        TxError::Chain(e.to_string())
+                    })?;
+                let pinned = client.pin_latest().await.map_err(|e| {
+                    supervisor.report_failure(&e);
+                    TxError::Chain(e.to_string())
+                })?;
+                crate::tx::prepare(&pinned, action, signer, tolerance, guarded).await
+            }
+            .await;
+            Response::TxPrepared(result.map(|prepared| PreparedTx {
+                prepared: Arc::new(prepared),
+                signer,
+            }))
+        }
+        TxRequest::Submit {
+            prepared,
+            wallet_root,
+            wallet_name,
+            password,
+        } => {
+            let result = submit(
+                supervisor,
+                prepared,
+                wallet_root,
+                wallet_name,
+                password,
+                |status| {
+                    progress(Response::TxProgress {
+                        id,
+                        status: status.clone(),
+                    })
+                },
+            )
+            .await;
+            Response::TxFinished(result)
+        }
+    }
+}
+
+/// Unlocks, signs and sends once. The password is dropped (and so zeroized) as soon as the
+/// key is open, and the key as soon as the transaction is signed.
+async fn submit(
+    supervisor: &ChainSupervisor,
+    prepared: PreparedTx,
+    wallet_root: PathBuf,
+    wallet_name: String,
+    password: Option<SecretText>,
+    on_status: impl FnMut(&TxStatus),
+) -> Result<TxStatus, TxError> {
+    let journal = Journal::default_location().ok_or_else(|| TxError::Journal {
+        path: String::new(),
+        reason: crate::i18n::tr("txui.service.no_config_dir"),
+    })?;
+    // The KDF and the keychain block: off the async workers.
+    let keypair =
+        tokio::task::spawn_blocking(move || unlock_signer(&wallet_root, &wallet_name, password))
+            .await
+            .map_err(|e| TxError::Key(e.to_string()))??;
+    if keypair.account_id() != prepared.signer {
+        return Err(TxError::Key(crate::i18n::tr("txui.service.wrong_signer")));
+    }
+    let signed = crate::tx::build_signed(
+        &prepared.prepared.action,
+        &prepared.prepared.context,
+        &keypair,
+    )?;
+    drop(keypair);
+    let client = supervisor
+        .client()
+        .map_err(|e| TxError::Chain(e.to_string()))?;
+    let spec = prepared.prepared.action.call_spec();
+    let call = format!("{}.{}", spec.pallet, spec.call);
+    crate::tx::submit_and_watch(
+        &client,
+        &journal,
+        &signed,
+        &call,
+        prepared.prepared.context.era_block_number,
+        on_status,
+    )
+    .await
+}
+
+/// The wallet's coldkey: from the OS keychain when it holds it, else opened with
+/// `password`. A wrong password is the wallet's own plain message.
+fn unlock_signer(
+    root: &std::path::Path,
+    name: &str,
+    password: Option<SecretText>,
+) -> Result<Keypair, TxError> {
+    if password.is_none()
+        && let Ok(Some(seed)) = crate::keychain::recall(&keychain_id(root, name))
+    {
+        return Ok(Keypair::from_seed(&seed));
+    }
+    let Some(password) = password else {
+        return Err(TxError::Key(crate::i18n::tr("txui.service.needs_password")));
+    };
+    let result = Wallets::new(root)
+        .existing(name)
+        .and_then(|w| w.unlock_coldkey(password.expose()))
+        .map_err(|e| TxError::Key(e.to_string()));
+    drop(password);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explorer::Rao;
+    use crate::tx::{ChainContext, Quote};
+
+    const ALICE_NACL: &str = "5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1";
+    const PASSWORD: &str = "correct horse battery staple";
+
+    fn fixtures() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+    }
+
+    /// A wallets folder holding a copy of the alice-nacl vector wallet.
+    fn wallets() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let from = fixtures().join("vectors/keys/wallets/alice-nacl");
+        let to = dir.path().join("alice-nacl");
+        std::fs::create_dir_all(to.join("hotkeys")).expect("dir");
+        for name in ["coldkey", "coldkeypub.txt"] {
+            std::fs::copy(from.join(name), to.join(name)).expect("copy");
+        }
+        dir
+    }
+
+    /// A transfer prepared for `signer` against the spec-393 metadata (no node involved).
+    fn prepared(signer: AccountId) -> PreparedTx {
+        let metadata = std::fs::read(fixtures().join("fixtures/finney-metadata/metadata.scale"))
+            .expect("metadata");
+        let context = ChainContext {
+            metadata: ChainContext::decode_metadata(&metadata).expect("decode"),
+            genesis_hash: [1; 32],
+            spec_version: 393,
+            transaction_version: 1,
+            era_block_number: 100,
+            era_block_hash: [2; 32],
+            nonce: 0,
+        };
+        let bob = Keypair::from_uri("//Bob").expect("bob").account_id();
+        PreparedTx {
+            prepared: Arc::new(Prepared {
+                action: Action::Transfer {
+                    dest: bob,
+                    amount: Rao(1_000_000_000),
+                    allow_death: false,
+                },
+                context,
+                quote: Quote::default(),
+                warnings: Vec::new(),
+                balance: Balance {
+                    free_rao: Rao(5_000_000_000),
+                    reserved_rao: Rao(0),
+                    frozen_rao: Rao(0),
+                    nonce: 0,
+                },
+                block_number: 100,
+            }),
+            signer,
+        }
+    }
+
+    /// Core on a closed port: anything that tried to reach a node would fail to connect.
+    fn offline_core() -> CoreHandle {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let network = Network::parse(&format!("ws://127.0.0.1:{port}")).expect("url");
+        CoreHandle::start(network, Arc::new(|| {})).expect("core")
+    }
+
+    /// Every response to `id` until its `TxFinished`.
+    fn until_finished(core: &CoreHandle, id: RequestId) -> Vec<Response> {
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        loop {
+            for (got, response) in core.poll() {
+                if got == id {
+                    let done = matches!(response, Response::TxFinished(_));
+                    seen.push(response);
+                    if done {
+                        return seen;
+                    }
+                }
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(120),
+                "no TxFinished"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    fn submit(
+        core: &mut CoreHandle,
+        root: &std::path::Path,
+        tx: PreparedTx,
+        password: Option<&str>,
+    ) -> Vec<Response> {
+        let id = core.send(Request::Tx(TxRequest::Submit {
+            prepared: tx,
+            wallet_root: root.to_path_buf(),
+            wallet_name: "alice-nacl".into(),
+            password: password.map(SecretText::new),
+        }));
+        until_finished(core, id)
+    }
+
+    #[test]
+    fn a_wrong_password_is_a_plain_error_and_nothing_is_sent() {
+        let dir = wallets();
+        let mut core = offline_core();
+        let alice = AccountId::from_ss58(ALICE_NACL).expect("address");
+        let answers = submit(
+            &mut core,
+            dir.path(),
+            prepared(alice),
+            Some("not the password"),
+        );
+        assert_eq!(
+            answers,
+            vec![Response::TxFinished(Err(TxError::Key(crate::i18n::tr(
+                "error.keyfile.wrong_password"
+            ))))],
+            "one plain error, no progress: nothing was submitted"
+        );
+    }
+
+    #[test]
+    fn a_key_that_is_not_the_prepared_signer_never_signs() {
+        let dir = wallets();
+        let mut core = offline_core();
+        // Prepared for Bob (his nonce and checks), but the wallet opens to Alice's key.
+        let bob = Keypair::from_uri("//Bob").expect("bob").account_id();
+        let answers = submit(&mut core, dir.path(), prepared(bob), Some(PASSWORD));
+        assert_eq!(
+            answers,
+            vec![Response::TxFinished(Err(TxError::Key(crate::i18n::tr(
+                "txui.service.wrong_signer"
+            ))))]
+        );
+    }
+
+    #[test]
+    fn prepared_handles_are_equal_only_to_the_same_preparation() {
+        let alice = AccountId::from_ss58(ALICE_NACL).expect("address");
+        let one = prepared(alice);
+        let copy = one.clone();
+        assert_eq!(one, copy);
+        assert_ne!(one, prepared(alice), "same numbers, another preparation");
+        let debug = format!("{:?}", SecretText::new(PASSWORD));
+        assert!(!debug.contains("horse"), "{debug}");
+    }
 }

@@ -16,6 +16,7 @@ use crate::pages::Page;
 use crate::pages::miner::{MinerPageState, miner_ui};
 use crate::pages::forecast::{ForecastPageState, forecast_ui};
 use crate::pages::settings::{SettingsPageState, settings_ui};
+use crate::pages::stake::{StakePageState, stake_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};
 use crate::pages::subnets::{SubnetsPageState, subnets_ui};
 use crate::pages::wallet::{WalletPageState, wallet_ui};
@@ -106,6 +107,7 @@ pub struct TaoscopeApp {
     miner_page: MinerPageState,
     forecast_page: ForecastPageState,
     whatif_page: Option<WhatIfPageState>,
+    stake_page: StakePageState,
     applied_theme: Option<taoscope_core::settings::Theme>,
     screenshot: Option<ScreenshotPlan>,
     save_error: Option<String>,
@@ -161,6 +163,10 @@ impl TaoscopeApp {
                 Some(Page::WhatIf(netuid)) => Some(WhatIfPageState::new(netuid)),
                 _ => None,
             },
+            stake_page: match options.page {
+                Some(Page::StakeScripted(script)) => StakePageState::scripted(script),
+                _ => StakePageState::default(),
+            },
             settings,
             settings_path,
             applied_theme: None,
@@ -196,6 +202,7 @@ impl TaoscopeApp {
         }
         self.source = source;
         self.subnets_page = SubnetsPageState::default();
+        self.stake_page.reload_explorer_data();
         if let Some(page) = &self.subnet_page {
             self.subnet_page = Some(SubnetPageState::new(page.netuid()));
         }
@@ -334,6 +341,7 @@ impl TaoscopeApp {
                     .whatif_page
                     .as_mut()
                     .is_some_and(|page| page.handle_response(id, &response))
+                || self.stake_page.handle_response(id, &response)
                 || self
                     .subnet_page
                     .as_mut()
@@ -376,7 +384,12 @@ impl TaoscopeApp {
                         }
                         if matches!(
                             self.page,
-                            Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) | Page::Forecast
+                            Page::Subnets
+                                | Page::Subnet(_)
+                                | Page::WhatIf(_)
+                                | Page::Forecast
+                                | Page::Stake
+                                | Page::StakeScripted(_)
                         ) {
                             self.source_banner_ui(ui, &connection);
                         }
@@ -429,6 +442,17 @@ impl TaoscopeApp {
                     self.settings.wallet_path = Some(path);
                     self.save_settings();
                 }
+            }
+            Page::Stake | Page::StakeScripted(_) => {
+                let root = self.wallet_page.root().clone();
+                stake_ui(
+                    ui,
+                    &mut self.stake_page,
+                    &mut self.core,
+                    self.wallet_page.wallets(),
+                    &root,
+                    self.settings.theme,
+                );
             }
             Page::Subnets => {
                 if let Some(netuid) = subnets_ui(
@@ -547,6 +571,9 @@ impl TaoscopeApp {
                 .as_ref()
                 .is_some_and(WhatIfPageState::is_ready),
             Page::Forecast => self.wallet_page.is_ready() && self.forecast_page.is_ready(),
+            Page::Stake | Page::StakeScripted(_) => {
+                self.wallet_page.is_ready() && self.stake_page.is_ready()
+            }
             Page::Settings => connection.is_settled(),
         }
     }

@@ -4,6 +4,7 @@
 //!
 //! - `call`: the typed [`Action`] a user asks for, and the call it becomes.
 //! - `build`: offline building and signing against a [`ChainContext`].
+//! - `estimate`: offline constant-product estimates from recorded pool reserves.
 //! - `prepare`: reads, price bound, quote and checks at one pinned block.
 //! - `journal`: the pending-transaction journal that prevents double sends.
 //! - `submit`: submit once, track to finality, read the outcome, reconcile after a drop.
@@ -11,6 +12,7 @@
 mod build;
 mod call;
 mod error;
+mod estimate;
 mod journal;
 mod prepare;
 mod submit;
@@ -20,6 +22,7 @@ pub use build::{
 };
 pub use call::{Action, CallSpec, PriceLimit, has_call, registration_action};
 pub use error::TxError;
+pub use estimate::{PoolReserves, estimate_add_stake, estimate_remove_stake};
 pub use journal::{Journal, JournalEntry};
 pub use prepare::{
     EXISTENTIAL_DEPOSIT_RAO, HIGH_IMPACT_PPM, MIN_STAKE_RAO, Prepared, Quote, Tolerance, Warning,

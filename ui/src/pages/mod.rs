@@ -3,8 +3,10 @@
 pub mod miner;
 pub mod forecast;
 pub mod settings;
+pub mod stake;
 pub mod subnet;
 pub mod subnets;
+pub mod transfer;
 pub mod wallet;
 pub mod wallet_flow;
 pub mod whatif;
@@ -24,14 +26,20 @@ pub enum Page {
     WhatIf(u16),
     /// Halving countdown, issuance curve and reward forecasts.
     Forecast,
+    /// Staking: add, remove, move, swap, transfer stake and unstake all.
+    Stake,
+    /// The Stake page driven by itself to one screen, for screenshots
+    /// (`--page stake-review`, `--page stake-progress`).
+    StakeScripted(stake::StakeScript),
     /// Network, appearance and language.
     Settings,
 }
 
 impl Page {
     /// The pages of the left navigation, in order.
-    pub const ALL: [Page; 5] = [
+    pub const ALL: [Page; 6] = [
         Page::Wallet,
+        Page::Stake,
         Page::Subnets,
         Page::Forecast,
         Page::Miner,
@@ -45,6 +53,7 @@ impl Page {
             Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) => "nav.subnets",
             Page::Forecast => "nav.forecast",
             Page::Miner => "nav.miner",
+            Page::Stake | Page::StakeScripted(_) => "nav.stake",
             Page::Settings => "nav.settings",
         }
     }
@@ -58,6 +67,9 @@ impl Page {
             Page::Miner => "miner".into(),
             Page::WhatIf(netuid) => format!("whatif:{netuid}"),
             Page::Forecast => "forecast".into(),
+            Page::Stake => "stake".into(),
+            Page::StakeScripted(stake::StakeScript::Review) => "stake-review".into(),
+            Page::StakeScripted(stake::StakeScript::Progress) => "stake-progress".into(),
             Page::Settings => "settings".into(),
         }
     }
@@ -66,11 +78,19 @@ impl Page {
     pub fn section(self) -> Page {
         match self {
             Page::Subnet(_) | Page::WhatIf(_) => Page::Subnets,
+            Page::StakeScripted(_) => Page::Stake,
             other => other,
         }
     }
 
-    /// Parses a `--page` name (`wallet`, `subnets`, `subnet:1`, `whatif:1`, `forecast`, `miner`, `settings`).
+    /// The screenshot-only pages that drive the Stake page to one screen.
+    pub const SCRIPTED: [Page; 2] = [
+        Page::StakeScripted(stake::StakeScript::Review),
+        Page::StakeScripted(stake::StakeScript::Progress),
+    ];
+
+    /// Parses a `--page` name (`wallet`, `stake`, `subnets`, `subnet:1`, `whatif:1`,
+    /// `forecast`, `miner`, `settings`, `stake-review`, `stake-progress`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {
@@ -79,7 +99,10 @@ impl Page {
         if let Some(netuid) = name.strip_prefix("whatif:") {
             return netuid.parse().ok().map(Page::WhatIf);
         }
-        Page::ALL.into_iter().find(|p| p.name() == name)
+        Page::ALL
+            .into_iter()
+            .chain(Page::SCRIPTED)
+            .find(|p| p.name() == name)
     }
 
     /// The `--page` names the app accepts.
@@ -87,6 +110,7 @@ impl Page {
         let mut names: Vec<String> = Page::ALL.iter().map(|p| p.name()).collect();
         names.push("subnet:N".into());
         names.push("whatif:N".into());
+        names.extend(Page::SCRIPTED.iter().map(|p| p.name()));
         names
     }
 }

@@ -13,6 +13,7 @@ use taoscope_core::service::{
 use taoscope_core::settings::Theme;
 use zeroize::Zeroizing;
 
+use super::transfer::{TransferOutcome, TransferState, transfer_ui};
 use super::wallet_flow::{FlowOutcome, WalletFlow, wallet_flow_ui};
 use crate::format::{amount_text, price_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
@@ -52,6 +53,7 @@ pub struct WalletPageState {
     wallets: Loadable<Vec<WalletView>>,
     qr_for: Option<String>,
     flow: Option<WalletFlow>,
+    transfer: Option<TransferState>,
     remember: Option<RememberPrompt>,
     keychain_requests: Vec<RequestId>,
     notice: Option<(bool, String)>,
@@ -73,6 +75,7 @@ impl WalletPageState {
             wallets: Loadable::Idle,
             qr_for: None,
             flow: None,
+            transfer: None,
             remember: None,
             keychain_requests: Vec::new(),
             notice: None,
@@ -139,6 +142,19 @@ impl WalletPageState {
         }
     }
 
+    /// The wallets listed (empty until the list has loaded).
+    pub fn wallets(&self) -> &[WalletView] {
+        match &self.wallets {
+            Loadable::Ready(list) => list,
+            _ => &[],
+        }
+    }
+
+    /// The wallets folder the page shows.
+    pub fn root(&self) -> &PathBuf {
+        &self.root
+    }
+
     /// The addresses of every coldkey and hotkey listed, to highlight "mine" elsewhere.
     pub fn my_addresses(&self) -> std::collections::HashSet<String> {
         let Loadable::Ready(wallets) = &self.wallets else {
@@ -181,6 +197,11 @@ impl WalletPageState {
     ) -> bool {
         if let Some(flow) = &mut self.flow
             && flow.handle_response(id, response)
+        {
+            return true;
+        }
+        if let Some(transfer) = &mut self.transfer
+            && transfer.handle_response(id, response)
         {
             return true;
         }
@@ -255,6 +276,12 @@ pub fn wallet_ui(
                     state.reload(core);
                 }
             }
+        }
+        return changes;
+    }
+    if let Some(transfer) = &mut state.transfer {
+        if transfer_ui(ui, transfer, core, theme) == TransferOutcome::Closed {
+            state.transfer = None;
         }
         return changes;
     }
@@ -580,6 +607,20 @@ fn wallet_card_ui(
         }
         if !wallet.has_coldkey {
             ui.label(RichText::new(tr("wallet.watch_only")).color(p.muted));
+        } else if let Ok(from) = wallet
+            .coldkey
+            .as_ref()
+            .map_err(|_| ())
+            .and_then(|a| AccountId::from_ss58(a).map_err(|_| ()))
+            && ui.button(tr("transfer.open")).clicked()
+        {
+            state.transfer = Some(TransferState::new(
+                state.root.clone(),
+                wallet.name.clone(),
+                from,
+                wallet.remembered,
+                taoscope_core::address_book::AddressBook::default_path(),
+            ));
         }
 
         match &wallet.hotkeys {

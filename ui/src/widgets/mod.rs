@@ -5,3 +5,4 @@ pub mod heatmap;
 pub mod identicon;
 pub mod qr;
 pub mod status_bar;
+pub mod tx_flow;
