@@ -95,6 +95,15 @@ fn heatmaps_are_fetched_only_when_opened() {
         .with_size([1280.0, 1400.0])
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
     step_until(&mut harness, "1024 / 1024", 20);
+    // The header asks for hyperparameters once the metagraph is in (the recording has no
+    // answer); let that settle first, so the layout does not move under the click below.
+    let started = std::time::Instant::now();
+    while !server.unanswered().iter().any(|m| m == "state_call")
+        && started.elapsed() < std::time::Duration::from_secs(10)
+    {
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        harness.step();
+    }
     harness.run_steps(5);
     let paged = |s: &ReplayServer| {
         s.served()
