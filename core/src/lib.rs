@@ -24,9 +24,9 @@ pub mod miner;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;
+pub mod replay_demo;
 #[cfg(feature = "replay")]
 pub mod scripted_peer;
-pub mod replay_demo;
 pub mod service;
 pub mod settings;
 pub mod tx;

@@ -13,8 +13,8 @@ use taoscope_core::service::CoreHandle;
 use taoscope_core::settings::Settings;
 
 use crate::pages::Page;
-use crate::pages::miner::{MinerPageState, miner_ui};
 use crate::pages::forecast::{ForecastPageState, forecast_ui};
+use crate::pages::miner::{MinerPageState, miner_ui};
 use crate::pages::settings::{SettingsPageState, settings_ui};
 use crate::pages::stake::{StakePageState, stake_ui};
 use crate::pages::subnet::{SubnetPageState, subnet_ui};

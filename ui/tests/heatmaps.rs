@@ -3,9 +3,6 @@
 //! recording holds no weights for this block, so the answers are encoded here with the
 //! served runtime's own registry.
 
-use std::sync::{Arc, Mutex};
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use scale_value::Value;
 use serde_json::json;
@@ -13,13 +10,11 @@ use subxt::ext::frame_decode::storage::encode_storage_key;
 use subxt::metadata::Metadata;
 use taoscope_core::network::Network;
 use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
-use taoscope_core::service::CoreHandle;
-use taoscope_core::settings::Settings;
+use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
-use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{app_harness, step_until};
 
 fn key(md: &Metadata, item: &str, uid: Option<u16>) -> Vec<u8> {
     match uid {
@@ -78,22 +73,14 @@ fn heatmaps_are_fetched_only_when_opened() {
     );
 
     let network = Network::parse(&server.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let (mut harness, _wallets) = app_harness(
         network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(dir.path().join("wallets")),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::Subnet(1)),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 1400.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+        LaunchOptions {
+            page: Some(Page::Subnet(1)),
+            ..LaunchOptions::default()
+        },
+        [1280.0, 1400.0],
+    );
     step_until(&mut harness, "1024 / 1024", 20);
     // The header asks for hyperparameters once the metagraph is in (the recording has no
     // answer); let that settle first, so the layout does not move under the click below.

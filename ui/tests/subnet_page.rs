@@ -3,21 +3,16 @@
 //! person would. The recording has no hyperparameters (v2) or identities, so those answers
 //! are the made-up ones of `replay_demo`. A garbled answer gives an error with Retry.
 
-use std::sync::{Arc, Mutex};
-
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use serde_json::json;
 use taoscope_core::network::Network;
 use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
 use taoscope_core::replay_demo::{demo_answers, demo_named_validator};
-use taoscope_core::service::CoreHandle;
-use taoscope_core::settings::Settings;
+use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
-use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{app_harness, step_until};
 
 #[test]
 fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
@@ -27,22 +22,14 @@ fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
         .expect("replay");
     server.script(&demo_answers(&default_fixtures_dir(), &[7; 32]).expect("demo answers"));
     let network = Network::parse(&server.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let (mut harness, _wallets) = app_harness(
         network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(dir.path().join("wallets")),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::Subnet(1)),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+        LaunchOptions {
+            page: Some(Page::Subnet(1)),
+            ..LaunchOptions::default()
+        },
+        [1280.0, 900.0],
+    );
 
     step_until(&mut harness, "1024 / 1024", 20);
     harness.get_by_label("6,852,690");
@@ -93,22 +80,14 @@ fn a_garbled_metagraph_answer_shows_an_error_with_retry() {
         json!("0x01ffff"),
     );
     let network = Network::parse(&server.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let (mut harness, _wallets) = app_harness(
         network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(dir.path().join("wallets")),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::Subnet(1)),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+        LaunchOptions {
+            page: Some(Page::Subnet(1)),
+            ..LaunchOptions::default()
+        },
+        [1280.0, 900.0],
+    );
     step_until(
         &mut harness,
         "SubnetInfoRuntimeApi_get_selective_mechagraph",
@@ -125,22 +104,14 @@ fn a_new_finalized_block_refreshes_the_page_and_no_block_means_no_refetch() {
         .expect("replay");
     server.script(&demo_answers(&default_fixtures_dir(), &[7; 32]).expect("demo answers"));
     let network = Network::parse(&server.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    let (mut harness, _wallets) = app_harness(
         network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(dir.path().join("wallets")),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::Subnet(1)),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+        LaunchOptions {
+            page: Some(Page::Subnet(1)),
+            ..LaunchOptions::default()
+        },
+        [1280.0, 900.0],
+    );
     step_until(&mut harness, "1024 / 1024", 20);
     step_until(&mut harness, "immunity_period", 10);
     let state_calls = |s: &ReplayServer| {

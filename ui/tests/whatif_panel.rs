@@ -2,20 +2,16 @@
 //! holds no weights: the panel says so, starts from rows rebuilt from the stored incentive,
 //! and reruns the epoch in core when a row or a stake is edited — driven by label.
 
-use std::sync::{Arc, Mutex};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use taoscope_core::network::Network;
-use taoscope_core::service::CoreHandle;
-use taoscope_core::settings::Settings;
 use taoscope_ui::app::SnapshotChoice;
 use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{app_harness, step_until};
 
 fn panel_on_bundled_snapshot() -> Harness<'static, TaoscopeApp> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -23,23 +19,16 @@ fn panel_on_bundled_snapshot() -> Harness<'static, TaoscopeApp> {
         .expect("port")
         .port();
     let network = Network::parse(&format!("ws://127.0.0.1:{port}")).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let settings = Settings {
+    app_harness(
         network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(dir.path().join("wallets")),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::WhatIf(1)),
-        snapshot: Some(SnapshotChoice::Bundled),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(core, settings, None, &options, Arc::new(Mutex::new(None)));
-    Harness::builder()
-        .with_size([1280.0, 1600.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app)
+        LaunchOptions {
+            page: Some(Page::WhatIf(1)),
+            snapshot: Some(SnapshotChoice::Bundled),
+            ..LaunchOptions::default()
+        },
+        [1280.0, 1600.0],
+    )
+    .0
 }
 
 #[test]

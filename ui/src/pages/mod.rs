@@ -1,7 +1,7 @@
 //! One page per file. A page appears in the navigation only once it does real work.
 
-pub mod miner;
 pub mod forecast;
+pub mod miner;
 pub mod settings;
 pub mod stake;
 pub mod subnet;
