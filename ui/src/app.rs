@@ -455,10 +455,12 @@ impl TaoscopeApp {
                 );
             }
             Page::Subnets => {
+                let my_stake = self.wallet_page.stake_by_subnet();
                 if let Some(netuid) = subnets_ui(
                     ui,
                     &mut self.subnets_page,
                     &mut self.core,
+                    &my_stake,
                     self.settings.theme,
                 ) {
                     self.open_subnet(netuid);

@@ -1,11 +1,13 @@
 //! The Subnets page: every subnet with its price, pool and emission, searchable and
 //! sortable, with a chart of where emission goes.
 
+use std::collections::BTreeMap;
+
 use egui::RichText;
 use egui_extras::{Column, TableBuilder};
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
-use taoscope_core::explorer::{BlockRef, SubnetSummary};
+use taoscope_core::explorer::{Alpha, BlockRef, SubnetSummary};
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
 use taoscope_core::settings::Theme;
@@ -34,6 +36,8 @@ pub enum SubnetColumn {
     Tempo,
     /// Registration cost.
     Burn,
+    /// The user's own alpha on the subnet (the wallet page's portfolio).
+    MyStake,
 }
 
 /// What the page remembers between frames.
@@ -145,6 +149,7 @@ fn sort_key(
     subnet: &SubnetSummary,
     column: SubnetColumn,
     shares: &[(u16, Option<u64>)],
+    my_stake: &BTreeMap<u16, Alpha>,
 ) -> (u128, String) {
     // Unknown sorts below every known share, 0% included.
     let share = shares
@@ -167,6 +172,10 @@ fn sort_key(
             u128::from(subnet.registration_cost_rao.map_or(0, |r| r.0)),
             String::new(),
         ),
+        SubnetColumn::MyStake => (
+            u128::from(my_stake.get(&subnet.netuid).map_or(0, |a| a.0)),
+            String::new(),
+        ),
     }
 }
 
@@ -175,6 +184,7 @@ pub fn subnets_ui(
     ui: &mut egui::Ui,
     state: &mut SubnetsPageState,
     core: &mut CoreHandle,
+    my_stake: &BTreeMap<u16, Alpha>,
     theme: Theme,
 ) -> Option<u16> {
     let p = palette(theme);
@@ -237,7 +247,8 @@ pub fn subnets_ui(
         })
         .collect();
     rows.sort_by(|a, b| {
-        let order = sort_key(a, state.sort, &shares).cmp(&sort_key(b, state.sort, &shares));
+        let order = sort_key(a, state.sort, &shares, my_stake)
+            .cmp(&sort_key(b, state.sort, &shares, my_stake));
         if state.descending {
             order.reverse()
         } else {
@@ -255,6 +266,7 @@ pub fn subnets_ui(
         (SubnetColumn::Emission, "subnets.col_emission"),
         (SubnetColumn::Tempo, "subnets.col_tempo"),
         (SubnetColumn::Burn, "subnets.col_burn"),
+        (SubnetColumn::MyStake, "subnets.col_my_stake"),
     ];
     TableBuilder::new(ui)
         .striped(true)
@@ -329,6 +341,12 @@ pub fn subnets_ui(
                             .registration_cost_rao
                             .map_or_else(|| tr("common.unknown"), |r| amount_text(r.0, "τ", 4)),
                     );
+                });
+                row.col(|ui| {
+                    // Blank, not zero, where the user holds nothing: the column reads at a glance.
+                    if let Some(alpha) = my_stake.get(&subnet.netuid) {
+                        ui.label(amount_text(alpha.0, &subnet.symbol, 4));
+                    }
                 });
             });
         });

@@ -1,10 +1,11 @@
 //! The Wallet page: every btcli wallet with its identicon, address, QR code and hotkeys,
 //! keychain controls, and the create / import flows.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use egui::RichText;
-use taoscope_core::explorer::{BlockRef, Portfolio, Position};
+use taoscope_core::explorer::{Alpha, BlockRef, Portfolio, Position};
 use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::keys::AccountId;
 use taoscope_core::service::{
@@ -139,6 +140,14 @@ impl WalletPageState {
             self.portfolio_refresh = Some(core.send(Request::Portfolio {
                 coldkey: *account.as_bytes(),
             }));
+        }
+    }
+
+    /// The shown wallet's alpha per subnet, from its loaded portfolio (empty until loaded).
+    pub fn stake_by_subnet(&self) -> BTreeMap<u16, Alpha> {
+        match &self.portfolio {
+            Loadable::Ready((_, portfolio)) => stake_by_subnet(portfolio),
+            _ => BTreeMap::new(),
         }
     }
 
@@ -736,5 +745,54 @@ fn keychain_row_ui(
             password: SecretText::new(&prompt.password),
         }));
         state.keychain_requests.push(id);
+    }
+}
+
+/// A portfolio's alpha summed per subnet (several validators on one subnet add up).
+pub fn stake_by_subnet(portfolio: &Portfolio) -> BTreeMap<u16, Alpha> {
+    let mut out = BTreeMap::new();
+    for position in &portfolio.positions {
+        let entry = out.entry(position.netuid).or_insert(Alpha(0));
+        entry.0 = entry.0.saturating_add(position.alpha.0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod stake_by_subnet_tests {
+    use super::*;
+    use taoscope_core::explorer::{Balance, Rao};
+
+    fn position(netuid: u16, alpha: u64) -> Position {
+        Position {
+            netuid,
+            subnet_name: String::new(),
+            symbol: String::new(),
+            hotkey: String::new(),
+            validator_name: None,
+            alpha: Alpha(alpha),
+            price_rao_per_alpha: None,
+            value_rao: None,
+            validator_alpha: None,
+            share_ppm: None,
+        }
+    }
+
+    #[test]
+    fn positions_on_one_subnet_add_up() {
+        let portfolio = Portfolio {
+            coldkey: String::new(),
+            balance: Balance {
+                free_rao: Rao(0),
+                reserved_rao: Rao(0),
+                frozen_rao: Rao(0),
+                nonce: 0,
+            },
+            positions: vec![position(1, 1_250), position(0, 25), position(1, 400)],
+        };
+        let sums = stake_by_subnet(&portfolio);
+        assert_eq!(sums.get(&1), Some(&Alpha(1_650)));
+        assert_eq!(sums.get(&0), Some(&Alpha(25)));
+        assert_eq!(sums.len(), 2);
     }
 }
