@@ -24,6 +24,7 @@ pub mod miner;
 pub mod network;
 #[cfg(feature = "replay")]
 pub mod replay;
+#[cfg(feature = "replay")]
 pub mod replay_demo;
 #[cfg(feature = "replay")]
 pub mod scripted_peer;
