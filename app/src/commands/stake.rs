@@ -219,24 +219,6 @@ struct WarningOut<'a> {
     message: String,
 }
 
-/// The sentence for a warning, in the user's language.
-pub fn warning_text(warning: &Warning) -> String {
-    match warning {
-        Warning::DestinationIsHotkey => tr("tx.warning.destination_is_hotkey"),
-        Warning::ClosesAccount => tr("tx.warning.closes_account"),
-        Warning::HighPriceImpact { ppm } => tr_with(
-            "tx.warning.high_price_impact",
-            &[("percent", &format!("{:.2}", *ppm as f64 / 10_000.0))],
-        ),
-        Warning::HotkeyNotOnSubnet { netuid } => {
-            tr_with("tx.warning.hotkey_not_on_subnet", &[("netuid", netuid)])
-        }
-        Warning::UnclaimedRootDividends => tr("tx.warning.unclaimed_root_dividends"),
-        Warning::NotShielded => tr("tx.warning.not_shielded"),
-        Warning::FeeTakenFromStake => tr("tx.warning.fee_taken_from_stake"),
-    }
-}
-
 fn percent(ppm: u32) -> String {
     let text = format!("{}.{:04}", ppm / 10_000, ppm % 10_000);
     text.trim_end_matches('0').trim_end_matches('.').to_string()
@@ -272,7 +254,7 @@ fn dry_run_out(prepared: &Prepared) -> Result<serde_json::Value, Failure> {
             .iter()
             .map(|w| WarningOut {
                 warning: w,
-                message: warning_text(w),
+                message: w.describe(),
             })
             .collect(),
     };
@@ -318,7 +300,7 @@ fn print_review(prepared: &Prepared) {
         );
     }
     for w in &prepared.warnings {
-        eprintln!("  ! {}", warning_text(w));
+        eprintln!("  ! {}", w.describe());
     }
 }
 

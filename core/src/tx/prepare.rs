@@ -97,6 +97,30 @@ pub enum Warning {
     FeeTakenFromStake,
 }
 
+impl Warning {
+    /// The warning as a full sentence in the user's language (CLI and window alike).
+    pub fn describe(&self) -> String {
+        use crate::i18n::{tr, tr_with};
+        match self {
+            Warning::DestinationIsHotkey => tr("tx.warning.destination_is_hotkey"),
+            Warning::ClosesAccount => tr("tx.warning.closes_account"),
+            Warning::HighPriceImpact { ppm } => tr_with(
+                "tx.warning.high_price_impact",
+                &[(
+                    "percent",
+                    &format!("{}.{:02}", ppm / 10_000, (ppm % 10_000) / 100),
+                )],
+            ),
+            Warning::HotkeyNotOnSubnet { netuid } => {
+                tr_with("tx.warning.hotkey_not_on_subnet", &[("netuid", netuid)])
+            }
+            Warning::UnclaimedRootDividends => tr("tx.warning.unclaimed_root_dividends"),
+            Warning::NotShielded => tr("tx.warning.not_shielded"),
+            Warning::FeeTakenFromStake => tr("tx.warning.fee_taken_from_stake"),
+        }
+    }
+}
+
 /// The numbers the review screen shows. Amounts are base units of the token named.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Quote {

@@ -83,24 +83,6 @@ pub fn action_title(action: &Action) -> String {
     })
 }
 
-/// A warning as a full, localized sentence.
-pub fn warning_text(warning: &Warning) -> String {
-    match warning {
-        Warning::DestinationIsHotkey => tr("txui.warning.destination_is_hotkey"),
-        Warning::ClosesAccount => tr("txui.warning.closes_account"),
-        Warning::HighPriceImpact { ppm } => tr_with(
-            "txui.warning.high_impact",
-            &[("impact", &percent_text(*ppm))],
-        ),
-        Warning::HotkeyNotOnSubnet { netuid } => {
-            tr_with("txui.warning.hotkey_not_on_subnet", &[("netuid", netuid)])
-        }
-        Warning::UnclaimedRootDividends => tr("txui.warning.unclaimed_root"),
-        Warning::NotShielded => tr("txui.warning.not_shielded"),
-        Warning::FeeTakenFromStake => tr("txui.warning.fee_from_stake"),
-    }
-}
-
 /// Parts per million as a percentage with two decimals ("0.50%"); display only.
 pub fn percent_text(ppm: u64) -> String {
     format!("{:.2}%", ppm as f64 / 10_000.0)
@@ -288,7 +270,7 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     warning,
                     Warning::DestinationIsHotkey | Warning::ClosesAccount
                 );
-                ui.label(RichText::new(warning_text(warning)).color(if hard {
+                ui.label(RichText::new(warning.describe()).color(if hard {
                     p.bad
                 } else {
                     p.warn
