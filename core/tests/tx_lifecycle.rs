@@ -129,6 +129,32 @@ async fn setup(submission: Vec<Json>, then_drop: bool) -> Setup {
     }
 }
 
+/// The node's statuses for a transaction that goes through to a final block `hash`.
+fn to_finality(hash: &str) -> Vec<Json> {
+    vec![
+        json!("ready"),
+        json!({"inBlock": hash}),
+        json!({"finalized": hash}),
+    ]
+}
+
+/// Submits the setup's transaction on `client`, recording every status it reports.
+async fn submit(
+    s: &Setup,
+    client: &ChainClient,
+    seen: &mut Vec<TxStatus>,
+) -> Result<TxStatus, TxError> {
+    submit_and_watch(
+        client,
+        &s.journal,
+        &s.signed,
+        "add_stake_limit",
+        ERA_BLOCK,
+        |st| seen.push(st.clone()),
+    )
+    .await
+}
+
 async fn connect(peer: &ScriptedPeer) -> ChainClient {
     let network = Network::parse(&peer.url()).expect("url");
     ChainClient::connect(&network).await.expect("connects")
@@ -137,27 +163,12 @@ async fn connect(peer: &ScriptedPeer) -> ChainClient {
 #[tokio::test]
 async fn happy_path_goes_ready_in_block_finalized_with_success() {
     let hash = block_hash(INCLUDED_AT);
-    let s = setup(
-        vec![
-            json!("ready"),
-            json!({"inBlock": hash}),
-            json!({"finalized": hash}),
-        ],
-        false,
-    )
-    .await;
+    let s = setup(to_finality(&hash), false).await;
     let client = connect(&s.peer).await;
     let mut seen = Vec::new();
-    let last = submit_and_watch(
-        &client,
-        &s.journal,
-        &s.signed,
-        "add_stake_limit",
-        ERA_BLOCK,
-        |st| seen.push(st.clone()),
-    )
-    .await
-    .expect("tracked to the end");
+    let last = submit(&s, &client, &mut seen)
+        .await
+        .expect("tracked to the end");
     let expected_final = TxStatus::Finalized {
         block_number: INCLUDED_AT,
         block_hash: hash.clone(),
@@ -184,15 +195,7 @@ async fn happy_path_goes_ready_in_block_finalized_with_success() {
     assert_eq!(entries[0].hash, s.signed.hash_hex());
 
     // A second click on the same transaction is refused, not rebroadcast.
-    let again = submit_and_watch(
-        &client,
-        &s.journal,
-        &s.signed,
-        "add_stake_limit",
-        ERA_BLOCK,
-        |_| {},
-    )
-    .await;
+    let again = submit(&s, &client, &mut Vec::new()).await;
     assert!(
         matches!(again, Err(TxError::AlreadyPending { .. })),
         "{again:?}"
@@ -203,15 +206,7 @@ async fn happy_path_goes_ready_in_block_finalized_with_success() {
 #[tokio::test]
 async fn a_slippage_failure_is_decoded_to_its_sentence() {
     let hash = block_hash(INCLUDED_AT);
-    let s = setup(
-        vec![
-            json!("ready"),
-            json!({"inBlock": hash}),
-            json!({"finalized": hash}),
-        ],
-        false,
-    )
-    .await;
+    let s = setup(to_finality(&hash), false).await;
     {
         let mut w = s.world.lock().expect("world");
         let failure = slippage_failure(&w);
@@ -219,16 +214,7 @@ async fn a_slippage_failure_is_decoded_to_its_sentence() {
             .expect("events");
     }
     let client = connect(&s.peer).await;
-    let last = submit_and_watch(
-        &client,
-        &s.journal,
-        &s.signed,
-        "add_stake_limit",
-        ERA_BLOCK,
-        |_| {},
-    )
-    .await
-    .expect("tracked");
+    let last = submit(&s, &client, &mut Vec::new()).await.expect("tracked");
     let TxStatus::Finalized { outcome, .. } = last else {
         panic!("finalized, got {last:?}");
     };
@@ -253,15 +239,7 @@ async fn a_drop_between_ready_and_in_block_is_settled_without_resubmitting() {
     let s = setup(vec![json!("ready")], true).await;
     let client = connect(&s.peer).await;
     let mut seen = Vec::new();
-    let result = submit_and_watch(
-        &client,
-        &s.journal,
-        &s.signed,
-        "add_stake_limit",
-        ERA_BLOCK,
-        |st| seen.push(st.clone()),
-    )
-    .await;
+    let result = submit(&s, &client, &mut seen).await;
     assert_eq!(
         result,
         Err(TxError::ConnectionLost {
@@ -314,15 +292,7 @@ async fn a_drop_between_ready_and_in_block_is_settled_without_resubmitting() {
 async fn an_unincluded_transaction_whose_era_ran_out_is_dropped() {
     let s = setup(vec![json!("ready")], true).await;
     let client = connect(&s.peer).await;
-    let _ = submit_and_watch(
-        &client,
-        &s.journal,
-        &s.signed,
-        "add_stake_limit",
-        ERA_BLOCK,
-        |_| {},
-    )
-    .await;
+    let _ = submit(&s, &client, &mut Vec::new()).await;
     let entry = s.journal.entries().expect("journal").remove(0);
     {
         let mut w = s.world.lock().expect("world");
