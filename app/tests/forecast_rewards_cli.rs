@@ -29,6 +29,22 @@ fn u(v: &Value) -> u128 {
 }
 
 /// The validator's neuron from `taoscope metagraph`, to check the forecast against.
+/// `taoscope forecast rewards` on subnet 1 for `hotkey` and `amount` alpha, plus `extra`.
+fn rewards(hotkey: &str, amount: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "forecast",
+        "rewards",
+        "--netuid",
+        "1",
+        "--hotkey",
+        hotkey,
+        "--amount-alpha",
+        amount,
+    ];
+    args.extend_from_slice(extra);
+    taoscope().args(&args).output().expect("runs")
+}
+
 fn neuron_630(extra: &[&str]) -> Value {
     let mut args = vec!["metagraph", "--netuid", "1", "--json"];
     args.extend_from_slice(extra);
@@ -54,22 +70,7 @@ fn expected(neuron: &Value, amount: u128, take: u128, added: bool) -> (u128, u12
 fn forecast_on_the_bundled_snapshot() {
     let neuron = neuron_630(&["--snapshot", "bundled"]);
     assert_eq!(neuron["hotkey"], VALIDATOR);
-    let output = taoscope()
-        .args([
-            "forecast",
-            "rewards",
-            "--netuid",
-            "1",
-            "--hotkey",
-            VALIDATOR,
-            "--amount-alpha",
-            "1000",
-            "--snapshot",
-            "bundled",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let output = rewards(VALIDATOR, "1000", &["--snapshot", "bundled", "--json"]);
     let f = json_of(&output);
     assert_eq!(f["uid"], 630);
     assert_eq!(f["block"], 6_852_690);
@@ -115,23 +116,11 @@ fn forecast_on_the_bundled_snapshot() {
 #[test]
 fn an_existing_position_is_not_added_twice() {
     let neuron = neuron_630(&["--snapshot", "bundled"]);
-    let output = taoscope()
-        .args([
-            "forecast",
-            "rewards",
-            "--netuid",
-            "1",
-            "--hotkey",
-            VALIDATOR,
-            "--amount-alpha",
-            "250.5",
-            "--existing",
-            "--snapshot",
-            "bundled",
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let output = rewards(
+        VALIDATOR,
+        "250.5",
+        &["--existing", "--snapshot", "bundled", "--json"],
+    );
     let f = json_of(&output);
     let (per_tempo, per_day) = expected(&neuron, 250_500_000_000, 11_796, false);
     assert_eq!(u(&f["alpha_per_tempo"]), per_tempo);
@@ -156,21 +145,7 @@ fn bad_amounts_and_addresses_are_refused_before_any_network_access() {
         (VALIDATOR, "NaN", "not an amount"),
         ("5CGLCBndTR1BvQZzn429ckT8Gyx", "1", "--hotkey"),
     ] {
-        let output = taoscope()
-            .args([
-                "forecast",
-                "rewards",
-                "--netuid",
-                "1",
-                "--hotkey",
-                hotkey,
-                "--amount-alpha",
-                amount,
-                "--network",
-                &url,
-            ])
-            .output()
-            .expect("runs");
+        let output = rewards(hotkey, amount, &["--network", &url]);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{amount}: {stderr}");
         assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
@@ -181,21 +156,11 @@ fn bad_amounts_and_addresses_are_refused_before_any_network_access() {
 
 #[test]
 fn a_hotkey_not_on_the_subnet_is_a_plain_error() {
-    let output = taoscope()
-        .args([
-            "forecast",
-            "rewards",
-            "--netuid",
-            "1",
-            "--hotkey",
-            "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
-            "--amount-alpha",
-            "1",
-            "--snapshot",
-            "bundled",
-        ])
-        .output()
-        .expect("runs");
+    let output = rewards(
+        "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY",
+        "1",
+        &["--snapshot", "bundled"],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("holds no UID in subnet 1"), "{stderr}");
@@ -221,22 +186,7 @@ fn live_forecast_reads_the_take_and_the_spot_price() {
         Some(&hex::encode(&key)),
         json!(format!("0x{}", hex::encode(6_553u16.to_le_bytes()))),
     );
-    let output = taoscope()
-        .args([
-            "forecast",
-            "rewards",
-            "--netuid",
-            "1",
-            "--hotkey",
-            VALIDATOR,
-            "--amount-alpha",
-            "1000",
-            "--network",
-            &server.url(),
-            "--json",
-        ])
-        .output()
-        .expect("runs");
+    let output = rewards(VALIDATOR, "1000", &["--network", &server.url(), "--json"]);
     let f = json_of(&output);
     assert_eq!(f["take_u16"], 6_553);
     assert_eq!(f["block"], 6_852_690);

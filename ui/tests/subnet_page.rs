@@ -14,15 +14,21 @@ use taoscope_ui::pages::Page;
 mod common;
 use common::{app_harness, step_until};
 
-#[test]
-fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
+/// Subnet 1's page on the replayed `metagraph` seed plus the demo answers the recording
+/// lacks (names, hyperparameters); the runtime keeps the server alive.
+fn subnet_1_with_demo_answers() -> (
+    tokio::runtime::Runtime,
+    ReplayServer,
+    egui_kittest::Harness<'static, taoscope_ui::TaoscopeApp>,
+    tempfile::TempDir,
+) {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let server = rt
         .block_on(ReplayServer::start(&default_fixtures_dir(), "metagraph"))
         .expect("replay");
     server.script(&demo_answers(&default_fixtures_dir(), &[7; 32]).expect("demo answers"));
     let network = Network::parse(&server.url()).expect("url");
-    let (mut harness, _wallets) = app_harness(
+    let (harness, wallets) = app_harness(
         network,
         LaunchOptions {
             page: Some(Page::Subnet(1)),
@@ -30,6 +36,12 @@ fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
         },
         [1280.0, 900.0],
     );
+    (rt, server, harness, wallets)
+}
+
+#[test]
+fn metagraph_of_netuid_1_sorts_and_opens_a_neuron() {
+    let (_rt, server, mut harness, _wallets) = subnet_1_with_demo_answers();
 
     step_until(&mut harness, "1024 / 1024", 20);
     harness.get_by_label("6,852,690");
@@ -98,20 +110,7 @@ fn a_garbled_metagraph_answer_shows_an_error_with_retry() {
 
 #[test]
 fn a_new_finalized_block_refreshes_the_page_and_no_block_means_no_refetch() {
-    let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let server = rt
-        .block_on(ReplayServer::start(&default_fixtures_dir(), "metagraph"))
-        .expect("replay");
-    server.script(&demo_answers(&default_fixtures_dir(), &[7; 32]).expect("demo answers"));
-    let network = Network::parse(&server.url()).expect("url");
-    let (mut harness, _wallets) = app_harness(
-        network,
-        LaunchOptions {
-            page: Some(Page::Subnet(1)),
-            ..LaunchOptions::default()
-        },
-        [1280.0, 900.0],
-    );
+    let (_rt, server, mut harness, _wallets) = subnet_1_with_demo_answers();
     step_until(&mut harness, "1024 / 1024", 20);
     step_until(&mut harness, "immunity_period", 10);
     let state_calls = |s: &ReplayServer| {
