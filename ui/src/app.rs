@@ -316,6 +316,9 @@ impl TaoscopeApp {
 
     /// Draws one frame into `ui` (also used by UI tests, without a window).
     pub fn frame_ui(&mut self, ui: &mut egui::Ui) {
+        if self.applied_theme.is_none() {
+            crate::fonts::install(ui.ctx());
+        }
         if self.applied_theme != Some(self.settings.theme) {
             theme::apply(ui.ctx(), self.settings.theme);
             self.applied_theme = Some(self.settings.theme);

@@ -2,6 +2,7 @@
 //! requests to core (running on tokio) and draws whatever has come back.
 
 pub mod app;
+pub mod fonts;
 pub mod format;
 pub mod pages;
 pub mod screenshot;
@@ -36,7 +37,8 @@ pub fn run(options: LaunchOptions) -> Result<Option<std::path::PathBuf>, String>
         viewport: egui::ViewportBuilder::default()
             .with_title("Taoscope")
             .with_inner_size([1200.0, 760.0])
-            .with_min_inner_size([800.0, 500.0]),
+            .with_min_inner_size([800.0, 500.0])
+            .with_icon(window_icon()),
         ..Default::default()
     };
     eframe::run_native(
@@ -62,5 +64,22 @@ pub fn run(options: LaunchOptions) -> Result<Option<std::path::PathBuf>, String>
         Some(Ok(path)) => Ok(Some(path)),
         Some(Err(reason)) => Err(reason),
         None => Ok(None),
+    }
+}
+
+/// The window and taskbar icon, from the same drawing as the installers' icons.
+fn window_icon() -> egui::IconData {
+    const PNG: &[u8] = include_bytes!("../../icons/128x128.png");
+    // The PNG is ours and checked by a test; an empty icon only means the platform default.
+    eframe::icon_data::from_png_bytes(PNG).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_window_icon_decodes_at_its_size() {
+        let icon = super::window_icon();
+        assert_eq!((icon.width, icon.height), (128, 128));
+        assert_eq!(icon.rgba.len(), 128 * 128 * 4);
     }
 }

@@ -1,7 +1,7 @@
 //! `taoscope metagraph --netuid N`: a subnet's neurons at one block.
 
 use taoscope_core::explorer::table::proportion_text;
-use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::i18n::{tr, tr_count, tr_with};
 use taoscope_core::network::Network;
 
 use std::path::Path;
@@ -31,7 +31,10 @@ pub fn run(
         "explorer.metagraph_heading",
         &[
             ("netuid", &metagraph.netuid),
-            ("n", &metagraph.n),
+            (
+                "neurons",
+                &tr_count("unit.neurons", u64::from(metagraph.n), &[]),
+            ),
             ("block", &metagraph.block),
         ],
     );

@@ -22,7 +22,7 @@ use taoscope_core::forecast::{
     Assumption, MarketFacts, PositionKind, PositionQuery, RewardForecast, forecast_rewards,
     parse_alpha_amount,
 };
-use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::i18n::{tr, tr_count, tr_with};
 use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
 use taoscope_core::settings::Theme;
 
@@ -442,10 +442,12 @@ fn countdown_ui(ui: &mut egui::Ui, state: &ForecastPageState, start: &Start, the
             ui.label(tao_text(emission));
             eta_cells_ui(ui, nominal_eta.as_ref());
             ui.end_row();
-            ui.label(tr_with(
-                "forecast.observed",
-                &[("blocks", &thousands(OBSERVATION_BLOCKS))],
-            ));
+            let blocks = tr_count(
+                "unit.blocks",
+                OBSERVATION_BLOCKS,
+                &[("count", &thousands(OBSERVATION_BLOCKS))],
+            );
+            ui.label(tr_with("forecast.observed", &[("blocks", &blocks)]));
             match &observed_rate {
                 Ok(rate) => {
                     ui.label(tao_text(*rate));
@@ -463,14 +465,17 @@ fn countdown_ui(ui: &mut egui::Ui, state: &ForecastPageState, start: &Start, the
             ui.end_row();
         });
     if let (Some(n), Some(o)) = (&nominal_eta, &observed_eta) {
-        let later = o.blocks_from_now as i128 - n.blocks_from_now as i128;
-        let days_between = later * i128::from(BLOCK_SECONDS) / 86_400;
+        let later = o.blocks_from_now.saturating_sub(n.blocks_from_now);
+        let days_between = later.saturating_mul(BLOCK_SECONDS) / 86_400;
+        let blocks = tr_count("unit.blocks", later, &[("count", &thousands(later))]);
+        let days = tr_count(
+            "unit.days",
+            days_between,
+            &[("count", &thousands(days_between))],
+        );
         ui.label(tr_with(
             "forecast.difference",
-            &[
-                ("blocks", &later.to_string()),
-                ("days", &days_between.to_string()),
-            ],
+            &[("blocks", &blocks), ("days", &days)],
         ));
     }
     if let Some(eta) = &nominal_eta {

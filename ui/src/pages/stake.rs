@@ -14,7 +14,7 @@ use taoscope_core::amount::{UNITS_PER_TOKEN, parse_units};
 use taoscope_core::explorer::{
     Alpha, Balance, Delegate, Metagraph, Rao, StakeEntry, SubnetSummary,
 };
-use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::i18n::{tr, tr_count, tr_with};
 use taoscope_core::keys::AccountId;
 use taoscope_core::service::{
     CoreHandle, PreparedTx, Request, RequestId, Response, TxRequest, WalletView,
@@ -1044,7 +1044,10 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
             for (hotkey, count) in hotkeys {
                 let label = tr_with(
                     "stake.position_row",
-                    &[("hotkey", &short_address(&hotkey)), ("count", &count)],
+                    &[
+                        ("hotkey", &short_address(&hotkey)),
+                        ("subnets", &tr_count("unit.subnets", count, &[])),
+                    ],
                 );
                 if ui
                     .add(egui::Button::selectable(
