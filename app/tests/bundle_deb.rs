@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use xtask::{LinuxTarget, bundle_linux, checked_manifest, repository_root};
+use xtask::{Target, bundle, checked_manifest, repository_root};
 
 fn dpkg_deb(args: &[&str], deb: &Path) -> String {
     let output = Command::new("dpkg-deb")
@@ -22,11 +22,11 @@ fn the_deb_installs_a_binary_desktop_entry_and_icons_that_run() {
     let root = repository_root();
     let manifest = checked_manifest(&root).expect("tauri.conf.json matches Cargo.toml");
     let work = tempfile::tempdir().expect("temp dir");
-    let packages = bundle_linux(
+    let packages = bundle(
         &root,
         Path::new(env!("CARGO_BIN_EXE_taoscope")),
         work.path(),
-        &[LinuxTarget::Deb],
+        &[Target::Deb],
     )
     .expect("the bundler makes a .deb");
     let deb = packages
@@ -111,11 +111,11 @@ fn a_version_mismatch_between_tauri_conf_and_cargo_toml_fails() {
     );
 
     let out = tempfile::tempdir().expect("temp dir");
-    let error = bundle_linux(
+    let error = bundle(
         mismatched.path(),
         Path::new(env!("CARGO_BIN_EXE_taoscope")),
         out.path(),
-        &[LinuxTarget::Deb],
+        &[Target::Deb],
     )
     .expect_err("nothing is bundled with mismatched versions");
     assert!(format!("{error:#}").contains("version mismatch"));

@@ -72,33 +72,61 @@ pub struct PackageDepends {
     pub depends: Vec<String>,
 }
 
-/// A Linux package this machine can build.
+/// An installer format from `tauri.conf.json`'s `bundle.targets`. Each is built on its
+/// own OS: Linux packages here, `.app`/`.dmg` on macOS, `.msi`/NSIS on Windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinuxTarget {
+pub enum Target {
     /// Debian / Ubuntu.
     Deb,
     /// Fedora / openSUSE.
     Rpm,
     /// A portable AppImage (the bundler downloads linuxdeploy, so it needs the internet).
     AppImage,
+    /// A macOS application bundle.
+    App,
+    /// A macOS disk image holding the `.app`.
+    Dmg,
+    /// A Windows Installer package (the bundler downloads WiX).
+    Msi,
+    /// A Windows NSIS setup program (the bundler downloads NSIS).
+    Nsis,
 }
 
-impl LinuxTarget {
-    /// Parses a target name as written in `tauri.conf.json` (`deb`, `rpm`, `appimage`).
-    pub fn parse(name: &str) -> Option<LinuxTarget> {
+impl Target {
+    /// Parses a target name as written in `tauri.conf.json` (`deb`, `rpm`, `appimage`,
+    /// `app`, `dmg`, `msi`, `nsis`).
+    pub fn parse(name: &str) -> Option<Target> {
         match name {
-            "deb" => Some(LinuxTarget::Deb),
-            "rpm" => Some(LinuxTarget::Rpm),
-            "appimage" => Some(LinuxTarget::AppImage),
+            "deb" => Some(Target::Deb),
+            "rpm" => Some(Target::Rpm),
+            "appimage" => Some(Target::AppImage),
+            "app" => Some(Target::App),
+            "dmg" => Some(Target::Dmg),
+            "msi" => Some(Target::Msi),
+            "nsis" => Some(Target::Nsis),
             _ => None,
+        }
+    }
+
+    /// Whether this OS builds the target (and it needs no download: not AppImage).
+    pub fn built_here_by_default(self) -> bool {
+        match self {
+            Target::Deb | Target::Rpm => cfg!(target_os = "linux"),
+            Target::AppImage => false,
+            Target::App | Target::Dmg => cfg!(target_os = "macos"),
+            Target::Msi | Target::Nsis => cfg!(target_os = "windows"),
         }
     }
 
     fn package_type(self) -> PackageType {
         match self {
-            LinuxTarget::Deb => PackageType::Deb,
-            LinuxTarget::Rpm => PackageType::Rpm,
-            LinuxTarget::AppImage => PackageType::AppImage,
+            Target::Deb => PackageType::Deb,
+            Target::Rpm => PackageType::Rpm,
+            Target::AppImage => PackageType::AppImage,
+            Target::App => PackageType::MacOsBundle,
+            Target::Dmg => PackageType::Dmg,
+            Target::Msi => PackageType::WindowsMsi,
+            Target::Nsis => PackageType::Nsis,
         }
     }
 }
@@ -150,29 +178,32 @@ pub fn checked_manifest(root: &Path) -> Result<Manifest> {
     Ok(manifest)
 }
 
-/// The Linux targets `tauri.conf.json` lists, in its order.
-pub fn linux_targets(manifest: &Manifest) -> Vec<LinuxTarget> {
+/// The targets `tauri.conf.json` lists that this OS builds by default, in its order.
+pub fn default_targets(manifest: &Manifest) -> Vec<Target> {
     manifest
         .bundle
         .targets
         .iter()
-        .filter_map(|t| LinuxTarget::parse(t))
+        .filter_map(|t| Target::parse(t))
+        .filter(|t| t.built_here_by_default())
         .collect()
 }
 
 /// Bundles `binary` into `targets` under `out_dir/bundle/…`, returning the package paths.
 /// `root` is where `tauri.conf.json`, the icons and the licences are.
-pub fn bundle_linux(
+pub fn bundle(
     root: &Path,
     binary: &Path,
     out_dir: &Path,
-    targets: &[LinuxTarget],
+    targets: &[Target],
 ) -> Result<Vec<PathBuf>> {
     let manifest = checked_manifest(root)?;
     // The bundler takes the binary from its output directory, under the binary's name.
     std::fs::create_dir_all(out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
-    let staged = out_dir.join(&manifest.main_binary_name);
+    let staged = out_dir
+        .join(&manifest.main_binary_name)
+        .with_extension(std::env::consts::EXE_EXTENSION);
     if binary != staged {
         std::fs::copy(binary, &staged)
             .with_context(|| format!("cannot copy {} to {}", binary.display(), staged.display()))?;

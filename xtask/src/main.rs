@@ -1,13 +1,12 @@
 //! `cargo xtask bundle [--binary PATH] [--targets deb,rpm] [--out DIR]`: builds the release
-//! binary (unless one is given) and bundles the Linux packages listed in `tauri.conf.json`.
-//! Windows (`.msi`, NSIS) and macOS (`.app`, `.dmg`) are built on their own systems with
-//! `cargo tauri bundle`-equivalent steps; see README "Packaging".
+//! binary (unless one is given) and bundles the installers `tauri.conf.json` lists for this
+//! OS: `.deb`/`.rpm` on Linux, `.app`/`.dmg` on macOS, `.msi`/NSIS on Windows.
 
 use std::path::PathBuf;
 use std::process::Command;
 
 use anyhow::{Context, Result, bail};
-use xtask::{LinuxTarget, checked_manifest, linux_targets, repository_root};
+use xtask::{Target, checked_manifest, default_targets, repository_root};
 
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
@@ -19,7 +18,7 @@ fn main() -> Result<()> {
             Ok(())
         }
         _ => bail!(
-            "usage: cargo xtask bundle [--binary PATH] [--targets deb,rpm,appimage] [--out DIR]\n       cargo xtask check-version"
+            "usage: cargo xtask bundle [--binary PATH] [--targets deb,rpm,...] [--out DIR]\n       cargo xtask check-version"
         ),
     }
 }
@@ -29,10 +28,7 @@ fn bundle(args: Vec<String>) -> Result<()> {
     let manifest = checked_manifest(&root)?;
     let mut binary: Option<PathBuf> = None;
     let mut out: Option<PathBuf> = None;
-    let mut targets: Vec<LinuxTarget> = linux_targets(&manifest)
-        .into_iter()
-        .filter(|t| *t != LinuxTarget::AppImage)
-        .collect();
+    let mut targets = default_targets(&manifest);
     let mut rest = args.into_iter();
     while let Some(flag) = rest.next() {
         let value = rest
@@ -66,11 +62,17 @@ fn bundle(args: Vec<String>) -> Result<()> {
             if !status.success() {
                 bail!("cargo build --release failed");
             }
-            target_dir.join("release").join(&manifest.main_binary_name)
+            target_dir
+                .join("release")
+                .join(&manifest.main_binary_name)
+                .with_extension(std::env::consts::EXE_EXTENSION)
         }
     };
     let out = out.unwrap_or_else(|| target_dir.join("release"));
-    let packages = xtask::bundle_linux(&root, &binary, &out, &targets)?;
+    if targets.is_empty() {
+        bail!("tauri.conf.json lists no installer this OS builds");
+    }
+    let packages = xtask::bundle(&root, &binary, &out, &targets)?;
     for package in packages {
         println!("{}", package.display());
     }
