@@ -41,8 +41,10 @@ fn bundle(args: Vec<String>) -> Result<()> {
                 targets = value
                     .split(',')
                     .map(|t| {
-                        LinuxTarget::parse(t.trim()).with_context(|| {
-                            format!("unknown Linux target {t:?} (deb, rpm, appimage)")
+                        Target::parse(t.trim()).with_context(|| {
+                            format!(
+                                "unknown target {t:?} (deb, rpm, appimage, app, dmg, msi, nsis)"
+                            )
                         })
                     })
                     .collect::<Result<_>>()?
