@@ -7,6 +7,7 @@
 //! - `estimate`: offline constant-product estimates from recorded pool reserves.
 //! - `prepare`: reads, price bound, quote and checks at one pinned block.
 //! - `journal`: the pending-transaction journal that prevents double sends.
+//! - `shield`: the MEV shield: stake moves encrypted to the block producers' key.
 //! - `submit`: submit once, track to finality, read the outcome, reconcile after a drop.
 
 mod build;
@@ -15,6 +16,7 @@ mod error;
 mod estimate;
 mod journal;
 mod prepare;
+mod shield;
 mod submit;
 
 pub use build::{
@@ -28,8 +30,15 @@ pub use prepare::{
     EXISTENTIAL_DEPOSIT_RAO, HIGH_IMPACT_PPM, MIN_STAKE_RAO, Prepared, Quote, Tolerance, Warning,
     bounded_price, prepare,
 };
+pub use shield::{
+    ENCAPSULATION_KEY_LEN, Outgoing, REVEAL_BLOCKS, SHIELD_PERIOD_BLOCKS, ShieldKey, ShieldedParts,
+    ShieldedTransaction, build_shield_for_fee_quote, build_shielded, build_shielded_with_rng,
+    ciphertext_len, encrypt, key_for_signing, read_fresh_shield_key, sign_prepared, read_shield_key, shield_offered,
+    split_ciphertext,
+};
 pub use submit::{
     DispatchOutcome, TxStatus, decode_outcome, explain_module_error, reconcile, submit_and_watch,
+    submit_shielded_and_watch,
 };
 
 #[cfg(test)]

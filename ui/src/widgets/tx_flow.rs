@@ -609,6 +609,7 @@ pub fn result_text(status: &TxStatus) -> (bool, String) {
         DispatchOutcome::Success => (true, tr("txui.result.success")),
         DispatchOutcome::Failed { explanation, .. } => (false, explanation.clone()),
         DispatchOutcome::NotKnown => (true, tr("txui.result.included_unknown")),
+        DispatchOutcome::NotRevealed => (false, tr("tx.outcome.not_revealed")),
     }
 }
 
