@@ -6,6 +6,7 @@
 //! - `build`: offline building and signing against a [`ChainContext`].
 //! - `estimate`: offline constant-product estimates from recorded pool reserves.
 //! - `prepare`: reads, price bound, quote and checks at one pinned block.
+//! - `holdings`: balance and stake positions before and after, for the deltas shown.
 //! - `journal`: the pending-transaction journal that prevents double sends.
 //! - `shield`: the MEV shield: stake moves encrypted to the block producers' key.
 //! - `submit`: submit once, track to finality, read the outcome, reconcile after a drop.
@@ -14,6 +15,7 @@ mod build;
 mod call;
 mod error;
 mod estimate;
+mod holdings;
 mod journal;
 mod prepare;
 mod shield;
@@ -25,6 +27,7 @@ pub use build::{
 pub use call::{Action, CallSpec, PriceLimit, has_call, registration_action};
 pub use error::TxError;
 pub use estimate::{PoolReserves, estimate_add_stake, estimate_remove_stake};
+pub use holdings::{Holdings, PositionHolding, change, change_text, read_holdings};
 pub use journal::{Journal, JournalEntry};
 pub use prepare::{
     EXISTENTIAL_DEPOSIT_RAO, HIGH_IMPACT_PPM, MIN_STAKE_RAO, Prepared, Quote, Tolerance, Warning,
