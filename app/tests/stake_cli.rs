@@ -382,7 +382,11 @@ mod scripted {
         let out = run(
             &peer.url(),
             config.path(),
-            &["--password-file", password.to_str().expect("utf-8"), "--json"],
+            &[
+                "--password-file",
+                password.to_str().expect("utf-8"),
+                "--json",
+            ],
         );
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{stderr}");
@@ -419,7 +423,11 @@ mod scripted {
             &["--password-file", password.to_str().expect("utf-8")],
         );
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(
             stdout.contains(
                 "Balance: 10 TAO before, 8.499785 TAO after (-1.500215 TAO; 10000000000 -> 8499785000 rao)"
@@ -443,7 +451,11 @@ mod scripted {
         let (_rt, peer) = serve(c);
         let config = tempfile::tempdir().expect("dir");
         let out = run(&peer.url(), config.path(), &["--dry-run", "--json"]);
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["shielded"], true);
         assert_eq!(v["shield_fee_rao"], 215_000u64);
@@ -460,7 +472,11 @@ mod scripted {
         assert!(stderr.contains("Protected from front-running"), "{stderr}");
         assert!(stderr.contains("Shield fee"), "{stderr}");
 
-        let out = run(&peer.url(), config.path(), &["--dry-run", "--json", "--no-shield"]);
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &["--dry-run", "--json", "--no-shield"],
+        );
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
         assert_eq!(v["shielded"], false);
         assert_eq!(v["shield_fee_rao"], serde_json::Value::Null);

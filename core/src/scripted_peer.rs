@@ -312,7 +312,12 @@ impl ScriptedChain {
 
     /// Publishes `key` as `MevShield.NextKey`, the key shielded transactions encrypt to.
     pub fn publish_shield_key(&mut self, key: &[u8]) -> Result<(), ScriptError> {
-        self.set_storage("MevShield", "NextKey", (), &scale_value::Value::from_bytes(key))
+        self.set_storage(
+            "MevShield",
+            "NextKey",
+            (),
+            &scale_value::Value::from_bytes(key),
+        )
     }
 
     /// Puts an extrinsic (`0x`-hex) into block `n`, after one unrelated extrinsic.

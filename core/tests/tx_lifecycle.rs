@@ -417,7 +417,10 @@ async fn a_shielded_send_reports_the_revealed_transactions_outcome() {
         panic!("the inner failure, got {last:?}");
     };
     assert_eq!(*block_number, INCLUDED_AT);
-    assert_eq!(error, "SlippageTooHigh", "the wrapper's success is not the answer");
+    assert_eq!(
+        error, "SlippageTooHigh",
+        "the wrapper's success is not the answer"
+    );
 
     // Only the wrapper went to the node, once; the journal knows both hashes.
     let submitted: Vec<String> = s
@@ -466,7 +469,10 @@ async fn a_shielded_send_the_producers_never_reveal_says_so() {
 async fn a_dropped_shielded_send_is_reconciled_to_its_revealed_outcome() {
     let s = shielded_setup(vec![json!("ready")], true).await;
     let result = submit_shielded(&s).await;
-    assert!(matches!(result, Err(TxError::ConnectionLost { .. })), "{result:?}");
+    assert!(
+        matches!(result, Err(TxError::ConnectionLost { .. })),
+        "{result:?}"
+    );
     let entry = s.journal.entries().expect("journal").remove(0);
     {
         let mut w = s.world.lock().expect("world");

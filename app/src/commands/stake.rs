@@ -489,7 +489,10 @@ async fn print_deltas(
     let after = match after {
         Ok(after) => after,
         Err(e) => {
-            eprintln!("{}", tr_with("cli.deltas_unread", &[("reason", &e.to_string())]));
+            eprintln!(
+                "{}",
+                tr_with("cli.deltas_unread", &[("reason", &e.to_string())])
+            );
             return;
         }
     };

@@ -36,8 +36,8 @@ pub use prepare::{
 pub use shield::{
     ENCAPSULATION_KEY_LEN, Outgoing, REVEAL_BLOCKS, SHIELD_PERIOD_BLOCKS, ShieldKey, ShieldedParts,
     ShieldedTransaction, build_shield_for_fee_quote, build_shielded, build_shielded_with_rng,
-    ciphertext_len, encrypt, key_for_signing, read_fresh_shield_key, sign_prepared, read_shield_key, shield_offered,
-    split_ciphertext,
+    ciphertext_len, encrypt, key_for_signing, read_fresh_shield_key, read_shield_key,
+    shield_offered, sign_prepared, split_ciphertext,
 };
 pub use submit::{
     DispatchOutcome, TxStatus, decode_outcome, explain_module_error, reconcile, submit_and_watch,

@@ -383,8 +383,9 @@ pub fn sign_prepared(
     match key {
         Some(key) => build_shielded(&prepared.action, &prepared.context, keypair, key)
             .map(Outgoing::Shielded),
-        None => super::build_signed(&prepared.action, &prepared.context, keypair)
-            .map(Outgoing::Plain),
+        None => {
+            super::build_signed(&prepared.action, &prepared.context, keypair).map(Outgoing::Plain)
+        }
     }
 }
 

@@ -332,7 +332,12 @@ const REVEAL_WAIT: Duration = Duration::from_secs(12 * (REVEAL_BLOCKS + 2));
 /// What became of a shielded send's inner transaction: looked for in the wrapper's block
 /// (`from`) and the [`REVEAL_BLOCKS`] after it. Without `wait`, blocks not made yet leave it
 /// [`DispatchOutcome::NotKnown`]; with it, they are waited for.
-async fn revealed(client: &ChainClient, from: u64, inner: &[u8; 32], wait: bool) -> DispatchOutcome {
+async fn revealed(
+    client: &ChainClient,
+    from: u64,
+    inner: &[u8; 32],
+    wait: bool,
+) -> DispatchOutcome {
     let deadline = tokio::time::Instant::now() + REVEAL_WAIT;
     let mut number = from;
     while number <= from + REVEAL_BLOCKS {

@@ -657,7 +657,10 @@ fn the_shield_is_offered_by_spec_393_and_not_by_the_recorded_runtime() {
     )
     .expect("recorded metadata");
     let recorded = ChainContext::decode_metadata(&recorded).expect("decodes");
-    assert!(!shield_offered(&recorded), "the recorded runtime has no MevShield");
+    assert!(
+        !shield_offered(&recorded),
+        "the recorded runtime has no MevShield"
+    );
     let context = ChainContext {
         metadata: recorded,
         ..spec393
