@@ -740,3 +740,95 @@ fn progress_ui(ui: &mut egui::Ui, state: &mut TxFlowState, theme: Theme) -> TxFl
     });
     event
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use taoscope_core::explorer::Rao;
+    use taoscope_core::keys::Keypair;
+    use taoscope_core::tx::{ChainContext, ShieldKey};
+
+    /// An add-stake prepared against the spec-393 metadata with a shield key published.
+    fn shielded_prepared() -> PreparedTx {
+        let bytes = std::fs::read(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/fixtures/finney-metadata/metadata.scale"),
+        )
+        .expect("metadata");
+        let alice = Keypair::from_uri("//Alice").expect("alice").account_id();
+        let prepared = Prepared {
+            action: Action::AddStake {
+                hotkey: Keypair::from_uri("//Charlie").expect("c").account_id(),
+                netuid: 1,
+                amount: Rao(1_000_000_000),
+                limit: None,
+            },
+            context: ChainContext {
+                metadata: ChainContext::decode_metadata(&bytes).expect("decodes"),
+                genesis_hash: [0; 32],
+                spec_version: 393,
+                transaction_version: 1,
+                era_block_number: 100,
+                era_block_hash: [1; 32],
+                nonce: 0,
+            },
+            quote: Quote {
+                tx_fee_rao: Some(215_000),
+                shield_fee_rao: Some(215_000),
+                ..Quote::default()
+            },
+            warnings: Vec::new(),
+            balance: Balance {
+                free_rao: Rao(5_000_000_000),
+                reserved_rao: Rao(0),
+                frozen_rao: Rao(0),
+                nonce: 0,
+            },
+            block_number: 100,
+            shield: ShieldKey::from_bytes(vec![7; taoscope_core::tx::ENCAPSULATION_KEY_LEN]),
+        };
+        PreparedTx {
+            prepared: Arc::new(prepared),
+            signer: alice,
+        }
+    }
+
+    #[test]
+    fn the_review_says_protected_and_the_checkbox_turns_the_shield_off() {
+        let prepared = shielded_prepared();
+        let review = ReviewData::live(&prepared, None, "α".into(), None);
+        let mut state = TxFlowState::new(review, Some(prepared), PathBuf::new(), "w".into(), false);
+        // Nothing is sent in this test; the core points at a port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let network =
+            taoscope_core::network::Network::parse(&format!("ws://127.0.0.1:{port}")).expect("url");
+        let mut core = CoreHandle::start(network, Arc::new(|| {})).expect("core");
+        let mut harness = Harness::new_ui(|ui| {
+            tx_flow_ui(ui, &mut state, &mut core, Theme::Dark);
+        });
+        harness.run();
+        harness.get_by_label("Protected from front-running");
+        harness.get_by_label("Shield fee");
+        harness
+            .get_by_label("Protect from front-running (MEV shield)")
+            .click();
+        harness.run();
+        assert!(
+            harness
+                .query_by_label("Protected from front-running")
+                .is_none(),
+            "no longer claimed once declined"
+        );
+        assert!(harness.query_by_label("Shield fee").is_none());
+        drop(harness);
+        assert!(!state.use_shield);
+        assert!(state.review.warnings.contains(&Warning::NotShielded));
+        let sending = state.to_send().expect("signable");
+        assert!(!sending.prepared.shielded());
+    }
+}
