@@ -101,6 +101,11 @@ pub struct TxArgs {
     #[arg(long, value_name = "FILE")]
     pub password_file: Option<PathBuf>,
 
+    /// Send a stake move unshielded even where the node offers the MEV shield (by default
+    /// it goes out encrypted, protected from front-running).
+    #[arg(long)]
+    pub no_shield: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 }

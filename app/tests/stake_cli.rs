@@ -278,6 +278,212 @@ mod scripted {
         assert!(journal.contains("\"finalized\""), "{journal}");
     }
 
+    /// Serves `chain` behind a lock; when the transaction arrives, `after_submit` changes
+    /// the chain's state (what the block it lands in does).
+    fn serve_changing(
+        chain: ScriptedChain,
+        after_submit: impl Fn(&mut ScriptedChain) + Send + Sync + 'static,
+    ) -> (tokio::runtime::Runtime, ScriptedPeer) {
+        let rt = common::runtime();
+        let world = Arc::new(std::sync::Mutex::new(chain));
+        let peer = rt
+            .block_on(ScriptedPeer::start(move |m, p| match world.lock() {
+                Ok(mut w) => {
+                    let answer = w.answer(m, p);
+                    if m == "author_submitAndWatchExtrinsic" {
+                        after_submit(&mut w);
+                    }
+                    answer
+                }
+                Err(_) => Scripted::Unknown,
+            }))
+            .expect("peer");
+        (rt, peer)
+    }
+
+    /// Alice's position with the validator on subnet 1, as `get_stake_info_for_coldkey` says.
+    fn position(alpha: u64) -> Value {
+        Value::unnamed_composite([Value::named_composite([
+            (
+                "hotkey",
+                values::account(AccountId::from_ss58(VALIDATOR).expect("v").as_bytes()),
+            ),
+            (
+                "coldkey",
+                values::account(AccountId::from_ss58(COLDKEY).expect("c").as_bytes()),
+            ),
+            ("netuid", Value::u128(1)),
+            ("stake", Value::u128(u128::from(alpha))),
+            ("locked", Value::u128(0)),
+            ("emission", Value::u128(0)),
+            ("tao_emission", Value::u128(0)),
+            ("drain", Value::u128(0)),
+            ("is_registered", Value::bool(true)),
+        ])])
+    }
+
+    /// A stake that lands in the next block and is final there; the block spends 1.5 TAO
+    /// plus the fee and adds 37.4 alpha to a 2-alpha position.
+    fn landing_stake() -> ScriptedChain {
+        let mut c = chain();
+        let landed = HEAD + 1;
+        let hash = ScriptedChain::block_hash(landed);
+        c.best = landed;
+        c.submitted_lands_in = Some(landed);
+        c.set_events(
+            landed,
+            &values::events_for_second_extrinsic(values::extrinsic_success()),
+        )
+        .expect("events");
+        c.set_api(
+            "StakeInfoRuntimeApi",
+            "get_stake_info_for_coldkey",
+            None,
+            &position(2_000_000_000),
+        )
+        .expect("stake");
+        c.submission = Scripted::Subscribe {
+            notify_method: "author_extrinsicUpdate".into(),
+            items: vec![
+                json!("ready"),
+                json!({"inBlock": hash}),
+                json!({"finalized": hash}),
+            ],
+            then_drop: false,
+        };
+        c
+    }
+
+    fn after_stake(w: &mut ScriptedChain) {
+        let alice = AccountId::from_ss58(COLDKEY).expect("c");
+        w.set_storage(
+            "System",
+            "Account",
+            (alice.as_bytes(),),
+            &values::account_info(4, 10_000_000_000 - 1_500_000_000 - 215_000),
+        )
+        .expect("account");
+        w.set_api(
+            "StakeInfoRuntimeApi",
+            "get_stake_info_for_coldkey",
+            None,
+            &position(39_400_000_000),
+        )
+        .expect("stake");
+        w.finalized = HEAD + 1;
+    }
+
+    #[test]
+    fn after_finality_the_balance_and_position_before_and_after_are_printed() {
+        let (_rt, peer) = serve_changing(landing_stake(), after_stake);
+        let config = tempfile::tempdir().expect("dir");
+        let password = config.path().join("password");
+        std::fs::write(&password, PASSWORD).expect("write");
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &[
+                "--password-file",
+                password.to_str().expect("utf-8"),
+                "--json",
+            ],
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("json line"))
+            .collect();
+        let last = lines.last().expect("lines");
+        assert_eq!(lines[lines.len() - 2]["status"]["status"], "finalized");
+        let d = &last["deltas"];
+        assert_eq!(d["before_block"], HEAD);
+        assert_eq!(d["after_block"], HEAD + 1, "read at the finalized block");
+        assert_eq!(d["balance"]["before_rao"], 10_000_000_000u64);
+        assert_eq!(d["balance"]["after_rao"], 8_499_785_000u64);
+        assert_eq!(d["balance"]["change_rao"], -1_500_215_000i64);
+        assert_eq!(d["balance"]["change"], "-1.500215");
+        assert_eq!(d["balance"]["after"], "8.499785");
+        let stake = &d["stake"][0];
+        assert_eq!(stake["hotkey"], VALIDATOR);
+        assert_eq!(stake["netuid"], 1);
+        assert_eq!(stake["before_alpha"], 2_000_000_000u64);
+        assert_eq!(stake["after_alpha"], 39_400_000_000u64);
+        assert_eq!(stake["change_alpha"], 37_400_000_000i64);
+        assert_eq!(stake["change"], "+37.4");
+
+        // The same in text (a fresh journal: the first one holds a settled transaction).
+        let (_rt2, peer) = serve_changing(landing_stake(), after_stake);
+        let config = tempfile::tempdir().expect("dir");
+        let password = config.path().join("password");
+        std::fs::write(&password, PASSWORD).expect("write");
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &["--password-file", password.to_str().expect("utf-8")],
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains(
+                "Balance: 10 TAO before, 8.499785 TAO after (-1.500215 TAO; 10000000000 -> 8499785000 rao)"
+            ),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains(&format!(
+                "Stake on subnet 1 with {VALIDATOR}: 2 before, 39.4 after (+37.4; 2000000000 -> 39400000000 units)"
+            )),
+            "{stdout}"
+        );
+    }
+
+    #[test]
+    fn a_published_shield_key_shields_the_stake_unless_declined() {
+        use ml_kem::{EncodedSizeUser, KemCore, MlKem768};
+        let mut c = chain();
+        let (_, ek) = MlKem768::generate(&mut rand_core::OsRng);
+        c.publish_shield_key(&ek.as_bytes()).expect("key");
+        let (_rt, peer) = serve(c);
+        let config = tempfile::tempdir().expect("dir");
+        let out = run(&peer.url(), config.path(), &["--dry-run", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["shielded"], true);
+        assert_eq!(v["shield_fee_rao"], 215_000u64);
+        let warned = |v: &serde_json::Value| {
+            v["warnings"]
+                .as_array()
+                .expect("warnings")
+                .iter()
+                .any(|w| w["warning"] == "not_shielded")
+        };
+        assert!(!warned(&v));
+        let text = run(&peer.url(), config.path(), &["--dry-run"]);
+        let stderr = String::from_utf8_lossy(&text.stderr);
+        assert!(stderr.contains("Protected from front-running"), "{stderr}");
+        assert!(stderr.contains("Shield fee"), "{stderr}");
+
+        let out = run(
+            &peer.url(),
+            config.path(),
+            &["--dry-run", "--json", "--no-shield"],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        assert_eq!(v["shielded"], false);
+        assert_eq!(v["shield_fee_rao"], serde_json::Value::Null);
+        assert!(warned(&v), "declining says it goes out unshielded");
+        assert_eq!(peer.count("author_submitAndWatchExtrinsic"), 0);
+    }
+
     #[test]
     fn register_quotes_the_burn_and_respects_max_burn() {
         let mut c = chain();

@@ -310,6 +310,16 @@ impl ScriptedChain {
         Ok(())
     }
 
+    /// Publishes `key` as `MevShield.NextKey`, the key shielded transactions encrypt to.
+    pub fn publish_shield_key(&mut self, key: &[u8]) -> Result<(), ScriptError> {
+        self.set_storage(
+            "MevShield",
+            "NextKey",
+            (),
+            &scale_value::Value::from_bytes(key),
+        )
+    }
+
     /// Puts an extrinsic (`0x`-hex) into block `n`, after one unrelated extrinsic.
     pub fn include(&mut self, n: u64, extrinsic_hex: String) {
         self.extrinsics.entry(n).or_default().push(extrinsic_hex);
@@ -591,6 +601,26 @@ pub mod values {
                 ("dispatch_error", Value::unnamed_variant("Module", [module])),
                 ("dispatch_info", dispatch_info()),
             ],
+        )
+    }
+
+    /// `System.Events`: success for extrinsic 0, then each of `ours` for extrinsics 1, 2…
+    pub fn events_for_extrinsics(ours: Vec<Value>) -> Value {
+        let record = |index: usize, system_event: Value| {
+            Value::named_composite([
+                (
+                    "phase",
+                    Value::unnamed_variant("ApplyExtrinsic", [Value::u128(index as u128)]),
+                ),
+                ("event", Value::unnamed_variant("System", [system_event])),
+                ("topics", Value::unnamed_composite([])),
+            ])
+        };
+        Value::unnamed_composite(
+            std::iter::once(extrinsic_success())
+                .chain(ours)
+                .enumerate()
+                .map(|(i, e)| record(i, e)),
         )
     }
 

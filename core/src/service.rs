@@ -913,26 +913,23 @@ async fn submit(
     if keypair.account_id() != prepared.signer {
         return Err(TxError::Key(crate::i18n::tr("txui.service.wrong_signer")));
     }
-    let signed = crate::tx::build_signed(
-        &prepared.prepared.action,
-        &prepared.prepared.context,
-        &keypair,
-    )?;
-    drop(keypair);
     let client = supervisor
         .client()
         .map_err(|e| TxError::Chain(e.to_string()))?;
+    let key = crate::tx::key_for_signing(&client, &prepared.prepared).await?;
+    let outgoing = crate::tx::sign_prepared(&prepared.prepared, &keypair, key.as_ref())?;
+    drop(keypair);
     let spec = prepared.prepared.action.call_spec();
     let call = format!("{}.{}", spec.pallet, spec.call);
-    crate::tx::submit_and_watch(
-        &client,
-        &journal,
-        &signed,
-        &call,
-        prepared.prepared.context.era_block_number,
-        on_status,
-    )
-    .await
+    outgoing
+        .submit_and_watch(
+            &client,
+            &journal,
+            &call,
+            prepared.prepared.context.era_block_number,
+            on_status,
+        )
+        .await
 }
 
 /// The wallet's coldkey: from the OS keychain when it holds it, else opened with
@@ -1014,6 +1011,7 @@ mod tests {
                     nonce: 0,
                 },
                 block_number: 100,
+                shield: None,
             }),
             signer,
         }

@@ -297,7 +297,7 @@ fn secrets_never_show_in_debug_output() {
     let phrase = "legal winner thank year wave sausage worth useful legal winner thank yellow";
     let pair = Keypair::from_phrase(phrase).expect("pair");
     let seed_hex = pair.secret_seed().expect("seed").to_hex();
-    let private_hex = hex::encode(pair.private_key().as_ref());
+    let private_hex = hex::encode(&pair.private_key()[..]);
     let outputs = [
         format!("{pair:?}"),
         format!("{pair:#?}"),

@@ -92,7 +92,12 @@ async fn a_guarded_add_stake_is_quoted_by_the_node() {
         }
         other => panic!("a bounded add_stake, got {other:?}"),
     }
-    assert!(prepared.warnings.contains(&Warning::NotShielded));
+    assert!(
+        prepared.warnings.contains(&Warning::NotShielded),
+        "the runtime offers the shield but no key is published"
+    );
+    assert!(!prepared.shielded());
+    assert_eq!(q.shield_fee_rao, None);
     assert!(!prepared.warnings.contains(&Warning::FeeTakenFromStake));
     assert_eq!(
         peer.count("author_submitAndWatchExtrinsic"),
@@ -211,4 +216,75 @@ async fn unstaking_more_than_the_position_holds_is_refused() {
         }
     );
     assert!(error.to_string().contains("holds 3"), "{error}");
+}
+
+/// A block producer's published ML-KEM-768 key (the scripted chain serves it as NextKey).
+fn shield_key() -> Vec<u8> {
+    use ml_kem::{EncodedSizeUser, KemCore, MlKem768};
+    let (_, ek) = MlKem768::generate(&mut rand_core::OsRng);
+    ek.as_bytes().to_vec()
+}
+
+#[tokio::test]
+async fn a_published_key_shields_stake_moves_by_default_and_can_be_declined() {
+    let mut c = chain();
+    let published = shield_key();
+    c.publish_shield_key(&published).expect("NextKey");
+    let (_peer, pinned) = pinned(c).await;
+    let stake = Action::AddStake {
+        hotkey: key("//Charlie"),
+        netuid: 1,
+        amount: Rao(2_000_000_000),
+        limit: None,
+    };
+    let prepared = prepare(&pinned, stake, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect("prepared");
+    assert!(prepared.shielded(), "a stake move goes out shielded");
+    assert_eq!(
+        prepared.shield.as_ref().map(|k| k.as_bytes().to_vec()),
+        Some(published)
+    );
+    assert!(!prepared.warnings.contains(&Warning::NotShielded));
+    assert_eq!(
+        prepared.quote.shield_fee_rao,
+        Some(FEE),
+        "the wrapper's fee, quoted by query_info"
+    );
+    assert_eq!(prepared.tao_fee_rao(), 2 * FEE);
+
+    let declined = prepared.without_shield();
+    assert!(!declined.shielded());
+    assert!(declined.warnings.contains(&Warning::NotShielded));
+    assert_eq!(declined.tao_fee_rao(), FEE);
+
+    // A plain TAO transfer is not a stake move: never shielded, and no warning about it.
+    let transfer = Action::Transfer {
+        dest: key("//Dave"),
+        amount: Rao(1_000_000_000),
+        allow_death: false,
+    };
+    let prepared = prepare(&pinned, transfer, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect("prepared");
+    assert!(!prepared.shielded());
+    assert!(!prepared.warnings.contains(&Warning::NotShielded));
+}
+
+#[tokio::test]
+async fn a_key_of_the_wrong_size_is_not_used() {
+    let mut c = chain();
+    c.publish_shield_key(&[7; 32]).expect("NextKey");
+    let (_peer, pinned) = pinned(c).await;
+    let stake = Action::AddStake {
+        hotkey: key("//Charlie"),
+        netuid: 1,
+        amount: Rao(2_000_000_000),
+        limit: None,
+    };
+    let prepared = prepare(&pinned, stake, key("//Alice"), Tolerance::DEFAULT, true)
+        .await
+        .expect("prepared");
+    assert!(!prepared.shielded());
+    assert!(prepared.warnings.contains(&Warning::NotShielded));
 }

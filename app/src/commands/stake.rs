@@ -13,8 +13,9 @@ use taoscope_core::i18n::{tr, tr_with};
 use taoscope_core::keys::{AccountId, Keypair};
 use taoscope_core::network::Network;
 use taoscope_core::tx::{
-    Action, Journal, MORTAL_PERIOD_BLOCKS, Prepared, Tolerance, TxError, TxStatus, Warning,
-    build_signed, prepare, reconcile, submit_and_watch,
+    Action, Holdings, Journal, MORTAL_PERIOD_BLOCKS, Prepared, Tolerance, TxError, TxStatus,
+    Warning, change, change_text, key_for_signing, prepare, read_holdings, reconcile,
+    sign_prepared,
 };
 
 use super::wallet::wallets;
@@ -203,6 +204,8 @@ struct DryRun<'a> {
     minimum_received: Option<u64>,
     limit_price: Option<u64>,
     fee_rao: Option<u64>,
+    shielded: bool,
+    shield_fee_rao: Option<u64>,
     burn_rao: Option<u64>,
     fee_taken_from_stake: bool,
     price_rao_per_alpha: Option<u64>,
@@ -243,6 +246,8 @@ fn dry_run_out(prepared: &Prepared) -> Result<serde_json::Value, Failure> {
         minimum_received: prepared.quote.minimum_out,
         limit_price: prepared.quote.limit_price,
         fee_rao: prepared.quote.tx_fee_rao,
+        shielded: prepared.shielded(),
+        shield_fee_rao: prepared.quote.shield_fee_rao,
         burn_rao: prepared.quote.burn_rao,
         fee_taken_from_stake: prepared.action.fee_paid_in_alpha(),
         price_rao_per_alpha: prepared.quote.price_rao_per_alpha,
@@ -293,11 +298,20 @@ fn print_review(prepared: &Prepared) {
     if let Some(fee) = q.tx_fee_rao {
         line("tx.review.fee", format!("{} TAO", units_text_short(fee)));
     }
+    if let Some(fee) = q.shield_fee_rao {
+        line(
+            "tx.review.shield_fee",
+            format!("{} TAO", units_text_short(fee)),
+        );
+    }
     if q.limit_price.is_some() {
         line(
             "tx.review.tolerance",
             format!("{}%", percent(q.tolerance_ppm)),
         );
+    }
+    if prepared.shielded() {
+        eprintln!("  {}", tr("tx.review.shielded"));
     }
     for w in &prepared.warnings {
         eprintln!("  ! {}", w.describe());
@@ -372,6 +386,11 @@ fn execute_with(
         let prepared = prepare(&pinned, action, signer, tolerance, guarded)
             .await
             .map_err(tx_failure)?;
+        let prepared = if tx.no_shield {
+            prepared.without_shield()
+        } else {
+            prepared
+        };
         approve(&prepared)?;
         if tx.dry_run {
             let out = dry_run_out(&prepared)?;
@@ -388,13 +407,16 @@ fn execute_with(
         let journal = Journal::default_location()
             .ok_or_else(|| Failure::failed(tr("cli.no_config_dir")))?;
         settle_pending(&client, &journal, &signer).await?;
+        // What the deltas start from; a failed read costs only the deltas, not the send.
+        let before = read_holdings(&pinned, &signer, &prepared.action, &[]).await;
         let keypair = unlock(&wallet_root, &tx.wallet, tx.password_file.as_ref())?;
         if keypair.account_id() != signer {
             return Err(Failure::failed(tr("cli.coldkey_mismatch")));
         }
-        let signed = build_signed(&prepared.action, &prepared.context, &keypair)
-            .map_err(tx_failure)?;
+        let key = key_for_signing(&client, &prepared).await.map_err(tx_failure)?;
+        let outgoing = sign_prepared(&prepared, &keypair, key.as_ref()).map_err(tx_failure)?;
         drop(keypair);
+        let signed = outgoing.sent().clone();
         let call = prepared
             .action
             .checked_call(&prepared.context.metadata)
@@ -411,15 +433,15 @@ fn execute_with(
                 println!("{}", status.describe());
             }
         };
-        let result = submit_and_watch(
-            &client,
-            &journal,
-            &signed,
-            &call,
-            prepared.context.era_block_number,
-            show,
-        )
-        .await;
+        let result = outgoing
+            .submit_and_watch(
+                &client,
+                &journal,
+                &call,
+                prepared.context.era_block_number,
+                show,
+            )
+            .await;
         let last = match result {
             Ok(status) => status,
             Err(TxError::ConnectionLost { hash }) => {
@@ -428,8 +450,131 @@ fn execute_with(
             }
             Err(e) => return Err(tx_failure(e)),
         };
+        if matches!(last, TxStatus::Finalized { .. }) {
+            match (before, ChainClient::connect(&network).await) {
+                (Ok(before), Ok(client)) => {
+                    let hash = signed.hash_hex();
+                    print_deltas(&client, &signer, &prepared.action, &before, &hash, json_out)
+                        .await;
+                }
+                (Err(e), _) => eprintln!(
+                    "{}",
+                    tr_with("cli.deltas_unread", &[("reason", &e.to_string())])
+                ),
+                (_, Err(e)) => eprintln!(
+                    "{}",
+                    tr_with("cli.deltas_unread", &[("reason", &e.to_string())])
+                ),
+            }
+        }
         finish(&last)
     })
+}
+
+/// After finality: the balance and the touched positions before (at the quote's block) and
+/// after (at the newest finalized block), as integers and formatted. A failed read says so
+/// on stderr; the transaction's own result stands either way.
+async fn print_deltas(
+    client: &ChainClient,
+    signer: &AccountId,
+    action: &Action,
+    before: &Holdings,
+    hash: &str,
+    json_out: bool,
+) {
+    let after = match client.pin_latest().await {
+        Ok(pinned) => read_holdings(&pinned, signer, action, &before.positions).await,
+        Err(e) => Err(TxError::Chain(e.to_string())),
+    };
+    let after = match after {
+        Ok(after) => after,
+        Err(e) => {
+            eprintln!(
+                "{}",
+                tr_with("cli.deltas_unread", &[("reason", &e.to_string())])
+            );
+            return;
+        }
+    };
+    let held_before = |hotkey: &str, netuid: u16| {
+        before
+            .positions
+            .iter()
+            .find(|p| p.hotkey == hotkey && p.netuid == netuid)
+            .map_or(0, |p| p.alpha)
+    };
+    let balance_change = change(before.free_rao, after.free_rao);
+    let stakes: Vec<serde_json::Value> = after
+        .positions
+        .iter()
+        .map(|p| {
+            let was = held_before(&p.hotkey, p.netuid);
+            let delta = change(was, p.alpha);
+            json!({
+                "hotkey": p.hotkey,
+                "netuid": p.netuid,
+                "before_alpha": was,
+                "after_alpha": p.alpha,
+                "change_alpha": delta,
+                "before": units_text_short(was),
+                "after": units_text_short(p.alpha),
+                "change": change_text(delta),
+            })
+        })
+        .collect();
+    if json_out {
+        println!(
+            "{}",
+            json!({
+                "hash": hash,
+                "deltas": {
+                    "before_block": before.block,
+                    "after_block": after.block,
+                    "balance": {
+                        "before_rao": before.free_rao,
+                        "after_rao": after.free_rao,
+                        "change_rao": balance_change,
+                        "before": units_text_short(before.free_rao),
+                        "after": units_text_short(after.free_rao),
+                        "change": change_text(balance_change),
+                    },
+                    "stake": stakes,
+                }
+            })
+        );
+        return;
+    }
+    println!(
+        "{}",
+        tr_with(
+            "cli.delta_balance",
+            &[
+                ("before", &units_text_short(before.free_rao)),
+                ("after", &units_text_short(after.free_rao)),
+                ("change", &change_text(balance_change)),
+                ("before_rao", &before.free_rao),
+                ("after_rao", &after.free_rao),
+            ],
+        )
+    );
+    for p in &after.positions {
+        let was = held_before(&p.hotkey, p.netuid);
+        println!(
+            "{}",
+            tr_with(
+                "cli.delta_stake",
+                &[
+                    ("netuid", &p.netuid.to_string()),
+                    ("hotkey", &p.hotkey),
+                    ("before", &units_text_short(was)),
+                    ("after", &units_text_short(p.alpha)),
+                    ("change", &change_text(change(was, p.alpha))),
+                    ("before_units", &was.to_string()),
+                    ("after_units", &p.alpha.to_string()),
+                ],
+            )
+        );
+    }
 }
 
 /// The final word: success prints nothing more; a chain failure is exit 1 with its sentence.
@@ -440,6 +585,7 @@ fn finish(last: &TxStatus) -> Result<(), Failure> {
             DispatchOutcome::Failed { explanation, .. } => {
                 Err(Failure::failed(explanation.clone()))
             }
+            DispatchOutcome::NotRevealed => Err(Failure::failed(tr("tx.outcome.not_revealed"))),
             _ => Ok(()),
         },
         TxStatus::Dropped | TxStatus::Invalid | TxStatus::Usurped => {

@@ -40,7 +40,7 @@ impl SecretSeed {
         let mut text = Zeroizing::new(String::with_capacity(66));
         text.push_str("0x");
         let mut digits = Zeroizing::new([0u8; 64]);
-        if hex::encode_to_slice(self.0.as_ref(), digits.as_mut()).is_ok() {
+        if hex::encode_to_slice(&self.0[..], &mut digits[..]).is_ok() {
             text.extend(digits.iter().map(|&d| char::from(d)));
         }
         text
@@ -55,7 +55,7 @@ impl fmt::Debug for SecretSeed {
 
 impl PartialEq for SecretSeed {
     fn eq(&self, other: &SecretSeed) -> bool {
-        self.0.as_ref() == other.0.as_ref()
+        self.0[..] == other.0[..]
     }
 }
 

@@ -92,7 +92,7 @@ pub fn blake2_256(bytes: &[u8]) -> [u8; 32] {
 }
 
 /// Who signs: a real key, or nobody (an all-zero signature for fee quotes).
-enum SignWith<'a> {
+pub(super) enum SignWith<'a> {
     Key(&'a Keypair),
     ZeroSignature(AccountId),
 }
@@ -104,7 +104,7 @@ pub fn build_signed(
     keypair: &Keypair,
 ) -> Result<SignedTransaction, TxError> {
     let spec = action.checked_call(&context.metadata)?;
-    encode(&spec, context, SignWith::Key(keypair))
+    encode(&spec, context, SignWith::Key(keypair), MORTAL_PERIOD_BLOCKS)
 }
 
 /// Builds `action` for `signer` with an all-zero signature: the same length and call as
@@ -116,13 +116,21 @@ pub fn build_for_fee_quote(
     signer: AccountId,
 ) -> Result<SignedTransaction, TxError> {
     let spec = action.checked_call(&context.metadata)?;
-    encode(&spec, context, SignWith::ZeroSignature(signer))
+    encode(
+        &spec,
+        context,
+        SignWith::ZeroSignature(signer),
+        MORTAL_PERIOD_BLOCKS,
+    )
 }
 
-fn encode(
+/// Encodes and signs `spec` with a mortal era of `period` blocks from the context's era
+/// block (the MEV shield asks for a shorter one than ordinary transactions).
+pub(super) fn encode(
     spec: &CallSpec,
     context: &ChainContext,
     sign_with: SignWith<'_>,
+    period: u64,
 ) -> Result<SignedTransaction, TxError> {
     let config = SubstrateConfig::builder()
         .set_genesis_hash(H256(context.genesis_hash))
@@ -141,7 +149,7 @@ fn encode(
     let params = DefaultExtrinsicParamsBuilder::<SubstrateConfig>::new()
         .nonce(context.nonce)
         .mortal_from_unchecked(
-            MORTAL_PERIOD_BLOCKS,
+            period,
             context.era_block_number,
             H256(context.era_block_hash),
         )

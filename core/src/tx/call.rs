@@ -148,6 +148,44 @@ pub struct CallSpec {
 }
 
 impl CallSpec {
+    /// This call checked against the node's metadata, its arguments put in the node's
+    /// order: a missing call or a renamed argument is refused before anything is signed.
+    pub fn checked(self, metadata: &Metadata) -> Result<CallSpec, TxError> {
+        let mut spec = self;
+        let unsupported = || TxError::CallNotSupported {
+            call: format!("{}.{}", spec.pallet, spec.call),
+        };
+        let pallet = metadata
+            .pallet_by_name(spec.pallet)
+            .ok_or_else(unsupported)?;
+        let variant = pallet
+            .call_variant_by_name(spec.call)
+            .ok_or_else(unsupported)?;
+        let expected: Vec<&str> = variant
+            .fields
+            .iter()
+            .filter_map(|f| f.name.as_deref())
+            .collect();
+        let mut ordered = Vec::with_capacity(expected.len());
+        for name in &expected {
+            let Some(pos) = spec.args.iter().position(|(n, _)| n == name) else {
+                return Err(TxError::CallShapeChanged {
+                    call: format!("{}.{}", spec.pallet, spec.call),
+                    argument: (*name).to_string(),
+                });
+            };
+            ordered.push(spec.args.swap_remove(pos));
+        }
+        if let Some((extra, _)) = spec.args.first() {
+            return Err(TxError::CallShapeChanged {
+                call: format!("{}.{}", spec.pallet, spec.call),
+                argument: (*extra).to_string(),
+            });
+        }
+        spec.args = ordered;
+        Ok(spec)
+    }
+
     /// The arguments as a named composite, for subxt's dynamic payload.
     pub fn composite(&self) -> Composite<()> {
         Composite::named(
@@ -344,39 +382,7 @@ impl Action {
     /// The call checked against `metadata`: it must exist and take exactly these
     /// argument names (in any order; they are put in the metadata's order).
     pub fn checked_call(&self, metadata: &Metadata) -> Result<CallSpec, TxError> {
-        let mut spec = self.call_spec();
-        let unsupported = || TxError::CallNotSupported {
-            call: format!("{}.{}", spec.pallet, spec.call),
-        };
-        let pallet = metadata
-            .pallet_by_name(spec.pallet)
-            .ok_or_else(unsupported)?;
-        let variant = pallet
-            .call_variant_by_name(spec.call)
-            .ok_or_else(unsupported)?;
-        let expected: Vec<&str> = variant
-            .fields
-            .iter()
-            .filter_map(|f| f.name.as_deref())
-            .collect();
-        let mut ordered = Vec::with_capacity(expected.len());
-        for name in &expected {
-            let Some(pos) = spec.args.iter().position(|(n, _)| n == name) else {
-                return Err(TxError::CallShapeChanged {
-                    call: format!("{}.{}", spec.pallet, spec.call),
-                    argument: (*name).to_string(),
-                });
-            };
-            ordered.push(spec.args.swap_remove(pos));
-        }
-        if let Some((extra, _)) = spec.args.first() {
-            return Err(TxError::CallShapeChanged {
-                call: format!("{}.{}", spec.pallet, spec.call),
-                argument: (*extra).to_string(),
-            });
-        }
-        spec.args = ordered;
-        Ok(spec)
+        self.call_spec().checked(metadata)
     }
 
     /// Whether the chain takes this action's transaction fee in alpha from the position

@@ -95,6 +95,8 @@ pub enum TxError {
         /// Its hash.
         hash: String,
     },
+    /// The MEV shield's encryption failed (the reason); nothing was sent.
+    Shield(String),
     /// Reading the chain failed (its own plain message).
     Chain(String),
     /// The key could not be unlocked (its own plain message).
@@ -159,6 +161,7 @@ impl fmt::Display for TxError {
             TxError::ConnectionLost { hash } => {
                 tr_with("error.tx.connection_lost", &[("hash", hash)])
             }
+            TxError::Shield(reason) => tr_with("error.tx.shield", &[("reason", reason)]),
             TxError::Chain(reason) | TxError::Key(reason) => reason.clone(),
         };
         f.write_str(&text)

@@ -28,6 +28,10 @@ pub struct JournalEntry {
     pub era_block: u64,
     /// Where it stands.
     pub status: TxStatus,
+    /// For a shielded send, the hash (`0x`-hex) of the encrypted inner extrinsic that the
+    /// block producer reveals: its events, not the wrapper's, say whether it worked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shielded_inner: Option<String>,
 }
 
 impl JournalEntry {
@@ -141,6 +145,7 @@ mod tests {
             call: "SubtensorModule.add_stake_limit".into(),
             era_block: 10,
             status: TxStatus::Submitting,
+            shielded_inner: None,
         }
     }
 

@@ -144,6 +144,9 @@ pub struct Quote {
     pub tolerance_ppm: u32,
     /// What registering burns now, rao (registration only).
     pub burn_rao: Option<u64>,
+    /// The shield wrapper's own fee, rao, paid in TAO on top of `tx_fee_rao` when the
+    /// transaction goes out shielded.
+    pub shield_fee_rao: Option<u64>,
 }
 
 /// An action checked, bounded and quoted at one block, with what signing needs.
@@ -161,6 +164,36 @@ pub struct Prepared {
     pub balance: Balance,
     /// The block the quote is from.
     pub block_number: u64,
+    /// The MEV shield key this stake move will be encrypted to (read again just before
+    /// signing); `None` sends it unshielded.
+    pub shield: Option<super::shield::ShieldKey>,
+}
+
+impl Prepared {
+    /// Whether it goes out shielded (protected from front-running).
+    pub fn shielded(&self) -> bool {
+        self.shield.is_some()
+    }
+
+    /// The user's opt-out: send unshielded, and say so on the review where the node
+    /// offered the shield. The shield's own fee no longer applies.
+    pub fn without_shield(mut self) -> Prepared {
+        if self.shield.take().is_some() && !self.warnings.contains(&Warning::NotShielded) {
+            self.warnings.push(Warning::NotShielded);
+        }
+        self.quote.shield_fee_rao = None;
+        self
+    }
+
+    /// Every TAO fee this sends: the call's own (unless taken in alpha) and the shield's.
+    pub fn tao_fee_rao(&self) -> u64 {
+        let own = if self.action.fee_paid_in_alpha() {
+            0
+        } else {
+            self.quote.tx_fee_rao.unwrap_or(0)
+        };
+        own.saturating_add(self.quote.shield_fee_rao.unwrap_or(0))
+    }
 }
 
 fn chain(e: ChainError) -> TxError {
@@ -473,8 +506,21 @@ pub async fn prepare(
     if action.fee_paid_in_alpha() {
         warnings.push(Warning::FeeTakenFromStake);
     }
+    // Stake moves go out shielded where the node publishes a key; where it offers the
+    // shield but has no key now, the review says it goes out unshielded.
+    let shield = if action.is_stake_move() {
+        super::shield::read_shield_key(pinned).await?
+    } else {
+        None
+    };
     if action.is_stake_move()
-        && crate::explorer::decode::has_runtime_api(metadata, "ShieldApi", "try_decode_shielded_tx")
+        && shield.is_none()
+        && (super::shield::shield_offered(metadata)
+            || crate::explorer::decode::has_runtime_api(
+                metadata,
+                "ShieldApi",
+                "try_decode_shielded_tx",
+            ))
     {
         warnings.push(Warning::NotShielded);
     }
@@ -494,13 +540,23 @@ pub async fn prepare(
         era_block_hash: era_hash,
         nonce,
     };
-    let fee = tx_fee(pinned, &action, &context, signer).await?;
+    let fee = tx_fee(pinned, &build_for_fee_quote(&action, &context, signer)?).await?;
     quote.tx_fee_rao = Some(fee);
+    if shield.is_some() {
+        let outer = super::shield::build_shield_for_fee_quote(&action, &context, signer)?;
+        quote.shield_fee_rao = Some(tx_fee(pinned, &outer).await?);
+    }
     let burn = match action {
         Action::BurnedRegister { .. } => quote.burn_rao.unwrap_or(0),
         _ => 0,
     };
-    check_spendable(&action, &balance, fee.saturating_add(burn), &mut warnings)?;
+    check_spendable(
+        &action,
+        &balance,
+        fee,
+        quote.shield_fee_rao.unwrap_or(0).saturating_add(burn),
+        &mut warnings,
+    )?;
     Ok(Prepared {
         action,
         context,
@@ -508,6 +564,7 @@ pub async fn prepare(
         warnings,
         balance,
         block_number: pinned.block().number,
+        shield,
     })
 }
 
@@ -524,6 +581,7 @@ fn check_spendable(
     action: &Action,
     balance: &Balance,
     fee: u64,
+    extra_tao: u64,
     warnings: &mut Vec<Warning>,
 ) -> Result<(), TxError> {
     let spend = match action {
@@ -532,7 +590,7 @@ fn check_spendable(
         _ => 0,
     };
     let fee_in_tao = if action.fee_paid_in_alpha() { 0 } else { fee };
-    let needed = u128::from(spend) + u128::from(fee_in_tao);
+    let needed = u128::from(spend) + u128::from(fee_in_tao) + u128::from(extra_tao);
     let free = u128::from(balance.free_rao.0);
     if needed > free {
         return Err(TxError::NotEnoughBalance {
@@ -703,13 +761,7 @@ async fn account_nonce(pinned: &PinnedBlock, account: &AccountId) -> Result<u64,
 }
 
 /// `TransactionPaymentApi_query_info` on a same-length extrinsic with a zero signature.
-async fn tx_fee(
-    pinned: &PinnedBlock,
-    action: &Action,
-    context: &ChainContext,
-    signer: AccountId,
-) -> Result<u64, TxError> {
-    let unsigned = build_for_fee_quote(action, context, signer)?;
+async fn tx_fee(pinned: &PinnedBlock, unsigned: &super::SignedTransaction) -> Result<u64, TxError> {
     let mut args = unsigned.bytes.clone();
     args.extend((unsigned.bytes.len() as u32).encode());
     let bytes = pinned
@@ -772,21 +824,21 @@ mod tests {
             allow_death,
         };
         let mut w = Vec::new();
-        assert!(check_spendable(&transfer(900_000_000, false), &balance, 1_000, &mut w).is_ok());
+        assert!(check_spendable(&transfer(900_000_000, false), &balance, 1_000, 0, &mut w).is_ok());
         assert_eq!(
-            check_spendable(&transfer(1_000_000_000, false), &balance, 1_000, &mut w),
+            check_spendable(&transfer(1_000_000_000, false), &balance, 1_000, 0, &mut w),
             Err(TxError::NotEnoughBalance {
                 needed: 1_000_001_000,
                 available: 1_000_000_000
             })
         );
         assert_eq!(
-            check_spendable(&transfer(999_999_000, false), &balance, 900, &mut w),
+            check_spendable(&transfer(999_999_000, false), &balance, 900, 0, &mut w),
             Err(TxError::WouldCloseAccount {
                 existential_deposit_rao: 500
             })
         );
-        assert!(check_spendable(&transfer(999_999_000, true), &balance, 900, &mut w).is_ok());
+        assert!(check_spendable(&transfer(999_999_000, true), &balance, 900, 0, &mut w).is_ok());
         assert_eq!(w, vec![Warning::ClosesAccount]);
         let unstake = Action::RemoveStake {
             hotkey: dest,
@@ -799,7 +851,7 @@ mod tests {
             ..balance
         };
         assert!(
-            check_spendable(&unstake, &empty, 1_000_000, &mut Vec::new()).is_ok(),
+            check_spendable(&unstake, &empty, 1_000_000, 0, &mut Vec::new()).is_ok(),
             "an unstake's fee comes from the stake, not the balance"
         );
     }

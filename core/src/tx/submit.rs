@@ -14,6 +14,7 @@ use subxt::rpcs::rpc_params;
 use super::build::{MORTAL_PERIOD_BLOCKS, SignedTransaction, blake2_256};
 use super::error::TxError;
 use super::journal::{Journal, JournalEntry};
+use super::shield::{REVEAL_BLOCKS, ShieldedTransaction};
 use crate::chain::{ChainClient, ChainError, header_number};
 use crate::i18n::{has_key, tr, tr_with};
 
@@ -104,6 +105,9 @@ pub enum DispatchOutcome {
     },
     /// Included, but its events could not be read.
     NotKnown,
+    /// A shielded send: the encrypted wrapper went in, but no block producer revealed and
+    /// ran the transaction inside it within a few blocks, so nothing moved.
+    NotRevealed,
 }
 
 /// The plain sentence for a chain error by name; unknown names get a generic sentence.
@@ -131,9 +135,45 @@ pub async fn submit_and_watch(
     signed: &SignedTransaction,
     call: &str,
     era_block: u64,
+    on_status: impl FnMut(&TxStatus),
+) -> Result<TxStatus, TxError> {
+    watch(client, journal, signed, None, call, era_block, on_status).await
+}
+
+/// [`submit_and_watch`] for a shielded send: the wrapper is journalled and submitted once;
+/// once it is in a block, the outcome reported is the revealed inner transaction's (or
+/// [`DispatchOutcome::NotRevealed`] when no producer ran it within [`REVEAL_BLOCKS`]).
+pub async fn submit_shielded_and_watch(
+    client: &ChainClient,
+    journal: &Journal,
+    shielded: &ShieldedTransaction,
+    call: &str,
+    era_block: u64,
+    on_status: impl FnMut(&TxStatus),
+) -> Result<TxStatus, TxError> {
+    watch(
+        client,
+        journal,
+        &shielded.outer,
+        Some(&shielded.inner),
+        call,
+        era_block,
+        on_status,
+    )
+    .await
+}
+
+async fn watch(
+    client: &ChainClient,
+    journal: &Journal,
+    signed: &SignedTransaction,
+    inner: Option<&SignedTransaction>,
+    call: &str,
+    era_block: u64,
     mut on_status: impl FnMut(&TxStatus),
 ) -> Result<TxStatus, TxError> {
     let hash = signed.hash_hex();
+    let inner_hash = inner.map(|i| i.hash);
     journal.record(JournalEntry {
         hash: hash.clone(),
         extrinsic: signed.hex(),
@@ -143,6 +183,7 @@ pub async fn submit_and_watch(
         call: call.to_string(),
         era_block,
         status: TxStatus::Submitting,
+        shielded_inner: inner.map(SignedTransaction::hash_hex),
     })?;
     on_status(&TxStatus::Submitting);
 
@@ -182,7 +223,8 @@ pub async fn submit_and_watch(
         let status = match parse_status(&item) {
             Some(ParsedStatus::Plain(status)) => status,
             Some(ParsedStatus::InBlock(block_hash)) => {
-                let (block_number, outcome) = inclusion(client, &block_hash, &signed.hash).await;
+                let (block_number, outcome) =
+                    inclusion(client, &block_hash, &signed.hash, inner_hash, false).await;
                 TxStatus::InBlock {
                     block_number,
                     block_hash,
@@ -195,8 +237,10 @@ pub async fn submit_and_watch(
                         block_number,
                         block_hash: h,
                         outcome,
-                    } if *h == block_hash => (*block_number, outcome.clone()),
-                    _ => inclusion(client, &block_hash, &signed.hash).await,
+                    } if *h == block_hash && *outcome != DispatchOutcome::NotKnown => {
+                        (*block_number, outcome.clone())
+                    }
+                    _ => inclusion(client, &block_hash, &signed.hash, inner_hash, true).await,
                 };
                 TxStatus::Finalized {
                     block_number,
@@ -247,11 +291,15 @@ fn parse_status(item: &Json) -> Option<ParsedStatus> {
     })
 }
 
-/// The block's number and what the chain made of extrinsic `hash` in it.
+/// The block's number and what the chain made of extrinsic `hash` in it. For a shielded
+/// send (`inner` given) a successful wrapper is followed to the revealed transaction;
+/// `wait` gives the producers [`REVEAL_BLOCKS`] blocks to reveal it before saying they did not.
 async fn inclusion(
     client: &ChainClient,
     block_hash: &str,
     hash: &[u8; 32],
+    inner: Option<[u8; 32]>,
+    wait: bool,
 ) -> (u64, DispatchOutcome) {
     let Ok(block) = client
         .call::<Json>("chain_getBlock", rpc_params![block_hash])
@@ -270,7 +318,54 @@ async fn inclusion(
     let outcome = outcome_at(client, block_hash, index)
         .await
         .unwrap_or(DispatchOutcome::NotKnown);
-    (number, outcome)
+    match inner {
+        Some(inner) if outcome == DispatchOutcome::Success => {
+            (number, revealed(client, number, &inner, wait).await)
+        }
+        _ => (number, outcome),
+    }
+}
+
+/// How long to wait for the blocks a shielded transaction may be revealed in.
+const REVEAL_WAIT: Duration = Duration::from_secs(12 * (REVEAL_BLOCKS + 2));
+
+/// What became of a shielded send's inner transaction: looked for in the wrapper's block
+/// (`from`) and the [`REVEAL_BLOCKS`] after it. Without `wait`, blocks not made yet leave it
+/// [`DispatchOutcome::NotKnown`]; with it, they are waited for.
+async fn revealed(
+    client: &ChainClient,
+    from: u64,
+    inner: &[u8; 32],
+    wait: bool,
+) -> DispatchOutcome {
+    let deadline = tokio::time::Instant::now() + REVEAL_WAIT;
+    let mut number = from;
+    while number <= from + REVEAL_BLOCKS {
+        let block_hash: Option<String> = client
+            .call("chain_getBlockHash", rpc_params![number])
+            .await
+            .unwrap_or(None);
+        let Some(block_hash) = block_hash else {
+            if !wait || tokio::time::Instant::now() > deadline {
+                return DispatchOutcome::NotKnown;
+            }
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            continue;
+        };
+        let Ok(block) = client
+            .call::<Json>("chain_getBlock", rpc_params![&block_hash])
+            .await
+        else {
+            return DispatchOutcome::NotKnown;
+        };
+        if let Some(index) = extrinsic_index(&block, inner) {
+            return outcome_at(client, &block_hash, index)
+                .await
+                .unwrap_or(DispatchOutcome::NotKnown);
+        }
+        number += 1;
+    }
+    DispatchOutcome::NotRevealed
 }
 
 /// The position of the extrinsic with `hash` in a `chain_getBlock` answer.
@@ -491,6 +586,11 @@ pub async fn reconcile(
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or_else(|| TxError::Chain(format!("bad hash {}", entry.hash)))?;
+    let inner_hash: Option<[u8; 32]> = entry
+        .shielded_inner
+        .as_deref()
+        .and_then(|h| hex::decode(h.trim_start_matches("0x")).ok())
+        .and_then(|b| b.try_into().ok());
 
     let status = if u64::from(balance.nonce) > entry.nonce {
         // Something with this nonce went in: ours, or another one (usurped).
@@ -509,9 +609,14 @@ pub async fn reconcile(
                 .await
                 .map_err(chain)?;
             if let Some(index) = extrinsic_index(&block, &hash_bytes) {
-                let outcome = outcome_at(client, &block_hash, index)
+                let mut outcome = outcome_at(client, &block_hash, index)
                     .await
                     .unwrap_or(DispatchOutcome::NotKnown);
+                if let Some(inner) = inner_hash
+                    && outcome == DispatchOutcome::Success
+                {
+                    outcome = revealed(client, number, &inner, false).await;
+                }
                 found = Some((number, block_hash, outcome));
                 break;
             }

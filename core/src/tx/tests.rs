@@ -536,3 +536,153 @@ fn garbage_metadata_is_a_plain_error() {
     let error = ChainContext::decode_metadata(b"meta garbage").expect_err("refused");
     assert!(matches!(error, TxError::Metadata(_)));
 }
+
+/// The mortal era's period from its two encoded bytes (low 4 bits: log2(period) − 1).
+fn era_period(era: &[String]) -> u64 {
+    let bytes: Vec<u8> = era.iter().map(|b| b.parse().expect("byte")).collect();
+    let encoded = u16::from_le_bytes([bytes[0], bytes[1]]);
+    1u64 << ((encoded & 0b1111) + 1)
+}
+
+fn leaves_to_bytes(leaves: &[String]) -> Vec<u8> {
+    leaves
+        .iter()
+        .map(|b| b.parse::<u8>().expect("a byte"))
+        .collect()
+}
+
+#[test]
+fn a_shielded_stake_decrypts_to_the_signed_inner_call() {
+    use chacha20poly1305::aead::{Aead, KeyInit};
+    use ml_kem::kem::Decapsulate;
+    use ml_kem::{EncodedSizeUser, KemCore, MlKem768};
+
+    let context = context();
+    let keypair = alice();
+    let signer = keypair.account_id();
+    let validator = account("//Charlie");
+    // The test's own block-producer key pair: it publishes `ek` and decrypts with `dk`.
+    let (dk, ek) = MlKem768::generate(&mut rand_core::OsRng);
+    let key = ShieldKey::from_bytes(ek.as_bytes().to_vec()).expect("an ML-KEM-768 key");
+    let action = Action::AddStake {
+        hotkey: validator,
+        netuid: 1,
+        amount: Rao(2_000_000_000),
+        limit: Some(PriceLimit {
+            limit_price: 25_125_000,
+            allow_partial: false,
+        }),
+    };
+    let shielded = build_shielded(&action, &context, &keypair, &key).expect("shielded");
+
+    // The outer extrinsic, read back by name: MevShield.submit_encrypted, nonce N, 8 blocks.
+    let outer = decode_and_verify(&shielded.outer, &signer);
+    assert_eq!(
+        (outer.pallet.as_str(), outer.call.as_str()),
+        ("MevShield", "submit_encrypted")
+    );
+    assert_eq!(outer.signer[1..], account_leaves(&signer)[..]);
+    assert_eq!(outer.nonce, n(NONCE));
+    assert_eq!(era_period(&outer.era), SHIELD_PERIOD_BLOCKS);
+    assert_eq!(outer.args.len(), 1);
+    assert_eq!(outer.args[0].0, "ciphertext");
+    let ciphertext = leaves_to_bytes(&outer.args[0].1);
+
+    // Split by the wire format and decrypt with the producer's decapsulation key.
+    let key_hash = &ciphertext[..16];
+    assert_eq!(
+        key_hash,
+        sp_crypto_hashing::twox_128(&ek.as_bytes()[..]),
+        "names the key by twox_128"
+    );
+    let kem_len = usize::from(u16::from_le_bytes([ciphertext[16], ciphertext[17]]));
+    assert_eq!(kem_len, 1088, "an ML-KEM-768 ciphertext");
+    let kem_ct = &ciphertext[18..18 + kem_len];
+    let nonce = &ciphertext[18 + kem_len..18 + kem_len + 24];
+    let aead_ct = &ciphertext[18 + kem_len + 24..];
+    let kem_ct = ml_kem::Ciphertext::<MlKem768>::try_from(kem_ct).expect("ciphertext size");
+    let shared = dk.decapsulate(&kem_ct).expect("decapsulates");
+    let aead = chacha20poly1305::XChaCha20Poly1305::new_from_slice(&shared[..]).expect("key");
+    let plaintext = aead
+        .decrypt(chacha20poly1305::XNonce::from_slice(nonce), aead_ct)
+        .expect("the producer's key opens it");
+    let mut tampered = aead_ct.to_vec();
+    tampered[0] ^= 1;
+    assert!(
+        aead.decrypt(chacha20poly1305::XNonce::from_slice(nonce), &tampered[..])
+            .is_err(),
+        "the AEAD tag guards the inner extrinsic"
+    );
+
+    // The inner extrinsic: the stake itself, signed by Alice with the next nonce but one.
+    assert_eq!(plaintext, shielded.inner.bytes);
+    let inner = SignedTransaction {
+        hash: super::build::blake2_256(&plaintext),
+        bytes: plaintext,
+        signer,
+        nonce: NONCE + 1,
+    };
+    let decoded = decode_and_verify(&inner, &signer);
+    assert_eq!(
+        (decoded.pallet.as_str(), decoded.call.as_str()),
+        ("SubtensorModule", "add_stake_limit")
+    );
+    assert_eq!(
+        decoded.args,
+        vec![
+            ("hotkey".to_string(), account_leaves(&validator)),
+            ("netuid".to_string(), n(1)),
+            ("amount_staked".to_string(), n(2_000_000_000)),
+            ("limit_price".to_string(), n(25_125_000)),
+            ("allow_partial".to_string(), vec!["false".to_string()]),
+        ]
+    );
+    assert_eq!(decoded.nonce, n(NONCE + 1), "runs after the wrapper");
+    assert_eq!(era_period(&decoded.era), SHIELD_PERIOD_BLOCKS);
+    assert_eq!(shielded.inner.hash, inner.hash);
+    assert_eq!(shielded.key_hash, key.key_hash());
+
+    // The fee-quote wrapper has the real one's length.
+    let quote = build_shield_for_fee_quote(&action, &context, signer).expect("quote");
+    assert_eq!(quote.bytes.len(), shielded.outer.bytes.len());
+}
+
+#[test]
+fn the_shield_is_offered_by_spec_393_and_not_by_the_recorded_runtime() {
+    let spec393 = context();
+    assert!(shield_offered(&spec393.metadata));
+    let recorded = std::fs::read(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/fixtures/finney-recorded/metadata.scale"),
+    )
+    .expect("recorded metadata");
+    let recorded = ChainContext::decode_metadata(&recorded).expect("decodes");
+    assert!(
+        !shield_offered(&recorded),
+        "the recorded runtime has no MevShield"
+    );
+    let context = ChainContext {
+        metadata: recorded,
+        ..spec393
+    };
+    let action = Action::AddStake {
+        hotkey: account("//Charlie"),
+        netuid: 1,
+        amount: Rao(2_000_000_000),
+        limit: None,
+    };
+    let (_, ek) = {
+        use ml_kem::KemCore;
+        ml_kem::MlKem768::generate(&mut rand_core::OsRng)
+    };
+    let key = {
+        use ml_kem::EncodedSizeUser;
+        ShieldKey::from_bytes(ek.as_bytes().to_vec()).expect("key")
+    };
+    assert_eq!(
+        build_shielded(&action, &context, &alice(), &key),
+        Err(TxError::CallNotSupported {
+            call: "MevShield.submit_encrypted".into()
+        })
+    );
+}

@@ -660,6 +660,7 @@ impl StakePageState {
             subnet_label: Some(self.subnet_label(netuid)),
             symbol: self.symbol(),
             counterpart: self.counterpart(),
+            shielded: false,
         })
     }
 

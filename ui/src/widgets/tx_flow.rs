@@ -5,6 +5,7 @@
 //! Transfer both end here, so the user sees one pattern for every transaction.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use egui::{RichText, Stroke, Vec2};
 use taoscope_core::explorer::Balance;
@@ -13,7 +14,7 @@ use taoscope_core::service::{
     CoreHandle, PreparedTx, Request, RequestId, Response, SecretText, TxRequest,
 };
 use taoscope_core::settings::Theme;
-use taoscope_core::tx::{Action, DispatchOutcome, Quote, TxError, TxStatus, Warning};
+use taoscope_core::tx::{Action, DispatchOutcome, Prepared, Quote, TxError, TxStatus, Warning};
 use zeroize::Zeroizing;
 
 use crate::format::amount_text;
@@ -43,6 +44,8 @@ pub struct ReviewData {
     pub symbol: String,
     /// The validator or destination, as the user picked it.
     pub counterpart: Option<String>,
+    /// Sent encrypted through the MEV shield (protected from front-running).
+    pub shielded: bool,
 }
 
 impl ReviewData {
@@ -64,6 +67,17 @@ impl ReviewData {
             subnet_label,
             symbol,
             counterpart,
+            shielded: p.shielded(),
+        }
+    }
+
+    /// The same review after the user turned the shield on or off.
+    fn with_shield(&self, prepared: &Prepared) -> ReviewData {
+        ReviewData {
+            quote: prepared.quote.clone(),
+            warnings: prepared.warnings.clone(),
+            shielded: prepared.shielded(),
+            ..self.clone()
         }
     }
 }
@@ -225,6 +239,15 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     None => unknown.clone(),
                 };
                 row_ui(ui, &tr("txui.review.fee"), &fee, None, theme);
+                if let Some(shield_fee) = data.quote.shield_fee_rao {
+                    row_ui(
+                        ui,
+                        &tr("txui.review.shield_fee"),
+                        &amount_text(shield_fee, "τ", 9),
+                        None,
+                        theme,
+                    );
+                }
                 if data.action.is_stake_move() {
                     row_ui(
                         ui,
@@ -258,6 +281,15 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
             } else {
                 tr("txui.review.unguarded")
             });
+        }
+        if data.shielded {
+            ui.add_space(spacing::MEDIUM);
+            ui.label(
+                RichText::new(tr("txui.review.shielded"))
+                    .color(p.good)
+                    .strong(),
+            );
+            ui.label(RichText::new(tr("txui.review.shielded_explained")).color(p.muted));
         }
         if data.estimate {
             ui.add_space(spacing::MEDIUM);
@@ -323,6 +355,8 @@ pub struct TxFlowState {
     pub recorded: bool,
     /// The explicit "I know this is a hotkey" confirmation (transfers to a hotkey).
     pub hotkey_confirmed: bool,
+    /// Send it shielded (on by default where the node offers the shield).
+    pub use_shield: bool,
 }
 
 impl TxFlowState {
@@ -347,7 +381,27 @@ impl TxFlowState {
             finished: None,
             recorded: false,
             hotkey_confirmed: false,
+            use_shield: true,
         }
+    }
+
+    /// The preparation as it will be sent: without the shield if the user turned it off.
+    fn to_send(&self) -> Option<PreparedTx> {
+        let prepared = self.prepared.clone()?;
+        if self.use_shield || !prepared.prepared.shielded() {
+            return Some(prepared);
+        }
+        Some(PreparedTx {
+            prepared: Arc::new((*prepared.prepared).clone().without_shield()),
+            signer: prepared.signer,
+        })
+    }
+
+    /// Whether the review offers the shield checkbox (the node published a key).
+    fn shield_offered(&self) -> bool {
+        self.prepared
+            .as_ref()
+            .is_some_and(|p| p.prepared.shielded())
     }
 
     /// Shows `statuses` (a recorded sequence) on the progress screen as if they had
@@ -390,7 +444,7 @@ impl TxFlowState {
     }
 
     fn send(&mut self, core: &mut CoreHandle) {
-        let Some(prepared) = self.prepared.clone() else {
+        let Some(prepared) = self.to_send() else {
             return;
         };
         // A second click never sends twice: the button is gone once this is set.
@@ -421,6 +475,14 @@ pub fn tx_flow_ui(
     match state.stage {
         TxStage::Review => {
             review_ui(ui, &state.review, theme);
+            if state.shield_offered()
+                && ui
+                    .checkbox(&mut state.use_shield, tr("txui.review.use_shield"))
+                    .changed()
+                && let Some(sending) = state.to_send()
+            {
+                state.review = state.review.with_shield(&sending.prepared);
+            }
             let mut can_sign = state.prepared.is_some() && !state.review.estimate;
             if state.needs_hotkey_confirmation() {
                 ui.checkbox(
@@ -609,6 +671,7 @@ pub fn result_text(status: &TxStatus) -> (bool, String) {
         DispatchOutcome::Success => (true, tr("txui.result.success")),
         DispatchOutcome::Failed { explanation, .. } => (false, explanation.clone()),
         DispatchOutcome::NotKnown => (true, tr("txui.result.included_unknown")),
+        DispatchOutcome::NotRevealed => (false, tr("tx.outcome.not_revealed")),
     }
 }
 
@@ -676,4 +739,96 @@ fn progress_ui(ui: &mut egui::Ui, state: &mut TxFlowState, theme: Theme) -> TxFl
         }
     });
     event
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use taoscope_core::explorer::Rao;
+    use taoscope_core::keys::Keypair;
+    use taoscope_core::tx::{ChainContext, ShieldKey};
+
+    /// An add-stake prepared against the spec-393 metadata with a shield key published.
+    fn shielded_prepared() -> PreparedTx {
+        let bytes = std::fs::read(
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/fixtures/finney-metadata/metadata.scale"),
+        )
+        .expect("metadata");
+        let alice = Keypair::from_uri("//Alice").expect("alice").account_id();
+        let prepared = Prepared {
+            action: Action::AddStake {
+                hotkey: Keypair::from_uri("//Charlie").expect("c").account_id(),
+                netuid: 1,
+                amount: Rao(1_000_000_000),
+                limit: None,
+            },
+            context: ChainContext {
+                metadata: ChainContext::decode_metadata(&bytes).expect("decodes"),
+                genesis_hash: [0; 32],
+                spec_version: 393,
+                transaction_version: 1,
+                era_block_number: 100,
+                era_block_hash: [1; 32],
+                nonce: 0,
+            },
+            quote: Quote {
+                tx_fee_rao: Some(215_000),
+                shield_fee_rao: Some(215_000),
+                ..Quote::default()
+            },
+            warnings: Vec::new(),
+            balance: Balance {
+                free_rao: Rao(5_000_000_000),
+                reserved_rao: Rao(0),
+                frozen_rao: Rao(0),
+                nonce: 0,
+            },
+            block_number: 100,
+            shield: ShieldKey::from_bytes(vec![7; taoscope_core::tx::ENCAPSULATION_KEY_LEN]),
+        };
+        PreparedTx {
+            prepared: Arc::new(prepared),
+            signer: alice,
+        }
+    }
+
+    #[test]
+    fn the_review_says_protected_and_the_checkbox_turns_the_shield_off() {
+        let prepared = shielded_prepared();
+        let review = ReviewData::live(&prepared, None, "α".into(), None);
+        let mut state = TxFlowState::new(review, Some(prepared), PathBuf::new(), "w".into(), false);
+        // Nothing is sent in this test; the core points at a port nobody listens on.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let network =
+            taoscope_core::network::Network::parse(&format!("ws://127.0.0.1:{port}")).expect("url");
+        let mut core = CoreHandle::start(network, Arc::new(|| {})).expect("core");
+        let mut harness = Harness::new_ui(|ui| {
+            tx_flow_ui(ui, &mut state, &mut core, Theme::Dark);
+        });
+        harness.run();
+        harness.get_by_label("Protected from front-running");
+        harness.get_by_label("Shield fee");
+        harness
+            .get_by_label("Protect from front-running (MEV shield)")
+            .click();
+        harness.run();
+        assert!(
+            harness
+                .query_by_label("Protected from front-running")
+                .is_none(),
+            "no longer claimed once declined"
+        );
+        assert!(harness.query_by_label("Shield fee").is_none());
+        drop(harness);
+        assert!(!state.use_shield);
+        assert!(state.review.warnings.contains(&Warning::NotShielded));
+        let sending = state.to_send().expect("signable");
+        assert!(!sending.prepared.shielded());
+    }
 }
