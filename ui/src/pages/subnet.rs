@@ -606,7 +606,9 @@ pub fn sort_button_ui(
     term: Option<Term>,
     theme: Theme,
 ) -> egui::Response {
-    let mut response = ui.button(format!("{label}   "));
+    // One line: a wrapped header would hide its end and misplace the term's underline.
+    let mut response =
+        ui.add(egui::Button::new(format!("{label}   ")).wrap_mode(egui::TextWrapMode::Extend));
     if let Some(term) = term {
         let r = response.rect;
         let pad = ui.spacing().button_padding;

@@ -181,6 +181,23 @@ fn sort_key(
     }
 }
 
+/// The table's columns: what each sorts by, its title key, and the term it explains.
+const COLUMNS: [(SubnetColumn, &str, Option<Term>); 9] = [
+    (SubnetColumn::Netuid, "subnets.col_netuid", None),
+    (SubnetColumn::Name, "subnets.col_name", None),
+    (SubnetColumn::Price, "subnets.col_price", Some(Term::Alpha)),
+    (SubnetColumn::MarketCap, "subnets.col_market_cap", None),
+    (SubnetColumn::TaoIn, "subnets.col_tao_in", None),
+    (
+        SubnetColumn::Emission,
+        "subnets.col_emission",
+        Some(Term::Emission),
+    ),
+    (SubnetColumn::Tempo, "subnets.col_tempo", Some(Term::Tempo)),
+    (SubnetColumn::Burn, "subnets.col_burn", Some(Term::Burn)),
+    (SubnetColumn::MyStake, "subnets.col_my_stake", None),
+];
+
 /// Draws the Subnets page; returns the netuid the user opened, if any.
 pub fn subnets_ui(
     ui: &mut egui::Ui,
@@ -279,21 +296,26 @@ pub fn subnets_ui(
     });
 
     let mut opened = None;
-    let columns = [
-        (SubnetColumn::Netuid, "subnets.col_netuid", None),
-        (SubnetColumn::Name, "subnets.col_name", None),
-        (SubnetColumn::Price, "subnets.col_price", Some(Term::Alpha)),
-        (SubnetColumn::MarketCap, "subnets.col_market_cap", None),
-        (SubnetColumn::TaoIn, "subnets.col_tao_in", None),
-        (
-            SubnetColumn::Emission,
-            "subnets.col_emission",
-            Some(Term::Emission),
-        ),
-        (SubnetColumn::Tempo, "subnets.col_tempo", Some(Term::Tempo)),
-        (SubnetColumn::Burn, "subnets.col_burn", Some(Term::Burn)),
-        (SubnetColumn::MyStake, "subnets.col_my_stake", None),
-    ];
+    // Headers stay on one line; a narrow window scrolls the table sideways instead.
+    egui::ScrollArea::horizontal()
+        .id_salt("subnets-table")
+        .show(ui, |ui| {
+            table_ui(ui, state, &rows, &shares, my_stake, theme, &mut opened);
+        });
+    opened
+}
+
+/// The sortable table of `rows`; sets `opened` when a subnet's number or name is pressed.
+fn table_ui(
+    ui: &mut egui::Ui,
+    state: &mut SubnetsPageState,
+    rows: &[&SubnetSummary],
+    shares: &[(u16, Option<u64>)],
+    my_stake: &BTreeMap<u16, Alpha>,
+    theme: Theme,
+    opened: &mut Option<u16>,
+) {
+    let columns = COLUMNS;
     TableBuilder::new(ui)
         .striped(true)
         .column(Column::exact(60.0))
@@ -327,7 +349,7 @@ pub fn subnets_ui(
                     .and_then(|(_, s)| *s);
                 row.col(|ui| {
                     if ui.link(subnet.netuid.to_string()).clicked() {
-                        opened = Some(subnet.netuid);
+                        *opened = Some(subnet.netuid);
                     }
                 });
                 row.col(|ui| {
@@ -337,7 +359,7 @@ pub fn subnets_ui(
                         subnet.name.clone()
                     };
                     if ui.link(format!("{} {}", subnet.symbol, name)).clicked() {
-                        opened = Some(subnet.netuid);
+                        *opened = Some(subnet.netuid);
                     }
                 });
                 row.col(|ui| {
@@ -377,7 +399,6 @@ pub fn subnets_ui(
                 });
             });
         });
-    opened
 }
 
 /// A bar chart of the largest emission shares (top 16), so the long tail does not hide them.
