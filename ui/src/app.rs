@@ -453,9 +453,13 @@ impl TaoscopeApp {
                     &mut self.stake_page,
                     &mut self.core,
                     self.wallet_page.wallets(),
+                    self.wallet_page.is_ready(),
                     &root,
                     self.settings.theme,
                 );
+                if self.stake_page.take_open_wallet_request() {
+                    self.page = Page::Wallet;
+                }
             }
             Page::Subnets => {
                 let my_stake = self.wallet_page.stake_by_subnet();

@@ -30,6 +30,8 @@ use super::wallet::Loadable;
 use crate::format::{amount_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing};
 use crate::widgets::chart::{chart_area, plot_colour};
+use crate::widgets::empty_state::{EmptyState, empty_state_inline_ui};
+use crate::widgets::term::{Term, strong_term_ui, term_ui};
 
 /// The window the observed issuance rate is measured over: one day of blocks.
 pub const OBSERVATION_BLOCKS: u64 = 7_200;
@@ -325,6 +327,11 @@ fn halving_section_ui(
                 return None;
             }
             Loadable::Failed(reason) => {
+                let empty = EmptyState::new(
+                    tr("empty.forecast_no_issuance_title"),
+                    tr("empty.forecast_no_issuance_body"),
+                );
+                empty_state_inline_ui(ui, &empty, theme);
                 ui.label(
                     RichText::new(tr_with("forecast.no_issuance", &[("reason", reason)]))
                         .color(p.warn),
@@ -387,7 +394,7 @@ fn countdown_ui(ui: &mut egui::Ui, state: &ForecastPageState, start: &Start, the
             }));
             ui.label(RichText::new(tao_text(start.issuance_rao)).strong());
             ui.end_row();
-            ui.label(tr("forecast.emission_now"));
+            term_ui(ui, tr("forecast.emission_now"), Term::Emission, theme);
             ui.label(tr_with(
                 "forecast.per_block",
                 &[("amount", &tao_text(emission))],
@@ -435,7 +442,11 @@ fn countdown_ui(ui: &mut egui::Ui, state: &ForecastPageState, start: &Start, the
                 "forecast.col_date",
                 "forecast.col_days",
             ] {
-                ui.label(RichText::new(tr(key)).strong());
+                if key == "forecast.col_block" {
+                    strong_term_ui(ui, &tr(key), Term::Halving, theme);
+                } else {
+                    ui.label(RichText::new(tr(key)).strong());
+                }
             }
             ui.end_row();
             ui.label(tr("forecast.nominal"));
@@ -656,7 +667,11 @@ fn positions_section_ui(
             return;
         }
         if state.stakes.is_empty() {
-            ui.label(RichText::new(tr("forecast.positions_no_wallets")).color(p.muted));
+            let empty = EmptyState::new(
+                tr("empty.forecast_no_wallets_title"),
+                tr("empty.forecast_no_wallets_body"),
+            );
+            empty_state_inline_ui(ui, &empty, theme);
             return;
         }
         let mut positions: Vec<StakeEntry> = Vec::new();
@@ -687,7 +702,11 @@ fn positions_section_ui(
         }
         if positions.is_empty() {
             if !loading {
-                ui.label(RichText::new(tr("forecast.positions_none")).color(p.muted));
+                let empty = EmptyState::new(
+                    tr("empty.forecast_no_positions_title"),
+                    tr("empty.forecast_no_positions_body"),
+                );
+                empty_state_inline_ui(ui, &empty, theme);
             }
             return;
         }
@@ -706,7 +725,17 @@ fn positions_section_ui(
                     "forecast.col_per_year",
                     "forecast.col_apy",
                 ] {
-                    ui.label(RichText::new(tr(key)).strong());
+                    match key {
+                        "forecast.col_stake" => {
+                            strong_term_ui(ui, &tr(key), Term::Alpha, theme);
+                        }
+                        "forecast.col_apy" => {
+                            strong_term_ui(ui, &tr(key), Term::Apy, theme);
+                        }
+                        _ => {
+                            ui.label(RichText::new(tr(key)).strong());
+                        }
+                    }
                 }
                 ui.end_row();
                 for position in &positions {
@@ -905,35 +934,52 @@ fn forecast_result_ui(ui: &mut egui::Ui, f: &RewardForecast, theme: Theme) {
         (
             tr("rewards.value"),
             f.value_rao.map_or_else(unknown, |v| tao_text(v.0)),
+            None,
         ),
         (
             tr("rewards.share"),
             format!("{:.4}%", f.share_ppb as f64 / 10_000_000.0),
+            None,
         ),
         (
             tr("rewards.take"),
             format!("{:.2}%", f64::from(f.take_u16) * 100.0 / 65_535.0),
+            Some(Term::Take),
         ),
         (
             tr("rewards.per_tempo"),
             amount_text(f.alpha_per_tempo.0, "α", 6),
+            Some(Term::Tempo),
         ),
         (
             tr("rewards.per_day"),
             per_text(f.alpha_per_day, f.tao_per_day_rao.map(|r| r.0)),
+            None,
         ),
         (
             tr("rewards.per_year"),
             per_text(f.alpha_per_year, f.tao_per_year_rao.map(|r| r.0)),
+            None,
         ),
-        (tr("rewards.apy"), format!("{:.2}%", f.apy_percent)),
+        (
+            tr("rewards.apy"),
+            format!("{:.2}%", f.apy_percent),
+            Some(Term::Apy),
+        ),
     ];
     egui::Grid::new("calculator-result")
         .num_columns(2)
         .spacing([24.0, 6.0])
         .show(ui, |ui| {
-            for (k, v) in rows {
-                ui.label(k);
+            for (k, v, term) in rows {
+                match term {
+                    Some(term) => {
+                        term_ui(ui, k, term, theme);
+                    }
+                    None => {
+                        ui.label(k);
+                    }
+                }
                 ui.label(RichText::new(v).strong());
                 ui.end_row();
             }

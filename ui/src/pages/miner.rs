@@ -37,6 +37,8 @@ use super::wallet::Loadable;
 use crate::format::{amount_text, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
 use crate::widgets::chart::{chart_area, plot_colour};
+use crate::widgets::empty_state::{EmptyState, empty_state_inline_ui};
+use crate::widgets::term::{Term, strong_term_ui};
 
 /// GPU samples kept: 30 minutes at one per 2 s, for up to 8 GPUs.
 const GPU_SAMPLES: usize = 900 * 8;
@@ -636,7 +638,7 @@ fn gpu_cards_ui(ui: &mut egui::Ui, detection: &Detection, theme: Theme) {
     let p = palette(theme);
     if detection.gpus.is_empty() {
         section_ui(ui, theme, &tr("miner.no_gpu"), |ui| {
-            ui.label(tr("miner.page.no_gpu_hint"));
+            ui.label(RichText::new(tr("empty.miner_no_gpu_body")).color(p.muted));
             ui.label(RichText::new(tr("miner.checked")).strong());
             for probe in &detection.checked {
                 let said = probe
@@ -736,6 +738,18 @@ fn picker_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, t
                 ui.label(RichText::new(error).color(p.bad).size(text::SMALL));
             }
         }
+        if picks.is_empty() {
+            let dir = state
+                .profiles_dir
+                .as_ref()
+                .map_or_else(|| tr("common.unknown"), |d| d.display().to_string());
+            let empty = EmptyState::new(
+                tr("empty.miner_no_profiles_title"),
+                tr_with("empty.miner_no_profiles_body", &[("dir", &dir)]),
+            );
+            empty_state_inline_ui(ui, &empty, theme);
+            return;
+        }
         egui::Grid::new("miner-picker")
             .num_columns(5)
             .striped(true)
@@ -748,7 +762,17 @@ fn picker_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, t
                     "miner.page.col_burn",
                     "miner.page.col_incentive",
                 ] {
-                    ui.label(RichText::new(tr(heading)).strong());
+                    match heading {
+                        "miner.page.col_burn" => {
+                            strong_term_ui(ui, &tr(heading), Term::Burn, theme);
+                        }
+                        "miner.page.col_incentive" => {
+                            strong_term_ui(ui, &tr(heading), Term::Incentive, theme);
+                        }
+                        _ => {
+                            ui.label(RichText::new(tr(heading)).strong());
+                        }
+                    }
                 }
                 ui.end_row();
                 for pick in &picks {

@@ -28,6 +28,8 @@ use taoscope_core::tx::{
 use super::wallet::Loadable;
 use crate::format::{amount_text, price_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
+use crate::widgets::empty_state::{EmptyState, empty_state_inline_ui, empty_state_ui};
+use crate::widgets::term::{Term, explain, muted_term_ui, term_ui};
 use crate::widgets::tx_flow::{
     ReviewData, TxFlowEvent, TxFlowState, TxStage, percent_text, tx_flow_ui,
 };
@@ -238,6 +240,8 @@ pub struct StakePageState {
     script: Option<StakeScript>,
     /// The signer the positions and balance were read for.
     positions_for: Option<String>,
+    /// The user asked for the Wallet page (from the no-wallet empty state).
+    open_wallet_requested: bool,
 }
 
 impl Default for StakePageState {
@@ -264,6 +268,7 @@ impl Default for StakePageState {
             flow: None,
             script: None,
             positions_for: None,
+            open_wallet_requested: false,
         }
     }
 }
@@ -296,6 +301,11 @@ fn signers(wallets: &[WalletView]) -> Vec<Signer> {
 }
 
 impl StakePageState {
+    /// True once after the user asked to go to the Wallet page.
+    pub fn take_open_wallet_request(&mut self) -> bool {
+        std::mem::take(&mut self.open_wallet_requested)
+    }
+
     /// A page that drives itself for a screenshot (`--page stake-review|stake-progress`).
     pub fn scripted(script: StakeScript) -> Self {
         StakePageState {
@@ -786,12 +796,14 @@ pub fn recorded_statuses(quote_block: u64) -> Vec<TxStatus> {
     ]
 }
 
-/// Draws the Stake page. `wallets` and `root` come from the Wallet page.
+/// Draws the Stake page. `wallets` and `root` come from the Wallet page; `wallets_loaded`
+/// says the list is final, so an empty one means the user has no wallet yet.
 pub fn stake_ui(
     ui: &mut egui::Ui,
     state: &mut StakePageState,
     core: &mut CoreHandle,
     wallets: &[WalletView],
+    wallets_loaded: bool,
     root: &Path,
     theme: Theme,
 ) {
@@ -810,6 +822,18 @@ pub fn stake_ui(
     ui.heading(tr("stake.title"));
     ui.label(RichText::new(tr("stake.intro")).color(p.muted));
     ui.add_space(spacing::MEDIUM);
+
+    if wallets_loaded && signers.is_empty() && state.script.is_none() {
+        let empty = EmptyState::new(
+            tr("empty.stake_no_wallet_title"),
+            tr("empty.stake_no_wallet_body"),
+        )
+        .with_action(tr("empty.go_to_wallet"));
+        if empty_state_ui(ui, &empty, theme) {
+            state.open_wallet_requested = true;
+        }
+        return;
+    }
 
     if state.step == StakeStep::Flow {
         if let Some(flow) = &mut state.flow {
@@ -964,6 +988,33 @@ fn subnet_step_ui(
                 .labelled_by(label.id);
         });
         let needle = state.subnet_search.trim().to_lowercase();
+        let matches = |s: &&SubnetSummary| {
+            needle.is_empty()
+                || s.name.to_lowercase().contains(&needle)
+                || s.netuid.to_string() == needle
+        };
+        if list.is_empty() {
+            let empty = EmptyState::new(tr("empty.subnets_title"), tr("empty.subnets_body"))
+                .with_action(tr("empty.reload"));
+            if empty_state_inline_ui(ui, &empty, theme) {
+                state.subnets = Loadable::Idle;
+            }
+            return;
+        }
+        if !list.iter().any(|s| matches(&s)) {
+            let empty = EmptyState::new(
+                tr_with(
+                    "empty.no_match_title",
+                    &[("search", &state.subnet_search.trim())],
+                ),
+                tr("empty.no_match_body"),
+            )
+            .with_action(tr("empty.clear_search"));
+            if empty_state_inline_ui(ui, &empty, theme) {
+                state.subnet_search.clear();
+            }
+            return;
+        }
         let mut picked = None;
         egui::ScrollArea::vertical()
             .id_salt("stake-subnets")
@@ -973,11 +1024,7 @@ fn subnet_step_ui(
                     .num_columns(3)
                     .striped(true)
                     .show(ui, |ui| {
-                        for subnet in list.iter().filter(|s| {
-                            needle.is_empty()
-                                || s.name.to_lowercase().contains(&needle)
-                                || s.netuid.to_string() == needle
-                        }) {
+                        for subnet in list.iter().filter(matches) {
                             let label = state.subnet_label(subnet.netuid);
                             if ui
                                 .add(egui::Button::selectable(
@@ -1022,6 +1069,7 @@ fn subnet_step_ui(
 fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme) {
     let p = palette(theme);
     if state.kind == StakeKind::UnstakeAll {
+        let mut add_instead = false;
         section_ui(ui, theme, &tr("stake.pick_position"), |ui| {
             let mut hotkeys: Vec<(String, u64)> = Vec::new();
             for entry in state.positions() {
@@ -1032,7 +1080,14 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
             }
             match &state.positions {
                 Loadable::Ready(_) if hotkeys.is_empty() => {
-                    ui.label(RichText::new(tr("stake.no_positions")).color(p.muted));
+                    let empty = EmptyState::new(
+                        tr("empty.stake_no_positions_title"),
+                        tr("empty.stake_no_positions_body"),
+                    )
+                    .with_action(tr("empty.add_stake"));
+                    if empty_state_inline_ui(ui, &empty, theme) {
+                        add_instead = true;
+                    }
                 }
                 Loadable::Failed(reason) => {
                     ui.label(RichText::new(reason).color(p.bad));
@@ -1062,6 +1117,11 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
                 }
             }
         });
+        if add_instead {
+            state.kind = StakeKind::Add;
+            state.unit = AmountUnit::Tao;
+            state.step = StakeStep::Subnet;
+        }
         return;
     }
     let title = tr_with(
@@ -1093,8 +1153,10 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
                 ValidatorSort::Stake,
                 tr("stake.sort_stake"),
             );
-            ui.selectable_value(&mut state.sort, ValidatorSort::Take, tr("stake.sort_take"))
-                .on_hover_text(tr("txui.hint.take"));
+            explain(
+                ui.selectable_value(&mut state.sort, ValidatorSort::Take, tr("stake.sort_take")),
+                Term::Take,
+            );
         });
         let delegates = match &state.delegates {
             Loadable::Ready(d) => d.as_slice(),
@@ -1116,8 +1178,7 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
                     .show(ui, |ui| {
                         ui.label(RichText::new(tr("stake.col_validator")).color(p.muted));
                         ui.label(RichText::new(tr("stake.col_stake")).color(p.muted));
-                        ui.label(RichText::new(tr("stake.col_take")).color(p.muted))
-                            .on_hover_text(tr("txui.hint.take"));
+                        muted_term_ui(ui, &tr("stake.col_take"), Term::Take, theme);
                         ui.label(RichText::new(tr("stake.col_mine")).color(p.muted));
                         ui.end_row();
                         for row in rows.iter().take(64) {
@@ -1182,8 +1243,10 @@ fn amount_step_ui(
                 ui.add(egui::TextEdit::singleline(&mut state.amount_text).desired_width(160.0))
                     .labelled_by(label.id);
                 ui.selectable_value(&mut state.unit, AmountUnit::Tao, "TAO");
-                ui.selectable_value(&mut state.unit, AmountUnit::Alpha, symbol.as_str())
-                    .on_hover_text(tr("txui.hint.alpha"));
+                explain(
+                    ui.selectable_value(&mut state.unit, AmountUnit::Alpha, symbol.as_str()),
+                    Term::Alpha,
+                );
                 if ui.button(tr("stake.max")).clicked()
                     && let Some(max) = max_amount(state)
                 {
@@ -1239,9 +1302,7 @@ fn amount_step_ui(
         }
         if state.kind.has_tolerance() {
             ui.horizontal(|ui| {
-                let label = ui
-                    .label(tr("stake.tolerance"))
-                    .on_hover_text(tr("txui.hint.tolerance"));
+                let label = term_ui(ui, tr("stake.tolerance"), Term::Tolerance, theme);
                 ui.add(egui::TextEdit::singleline(&mut state.tolerance_text).desired_width(60.0))
                     .labelled_by(label.id);
                 ui.label("%");

@@ -15,7 +15,9 @@ use super::wallet::Loadable;
 use crate::format::{amount_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing};
 use crate::widgets::chart::{chart_area, plot_colour};
+use crate::widgets::empty_state::{EmptyState, empty_state_ui};
 use crate::widgets::heatmap::{WeightsPanel, heatmaps_ui};
+use crate::widgets::term::{Term, explain, muted_term_ui, strong_term_ui, underline_ui};
 
 /// Sortable columns of the metagraph table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,6 +275,12 @@ pub fn subnet_ui(
 
     header_ui(ui, &metagraph, theme);
     updated_ui(ui, state, &metagraph, theme);
+    if metagraph.neurons.is_empty() {
+        let empty = EmptyState::new(tr("empty.subnet_title"), tr("empty.subnet_body"));
+        empty_state_ui(ui, &empty, theme);
+        hyperparams_ui(ui, state, theme);
+        return;
+    }
     hyperparams_ui(ui, state, theme);
     ui.add_space(spacing::SMALL);
     ui.horizontal(|ui| {
@@ -401,12 +409,27 @@ fn header_ui(ui: &mut egui::Ui, metagraph: &Metagraph, theme: Theme) {
                 .map_or(unknown.clone(), |r| amount_text(r.0, "τ", 4)),
         ),
     ];
+    // The facts a newcomer may not know explain themselves on hover and focus.
+    let term_of = |key: &str| match key {
+        "subnet.validators" => Some(Term::ValidatorPermit),
+        "subnet.alpha_in" => Some(Term::Alpha),
+        "subnet.tempo" => Some(Term::Tempo),
+        "subnet.burn" => Some(Term::Burn),
+        _ => None,
+    };
     egui::Grid::new("subnet-header")
         .num_columns(8)
         .spacing([spacing::LARGE, spacing::SMALL])
         .show(ui, |ui| {
             for (key, _) in &facts {
-                ui.label(RichText::new(tr(key)).color(p.muted));
+                match term_of(key) {
+                    Some(term) => {
+                        muted_term_ui(ui, &tr(key), term, theme);
+                    }
+                    None => {
+                        ui.label(RichText::new(tr(key)).color(p.muted));
+                    }
+                }
             }
             ui.end_row();
             for (_, value) in &facts {
@@ -433,16 +456,36 @@ fn metagraph_table_ui(
 ) {
     let p = palette(theme);
     let sortable = [
-        (Some(NeuronColumn::Uid), "subnet.col_uid"),
-        (None, "subnet.col_hotkey"),
-        (None, "subnet.col_coldkey"),
-        (Some(NeuronColumn::Stake), "subnet.col_stake"),
-        (Some(NeuronColumn::Incentive), "subnet.col_incentive"),
-        (Some(NeuronColumn::Dividends), "subnet.col_dividends"),
-        (Some(NeuronColumn::Consensus), "subnet.col_consensus"),
-        (Some(NeuronColumn::Emission), "subnet.col_emission"),
-        (Some(NeuronColumn::LastUpdate), "subnet.col_updated"),
-        (None, "subnet.col_axon"),
+        (
+            Some(NeuronColumn::Uid),
+            "subnet.col_uid",
+            Some(Term::ValidatorPermit),
+        ),
+        (None, "subnet.col_hotkey", Some(Term::Hotkey)),
+        (None, "subnet.col_coldkey", Some(Term::Coldkey)),
+        (
+            Some(NeuronColumn::Stake),
+            "subnet.col_stake",
+            Some(Term::Alpha),
+        ),
+        (
+            Some(NeuronColumn::Incentive),
+            "subnet.col_incentive",
+            Some(Term::Incentive),
+        ),
+        (
+            Some(NeuronColumn::Dividends),
+            "subnet.col_dividends",
+            Some(Term::Dividends),
+        ),
+        (Some(NeuronColumn::Consensus), "subnet.col_consensus", None),
+        (
+            Some(NeuronColumn::Emission),
+            "subnet.col_emission",
+            Some(Term::Emission),
+        ),
+        (Some(NeuronColumn::LastUpdate), "subnet.col_updated", None),
+        (None, "subnet.col_axon", None),
     ];
     let mut clicked_sort = None;
     let mut clicked_uid = None;
@@ -454,15 +497,18 @@ fn metagraph_table_ui(
         .columns(Column::auto().at_least(70.0), 6)
         .column(Column::remainder().at_least(120.0))
         .header(24.0, |mut header| {
-            for (column, key) in sortable {
-                header.col(|ui| match column {
-                    Some(column) => {
+            for (column, key, term) in sortable {
+                header.col(|ui| match (column, term) {
+                    (Some(column), _) => {
                         let direction = (state.sort == column).then_some(state.descending);
-                        if sort_button_ui(ui, &tr(key), direction, theme).clicked() {
+                        if sort_button_ui(ui, &tr(key), direction, term, theme).clicked() {
                             clicked_sort = Some(column);
                         }
                     }
-                    None => {
+                    (None, Some(term)) => {
+                        strong_term_ui(ui, &tr(key), term, theme);
+                    }
+                    (None, None) => {
                         ui.label(RichText::new(tr(key)).strong());
                     }
                 });
@@ -551,14 +597,29 @@ fn metagraph_table_ui(
 }
 
 /// A header button that sorts; the current sort shows a small painted triangle (drawn,
-/// so it never depends on a font having an arrow glyph).
+/// so it never depends on a font having an arrow glyph). A header that names a Bittensor
+/// `term` is underlined with dots and explains it on hover and keyboard focus.
 pub fn sort_button_ui(
     ui: &mut egui::Ui,
     label: &str,
     descending: Option<bool>,
+    term: Option<Term>,
     theme: Theme,
 ) -> egui::Response {
-    let response = ui.button(format!("{label}   "));
+    // One line: a wrapped header would hide its end and misplace the term's underline.
+    let mut response =
+        ui.add(egui::Button::new(format!("{label}   ")).wrap_mode(egui::TextWrapMode::Extend));
+    if let Some(term) = term {
+        let r = response.rect;
+        let pad = ui.spacing().button_padding;
+        // Under the label only: the trailing spaces hold the sort triangle.
+        let text = egui::Rect::from_min_max(
+            egui::pos2(r.left() + pad.x, r.top()),
+            egui::pos2(r.right() - pad.x - 14.0, r.bottom() - pad.y + 1.0),
+        );
+        underline_ui(ui, text, theme);
+        response = explain(response, term);
+    }
     if let Some(descending) = descending {
         let r = response.rect;
         let centre = egui::pos2(r.right() - 10.0, r.center().y);

@@ -16,6 +16,8 @@ use super::wallet::Loadable;
 use crate::format::{amount_text, price_text, thousands};
 use crate::theme::{palette, section_ui, spacing};
 use crate::widgets::chart::{chart_area, plot_colour};
+use crate::widgets::empty_state::{EmptyState, empty_state_ui};
+use crate::widgets::term::Term;
 
 /// Columns of the subnets table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,6 +181,23 @@ fn sort_key(
     }
 }
 
+/// The table's columns: what each sorts by, its title key, and the term it explains.
+const COLUMNS: [(SubnetColumn, &str, Option<Term>); 9] = [
+    (SubnetColumn::Netuid, "subnets.col_netuid", None),
+    (SubnetColumn::Name, "subnets.col_name", None),
+    (SubnetColumn::Price, "subnets.col_price", Some(Term::Alpha)),
+    (SubnetColumn::MarketCap, "subnets.col_market_cap", None),
+    (SubnetColumn::TaoIn, "subnets.col_tao_in", None),
+    (
+        SubnetColumn::Emission,
+        "subnets.col_emission",
+        Some(Term::Emission),
+    ),
+    (SubnetColumn::Tempo, "subnets.col_tempo", Some(Term::Tempo)),
+    (SubnetColumn::Burn, "subnets.col_burn", Some(Term::Burn)),
+    (SubnetColumn::MyStake, "subnets.col_my_stake", None),
+];
+
 /// Draws the Subnets page; returns the netuid the user opened, if any.
 pub fn subnets_ui(
     ui: &mut egui::Ui,
@@ -246,6 +265,26 @@ pub fn subnets_ui(
                 || s.netuid.to_string() == needle
         })
         .collect();
+    if subnets.is_empty() || rows.is_empty() {
+        let empty = if subnets.is_empty() {
+            EmptyState::new(tr("empty.subnets_title"), tr("empty.subnets_body"))
+                .with_action(tr("empty.reload"))
+        } else {
+            EmptyState::new(
+                tr_with("empty.no_match_title", &[("search", &state.search.trim())]),
+                tr("empty.no_match_body"),
+            )
+            .with_action(tr("empty.clear_search"))
+        };
+        if empty_state_ui(ui, &empty, theme) {
+            if subnets.is_empty() {
+                state.data = Loadable::Loading(core.send(Request::Subnets));
+            } else {
+                state.search.clear();
+            }
+        }
+        return None;
+    }
     rows.sort_by(|a, b| {
         let order = sort_key(a, state.sort, &shares, my_stake)
             .cmp(&sort_key(b, state.sort, &shares, my_stake));
@@ -257,27 +296,37 @@ pub fn subnets_ui(
     });
 
     let mut opened = None;
-    let columns = [
-        (SubnetColumn::Netuid, "subnets.col_netuid"),
-        (SubnetColumn::Name, "subnets.col_name"),
-        (SubnetColumn::Price, "subnets.col_price"),
-        (SubnetColumn::MarketCap, "subnets.col_market_cap"),
-        (SubnetColumn::TaoIn, "subnets.col_tao_in"),
-        (SubnetColumn::Emission, "subnets.col_emission"),
-        (SubnetColumn::Tempo, "subnets.col_tempo"),
-        (SubnetColumn::Burn, "subnets.col_burn"),
-        (SubnetColumn::MyStake, "subnets.col_my_stake"),
-    ];
+    // Headers stay on one line; a narrow window scrolls the table sideways instead.
+    egui::ScrollArea::horizontal()
+        .id_salt("subnets-table")
+        .show(ui, |ui| {
+            table_ui(ui, state, &rows, &shares, my_stake, theme, &mut opened);
+        });
+    opened
+}
+
+/// The sortable table of `rows`; sets `opened` when a subnet's number or name is pressed.
+fn table_ui(
+    ui: &mut egui::Ui,
+    state: &mut SubnetsPageState,
+    rows: &[&SubnetSummary],
+    shares: &[(u16, Option<u64>)],
+    my_stake: &BTreeMap<u16, Alpha>,
+    theme: Theme,
+    opened: &mut Option<u16>,
+) {
+    let columns = COLUMNS;
     TableBuilder::new(ui)
         .striped(true)
         .column(Column::exact(60.0))
         .column(Column::initial(180.0).at_least(100.0))
         .columns(Column::auto().at_least(90.0), columns.len() - 2)
         .header(24.0, |mut header| {
-            for (column, key) in columns {
+            for (column, key, term) in columns {
                 header.col(|ui| {
                     let direction = (state.sort == column).then_some(state.descending);
-                    if super::subnet::sort_button_ui(ui, &tr(key), direction, theme).clicked() {
+                    if super::subnet::sort_button_ui(ui, &tr(key), direction, term, theme).clicked()
+                    {
                         if state.sort == column {
                             state.descending = !state.descending;
                         } else {
@@ -300,7 +349,7 @@ pub fn subnets_ui(
                     .and_then(|(_, s)| *s);
                 row.col(|ui| {
                     if ui.link(subnet.netuid.to_string()).clicked() {
-                        opened = Some(subnet.netuid);
+                        *opened = Some(subnet.netuid);
                     }
                 });
                 row.col(|ui| {
@@ -310,7 +359,7 @@ pub fn subnets_ui(
                         subnet.name.clone()
                     };
                     if ui.link(format!("{} {}", subnet.symbol, name)).clicked() {
-                        opened = Some(subnet.netuid);
+                        *opened = Some(subnet.netuid);
                     }
                 });
                 row.col(|ui| {
@@ -350,7 +399,6 @@ pub fn subnets_ui(
                 });
             });
         });
-    opened
 }
 
 /// A bar chart of the largest emission shares (top 16), so the long tail does not hide them.

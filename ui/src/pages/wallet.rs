@@ -18,8 +18,10 @@ use super::transfer::{TransferOutcome, TransferState, transfer_ui};
 use super::wallet_flow::{FlowOutcome, WalletFlow, wallet_flow_ui};
 use crate::format::{amount_text, price_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
+use crate::widgets::empty_state::{EmptyState, empty_state_ui};
 use crate::widgets::identicon::identicon_ui;
 use crate::widgets::qr::qr_ui;
+use crate::widgets::term::{Term, muted_term_ui, strong_term_ui, term_ui};
 
 /// Data that arrives from core: not asked yet, on its way, there, or failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,12 +344,14 @@ pub fn wallet_ui(
         Loadable::Ready(list) => list.clone(),
     };
     if wallets.is_empty() {
-        section_ui(ui, theme, &tr("wallet.empty_title"), |ui| {
-            ui.label(tr_with(
-                "wallet.empty_body",
-                &[("path", &state.root.display())],
-            ));
-        });
+        let empty = EmptyState::new(
+            tr("wallet.empty_title"),
+            tr_with("wallet.empty_body", &[("path", &state.root.display())]),
+        )
+        .with_action(tr("wallet.create"));
+        if empty_state_ui(ui, &empty, theme) {
+            state.flow = Some(WalletFlow::create(state.root.clone()));
+        }
         return changes;
     }
     state.ensure_portfolio(core);
@@ -502,7 +506,11 @@ fn positions_ui(ui: &mut egui::Ui, positions: &[Position], theme: Theme) {
         .spacing([spacing::LARGE, spacing::SMALL])
         .show(ui, |ui| {
             for key in headers {
-                ui.label(RichText::new(tr(key)).strong());
+                if key == "portfolio.col_alpha" {
+                    strong_term_ui(ui, &tr(key), Term::Alpha, theme);
+                } else {
+                    ui.label(RichText::new(tr(key)).strong());
+                }
             }
             ui.end_row();
             for position in positions {
@@ -606,7 +614,7 @@ fn wallet_card_ui(
     let p = palette(theme);
     section_ui(ui, theme, &wallet.name, |ui| {
         ui.horizontal(|ui| {
-            ui.label(RichText::new(tr("wallet.coldkey")).color(p.muted));
+            muted_term_ui(ui, &tr("wallet.coldkey"), Term::Coldkey, theme);
             address_row_ui(ui, &wallet.coldkey, 36.0, &mut state.qr_for, theme);
         });
         if let Ok(ss58) = &wallet.coldkey
@@ -637,10 +645,13 @@ fn wallet_card_ui(
                 ui.label(RichText::new(tr("wallet.no_hotkeys")).color(p.muted));
             }
             Ok(hotkeys) => {
-                ui.label(
+                term_ui(
+                    ui,
                     RichText::new(tr("wallet.hotkeys"))
                         .size(text::SMALL)
                         .color(p.muted),
+                    Term::Hotkey,
+                    theme,
                 );
                 for hotkey in hotkeys {
                     ui.horizontal(|ui| {

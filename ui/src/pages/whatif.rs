@@ -17,7 +17,9 @@ use taoscope_core::yuma::EpochParams;
 use super::wallet::Loadable;
 use crate::format::short_address;
 use crate::theme::{palette, section_ui, spacing};
+use crate::widgets::empty_state::{EmptyState, empty_state_ui};
 use crate::widgets::heatmap::WeightsPanel;
+use crate::widgets::term::{Term, term_ui};
 
 /// How many uids the bars show.
 pub const TOP_CHANGES: usize = 12;
@@ -167,8 +169,22 @@ pub fn whatif_ui(
     ui.label(RichText::new(tr("whatif.intro")).color(p.muted));
     ui.add_space(spacing::MEDIUM);
     let metagraph = match &state.metagraph {
+        Loadable::Ready(m) if m.neurons.is_empty() => {
+            let empty =
+                EmptyState::new(tr("empty.whatif_title"), tr("empty.whatif_no_neurons_body"));
+            empty_state_ui(ui, &empty, theme);
+            return;
+        }
         Loadable::Ready(m) => m.clone(),
         Loadable::Failed(reason) => {
+            let reason = reason.clone();
+            let empty = EmptyState::new(tr("empty.whatif_title"), tr("empty.whatif_body"))
+                .with_action(tr("common.retry"));
+            if empty_state_ui(ui, &empty, theme) {
+                state.metagraph = Loadable::Idle;
+                state.weights = WeightsPanel::new(state.netuid);
+                state.sent = None;
+            }
             ui.label(RichText::new(reason).color(p.bad));
             return;
         }
@@ -408,9 +424,21 @@ fn results_ui(ui: &mut egui::Ui, state: &WhatIfPageState, metagraph: &Metagraph,
             ui.label(RichText::new(tr("whatif.top_changed")).color(p.muted));
         }
         ui.horizontal(|ui| {
-            swatch_ui(ui, p.muted, &tr("whatif.before"));
-            swatch_ui(ui, p.accent, &tr("whatif.after_incentive"));
-            swatch_ui(ui, p.good, &tr("whatif.after_dividends"));
+            swatch_ui(ui, p.muted, &tr("whatif.before"), None, theme);
+            swatch_ui(
+                ui,
+                p.accent,
+                &tr("whatif.after_incentive"),
+                Some(Term::Incentive),
+                theme,
+            );
+            swatch_ui(
+                ui,
+                p.good,
+                &tr("whatif.after_dividends"),
+                Some(Term::Dividends),
+                theme,
+            );
         });
         ui.add_space(spacing::SMALL);
         for change in &rows {
@@ -454,10 +482,17 @@ fn largest(outcome: &WhatIfOutcome, count: usize) -> Vec<UidChange> {
     all
 }
 
-fn swatch_ui(ui: &mut egui::Ui, colour: Color32, label: &str) {
+fn swatch_ui(ui: &mut egui::Ui, colour: Color32, label: &str, term: Option<Term>, theme: Theme) {
     let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 8.0), egui::Sense::hover());
     ui.painter().rect_filled(rect, 1.0, colour);
-    ui.label(label);
+    match term {
+        Some(term) => {
+            term_ui(ui, label, term, theme);
+        }
+        None => {
+            ui.label(label);
+        }
+    }
     ui.add_space(spacing::MEDIUM);
 }
 

@@ -19,6 +19,7 @@ use zeroize::Zeroizing;
 
 use crate::format::amount_text;
 use crate::theme::{palette, section_ui, spacing, text};
+use crate::widgets::term::{Term, muted_term_ui};
 
 /// Where block links point (the block page; the extrinsic index is not reported yet).
 pub const EXPLORER_BLOCK_URL: &str = "https://taostats.io/block/";
@@ -126,6 +127,13 @@ fn input_amount(action: &Action) -> Option<u64> {
     }
 }
 
+/// A review row whose label is a Bittensor term, explained on hover and focus.
+fn term_row_ui(ui: &mut egui::Ui, label: &str, value: &str, term: Term, theme: Theme) {
+    muted_term_ui(ui, label, term, theme);
+    ui.label(RichText::new(value).strong());
+    ui.end_row();
+}
+
 fn row_ui(ui: &mut egui::Ui, label: &str, value: &str, hint: Option<&str>, theme: Theme) {
     let p = palette(theme);
     let response = ui.label(RichText::new(label).color(p.muted));
@@ -189,11 +197,11 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     );
                 }
                 if data.action.is_stake_move() {
-                    row_ui(
+                    term_row_ui(
                         ui,
                         &tr("txui.review.expected"),
                         &amount(data.quote.expected_out, &output_symbol),
-                        Some(&tr("txui.hint.alpha")),
+                        Term::Alpha,
                         theme,
                     );
                     row_ui(
@@ -218,14 +226,14 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                             theme,
                         );
                     }
-                    row_ui(
+                    term_row_ui(
                         ui,
                         &tr("txui.review.impact"),
                         &data
                             .quote
                             .price_impact_ppm
                             .map_or_else(|| unknown.clone(), percent_text),
-                        Some(&tr("txui.hint.slippage")),
+                        Term::Slippage,
                         theme,
                     );
                 }
@@ -249,11 +257,11 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     );
                 }
                 if data.action.is_stake_move() {
-                    row_ui(
+                    term_row_ui(
                         ui,
                         &tr("txui.review.tolerance"),
                         &percent_text(u64::from(data.quote.tolerance_ppm)),
-                        Some(&tr("txui.hint.tolerance")),
+                        Term::Tolerance,
                         theme,
                     );
                 }
