@@ -435,6 +435,46 @@ impl ScriptedChain {
                 }
                 Scripted::Result(self.storage.get(&key).map_or(Value::Null, |v| hex(v)))
             }
+            // Map reads (`IsNetworkMember`, `Burn` …): the stored keys under a prefix, a page
+            // at a time after `start`, then their values in one change set.
+            "state_getKeysPaged" => {
+                let unhex = |v: Option<&Value>| {
+                    v.and_then(Value::as_str)
+                        .and_then(|k| hex::decode(k.trim_start_matches("0x")).ok())
+                };
+                let prefix = unhex(first).unwrap_or_default();
+                let count = params
+                    .get(1)
+                    .and_then(Value::as_u64)
+                    .and_then(|c| usize::try_from(c).ok())
+                    .unwrap_or(usize::MAX);
+                let start = unhex(params.get(2));
+                let mut keys: Vec<&Vec<u8>> = self
+                    .storage
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix) && start.as_ref().is_none_or(|s| *k > s))
+                    .collect();
+                keys.sort();
+                keys.truncate(count);
+                Scripted::Result(Value::Array(keys.into_iter().map(|k| hex(k)).collect()))
+            }
+            "state_queryStorageAt" => {
+                let changes: Vec<Value> = first
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|key| {
+                        let value = hex::decode(key.trim_start_matches("0x"))
+                            .ok()
+                            .and_then(|k| self.storage.get(&k))
+                            .map_or(Value::Null, |v| hex(v));
+                        json!([key, value])
+                    })
+                    .collect();
+                let block = Self::block_hash(self.at_block(params.get(1)));
+                Scripted::Result(json!([{"block": block, "changes": changes}]))
+            }
             "system_chain" => Scripted::Result(json!("Bittensor")),
             "author_submitAndWatchExtrinsic" => {
                 if let (Some(x), Ok(mut submitted)) =

@@ -510,6 +510,7 @@ impl TaoscopeApp {
                     ui,
                     &mut self.miner_page,
                     &mut self.core,
+                    self.wallet_page.wallets(),
                     self.settings.theme,
                 );
             }
