@@ -485,6 +485,20 @@ impl ScriptedChain {
                 self.submission.clone()
             }
             "author_unwatchExtrinsic" => Scripted::Result(json!(true)),
+            // A window's connection follows both heads; the chain does not move on its own.
+            "chain_subscribeNewHeads" => Scripted::Subscribe {
+                notify_method: "chain_newHead".into(),
+                items: vec![Self::header(self.best)],
+                then_drop: false,
+            },
+            "chain_subscribeFinalizedHeads" => Scripted::Subscribe {
+                notify_method: "chain_finalizedHead".into(),
+                items: vec![Self::header(self.finalized)],
+                then_drop: false,
+            },
+            "chain_unsubscribeNewHeads" | "chain_unsubscribeFinalizedHeads" => {
+                Scripted::Result(json!(true))
+            }
             _ => Scripted::Unknown,
         }
     }
