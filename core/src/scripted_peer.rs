@@ -59,8 +59,16 @@ impl ScriptedPeer {
     pub async fn start(
         handler: impl Fn(&str, &[Value]) -> Scripted + Send + Sync + 'static,
     ) -> Result<ScriptedPeer, ReplayError> {
+        Self::start_on(0, handler).await
+    }
+
+    /// Starts a node on loopback port `port` (0: any free one) that answers with `handler`.
+    pub async fn start_on(
+        port: u16,
+        handler: impl Fn(&str, &[Value]) -> Scripted + Send + Sync + 'static,
+    ) -> Result<ScriptedPeer, ReplayError> {
         let handler: Arc<Handler> = Arc::new(handler);
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|e| ReplayError::Listen(e.to_string()))?;
         let addr = listener

@@ -263,7 +263,9 @@ fn an_unregistered_hotkey_is_registered_after_the_review_then_the_miner_launches
     let record = s.pid_file().expect("launched");
     assert!(process_alive(record.pid));
     // The result stays until closed; the miner keeps running.
-    s.harness.get_by_role_and_label(Role::Button, "Done").click();
+    s.harness
+        .get_by_role_and_label(Role::Button, "Done")
+        .click();
     s.harness.run_steps(2);
     assert!(s.harness.query_by_label("Review before signing").is_none());
     stop(&mut s);

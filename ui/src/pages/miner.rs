@@ -195,6 +195,9 @@ pub struct MinerPageState {
     notice: Option<String>,
     gpu_monitor: Option<GpuMonitor>,
     attach_checked: bool,
+    /// Screenshot mode (`--page miner-register`): press Start on the first profile that fits
+    /// and stop at the registration review.
+    scripted: bool,
 }
 
 impl MinerPageState {
@@ -221,11 +224,34 @@ impl MinerPageState {
             notice: None,
             gpu_monitor: None,
             attach_checked: false,
+            scripted: false,
         }
     }
 
+    /// Screenshot mode: Start on the first profile that fits once the picker is known; the
+    /// page is ready at the registration review (or when the run stopped short of it).
+    pub fn drive_to_registration(&mut self) {
+        self.scripted = true;
+    }
+
     /// True once hardware and profiles are known and, with a miner, its first log line is in.
+    /// In screenshot mode: once the registration review is up, or the run stopped before it
+    /// (the picture then shows why).
     pub fn is_ready(&self) -> bool {
+        if self.scripted {
+            return self.notice.is_some()
+                || self.run.as_ref().is_some_and(|r| {
+                    r.registration.is_some()
+                        || matches!(
+                            r.flow,
+                            Flow::NotRegistered(_) | Flow::CheckFailed(_) | Flow::Launched
+                        )
+                        || matches!(
+                            r.supervisor.status().state,
+                            MinerState::SetupFailed { .. } | MinerState::Stopped
+                        )
+                });
+        }
         self.discovery.is_some()
             && self.subnets.is_settled()
             && self.run.as_ref().is_none_or(|r| !r.log.is_empty())
@@ -403,7 +429,7 @@ impl MinerPageState {
                 }
                 if let Some(finished) = flow.finished.clone() {
                     run.flow = registration_outcome(&finished).map_or_else(
-                        |reason| Flow::NotRegistered(reason),
+                        Flow::NotRegistered,
                         |final_success| {
                             if final_success {
                                 run.launch()
@@ -462,6 +488,14 @@ impl MinerPageState {
                 self.metagraphs
                     .entry(netuid)
                     .or_insert_with(|| Loadable::Loading(core.send(Request::Metagraph { netuid })));
+            }
+        }
+        if self.scripted && self.run.is_none() && self.notice.is_none() && self.subnets.is_settled()
+        {
+            let network = core.connection().network().clone();
+            if let Some(pick) = self.picks().into_iter().find(|p| p.fit.fits()) {
+                self.selected = Some(pick.profile.profile.name.clone());
+                self.start(&pick, &network);
             }
         }
         let Some(run) = &mut self.run else {
