@@ -176,6 +176,10 @@ struct RunView {
     remembered: bool,
     /// The registration's review, unlock, progress and result, while it is open.
     registration: Option<TxFlowState>,
+    /// Frames left to scroll the registration flow into view (the review just opened below
+    /// the GPU cards, likely out of sight). More than one: the scroll area learns the new
+    /// content's height a frame late and would clamp a single scroll.
+    reveal: u8,
 }
 
 /// What the Miner page remembers between frames.
@@ -313,6 +317,7 @@ impl MinerPageState {
                         coldkey: None,
                         remembered: false,
                         registration: None,
+                        reveal: 0,
                     });
                     return;
                 }
@@ -405,6 +410,7 @@ impl MinerPageState {
                                 run.session.wallet.clone(),
                                 run.remembered,
                             ));
+                            run.reveal = 10;
                             Flow::Registering
                         }
                         // Registered since the check (another window, the CLI): go on.
@@ -659,6 +665,7 @@ impl MinerPageState {
                     coldkey,
                     remembered: false,
                     registration: None,
+                    reveal: 0,
                 });
             }
             Err(e) => self.notice = Some(e.to_string()),
@@ -1158,7 +1165,18 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, core: &mut CoreHandle, 
         });
     });
     if let Some(flow) = &mut run.registration {
-        match tx_flow_ui(ui, flow, core, theme) {
+        let shown = ui.scope(|ui| tx_flow_ui(ui, flow, core, theme));
+        if run.reveal > 0 {
+            run.reveal -= 1;
+            // At once, not animated: a screenshot (or the next click) sees it in place.
+            ui.scroll_to_rect_animation(
+                shown.response.rect,
+                Some(egui::Align::BOTTOM),
+                egui::style::ScrollAnimation::none(),
+            );
+            ui.ctx().request_repaint();
+        }
+        match shown.inner {
             // Back on the review: the user chose not to register, so nothing launches.
             TxFlowEvent::Back => {
                 run.registration = None;
