@@ -59,8 +59,16 @@ impl ScriptedPeer {
     pub async fn start(
         handler: impl Fn(&str, &[Value]) -> Scripted + Send + Sync + 'static,
     ) -> Result<ScriptedPeer, ReplayError> {
+        Self::start_on(0, handler).await
+    }
+
+    /// Starts a node on loopback port `port` (0: any free one) that answers with `handler`.
+    pub async fn start_on(
+        port: u16,
+        handler: impl Fn(&str, &[Value]) -> Scripted + Send + Sync + 'static,
+    ) -> Result<ScriptedPeer, ReplayError> {
         let handler: Arc<Handler> = Arc::new(handler);
-        let listener = TcpListener::bind(("127.0.0.1", 0))
+        let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .map_err(|e| ReplayError::Listen(e.to_string()))?;
         let addr = listener
@@ -445,6 +453,46 @@ impl ScriptedChain {
                 }
                 Scripted::Result(self.storage.get(&key).map_or(Value::Null, |v| hex(v)))
             }
+            // Map reads (`IsNetworkMember`, `Burn` …): the stored keys under a prefix, a page
+            // at a time after `start`, then their values in one change set.
+            "state_getKeysPaged" => {
+                let unhex = |v: Option<&Value>| {
+                    v.and_then(Value::as_str)
+                        .and_then(|k| hex::decode(k.trim_start_matches("0x")).ok())
+                };
+                let prefix = unhex(first).unwrap_or_default();
+                let count = params
+                    .get(1)
+                    .and_then(Value::as_u64)
+                    .and_then(|c| usize::try_from(c).ok())
+                    .unwrap_or(usize::MAX);
+                let start = unhex(params.get(2));
+                let mut keys: Vec<&Vec<u8>> = self
+                    .storage
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix) && start.as_ref().is_none_or(|s| *k > s))
+                    .collect();
+                keys.sort();
+                keys.truncate(count);
+                Scripted::Result(Value::Array(keys.into_iter().map(|k| hex(k)).collect()))
+            }
+            "state_queryStorageAt" => {
+                let changes: Vec<Value> = first
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(|key| {
+                        let value = hex::decode(key.trim_start_matches("0x"))
+                            .ok()
+                            .and_then(|k| self.storage.get(&k))
+                            .map_or(Value::Null, |v| hex(v));
+                        json!([key, value])
+                    })
+                    .collect();
+                let block = Self::block_hash(self.at_block(params.get(1)));
+                Scripted::Result(json!([{"block": block, "changes": changes}]))
+            }
             "system_chain" => Scripted::Result(json!("Bittensor")),
             "author_submitAndWatchExtrinsic" => {
                 if let (Some(x), Ok(mut submitted)) =
@@ -455,6 +503,20 @@ impl ScriptedChain {
                 self.submission.clone()
             }
             "author_unwatchExtrinsic" => Scripted::Result(json!(true)),
+            // A window's connection follows both heads; the chain does not move on its own.
+            "chain_subscribeNewHeads" => Scripted::Subscribe {
+                notify_method: "chain_newHead".into(),
+                items: vec![Self::header(self.best)],
+                then_drop: false,
+            },
+            "chain_subscribeFinalizedHeads" => Scripted::Subscribe {
+                notify_method: "chain_finalizedHead".into(),
+                items: vec![Self::header(self.finalized)],
+                then_drop: false,
+            },
+            "chain_unsubscribeNewHeads" | "chain_unsubscribeFinalizedHeads" => {
+                Scripted::Result(json!(true))
+            }
             _ => Scripted::Unknown,
         }
     }

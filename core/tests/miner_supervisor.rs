@@ -444,3 +444,46 @@ fn the_log_file_rotates() {
     assert!(!PathBuf::from(format!("{}.3", config.log_path().display())).exists());
     supervisor.stop();
 }
+
+#[test]
+fn the_health_pattern_is_a_regex_and_the_last_healthy_line_is_kept() {
+    let first = rig();
+    // The test miner prints "started <pid>" once, then "line N" forever.
+    let mut plan = first.plan(&[]);
+    plan.health_pattern = Some(r"^started \d+$".into());
+    let before = std::time::SystemTime::now();
+    let supervisor = Supervisor::start(first.config(), plan, None).expect("start");
+    let status = wait_state(&supervisor, |s| {
+        matches!(s, MinerState::Running { healthy: true, .. })
+    });
+    let MinerState::Running { pid, .. } = status.state else {
+        panic!("running");
+    };
+    let healthy = supervisor
+        .status()
+        .last_healthy
+        .expect("a healthy line was seen");
+    assert_eq!(healthy.line, format!("started {pid}"));
+    assert!(healthy.at >= before);
+    supervisor.stop();
+
+    // A pattern no line matches: running, never healthy, no healthy line.
+    let other = rig();
+    let mut plan = other.plan(&[]);
+    plan.health_pattern = Some(r"^line \d+ done$".into());
+    let supervisor = Supervisor::start(other.config(), plan, None).expect("start");
+    wait_state(&supervisor, |s| matches!(s, MinerState::Running { .. }));
+    wait_for(|| {
+        supervisor
+            .lines_since(0)
+            .iter()
+            .any(|(_, l)| l == "line 20")
+    });
+    let status = supervisor.status();
+    assert!(matches!(
+        status.state,
+        MinerState::Running { healthy: false, .. }
+    ));
+    assert_eq!(status.last_healthy, None);
+    supervisor.stop();
+}

@@ -144,11 +144,17 @@ impl TaoscopeApp {
             page: options.page.unwrap_or(Page::Wallet),
             settings_page: SettingsPageState::new(&network),
             wallet_page: WalletPageState::new(wallets_dir.clone()),
-            miner_page: MinerPageState::new(
-                wallets_dir,
-                options.miners_dir.clone(),
-                options.miner_profiles_dir.clone(),
-            ),
+            miner_page: {
+                let mut page = MinerPageState::new(
+                    wallets_dir,
+                    options.miners_dir.clone(),
+                    options.miner_profiles_dir.clone(),
+                );
+                if options.page == Some(Page::MinerScripted) {
+                    page.drive_to_registration();
+                }
+                page
+            },
             subnets_page: SubnetsPageState::default(),
             subnet_page: match options.page {
                 Some(Page::Subnet(netuid)) => {
@@ -512,11 +518,12 @@ impl TaoscopeApp {
                     self.settings.theme,
                 );
             }
-            Page::Miner => {
+            Page::Miner | Page::MinerScripted => {
                 miner_ui(
                     ui,
                     &mut self.miner_page,
                     &mut self.core,
+                    self.wallet_page.wallets(),
                     self.settings.theme,
                 );
             }
@@ -574,7 +581,7 @@ impl TaoscopeApp {
                 .subnet_page
                 .as_ref()
                 .is_some_and(SubnetPageState::is_ready),
-            Page::Miner => self.miner_page.is_ready(),
+            Page::Miner | Page::MinerScripted => self.miner_page.is_ready(),
             Page::WhatIf(_) => self
                 .whatif_page
                 .as_ref()

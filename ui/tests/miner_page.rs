@@ -1,6 +1,7 @@
 //! The Miner page with a real test miner: it re-attaches to a miner left running in the
 //! background, shows its state and live log, searches the log, and stops the miner; the
-//! picker lists the bundled profiles with whether they fit this machine.
+//! picker lists the bundled profiles with whether they fit this machine. The registration
+//! step against a scripted node is in `miner_register.rs`.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -125,6 +126,8 @@ fn reattaches_shows_the_log_searches_it_and_stops_the_miner() {
     harness.get_by_label("test-miner on subnet 1");
     step_until(&mut harness, &format!("Running (process {pid})"), 10);
     step_until(&mut harness, "tick", 10);
+    // The profile's pattern matched the miner's first line as the window read the log.
+    step_until(&mut harness, "Last healthy line", 10);
 
     // Search narrows the log to the matching line.
     let search = harness.get_by_label("Search");

@@ -238,7 +238,7 @@ fn registration_check(
                     &[("hotkey", &hotkey.to_ss58()), ("netuid", &netuid)]
                 ),
                 tr_with(
-                    "miner.register.not_wired",
+                    "miner.cli.register_hint",
                     &[
                         ("wallet", &args.wallet),
                         ("hotkey", &hotkey.to_ss58()),

@@ -4,7 +4,7 @@
 //!
 //! Taoscope does not reimplement miners: a [`profile`] says how to fetch, set up and launch a
 //! subnet's published miner. [`gpu`] detects hardware, [`picker`] ranks profiles for it,
-//! [`registration`] is the boundary to the transaction layer, [`supervisor`] runs the process
+//! [`registration`] reads whether the hotkey holds a UID, [`supervisor`] runs the process
 //! and [`monitor`] samples the GPU and the miner's on-chain incentive.
 
 pub mod gpu;

@@ -113,7 +113,8 @@ pub struct MinerProfile {
     pub default_port: u16,
     /// Extra environment variables.
     pub env: BTreeMap<String, String>,
-    /// Text whose appearance in the log means the miner is healthy.
+    /// A regular expression tried on each log line: a line that matches shows the miner
+    /// is doing its work (checked when the profile is read).
     pub health_pattern: Option<String>,
 }
 
@@ -163,6 +164,8 @@ pub enum Problem {
     BadName(String),
     /// A vendor other than nvidia, amd, apple or any.
     BadVendor(String),
+    /// A health pattern that is not a valid regular expression; the parser's reason.
+    BadPattern(String),
 }
 
 /// A profile that could not be loaded, naming the file and the field.
@@ -205,6 +208,9 @@ impl std::fmt::Display for ProfileError {
             Problem::Empty => tr_with("miner.profile.empty", &[]),
             Problem::BadName(value) => tr_with("miner.profile.bad_name", &[("value", value)]),
             Problem::BadVendor(value) => tr_with("miner.profile.bad_vendor", &[("value", value)]),
+            Problem::BadPattern(reason) => {
+                tr_with("miner.profile.bad_pattern", &[("reason", reason)])
+            }
         };
         if self.field.is_empty() {
             write!(f, "{}: {problem}", self.file)
@@ -472,6 +478,12 @@ pub fn parse_profile(file: &str, text: &str) -> Result<MinerProfile, ProfileErro
         Some(table) => {
             let mut fields = Fields::new(file, "health", table);
             let pattern = fields.text("pattern")?;
+            // Checked here so a typo is reported with its field, not found at run time.
+            if let Err(e) = regex::Regex::new(&pattern) {
+                return Err(
+                    fields.error("health.pattern".into(), Problem::BadPattern(e.to_string()))
+                );
+            }
             fields.finish()?;
             Some(pattern)
         }
@@ -871,6 +883,22 @@ pattern = "Miner running"
     }
 
     #[test]
+    fn a_health_pattern_must_be_a_regular_expression() {
+        let err =
+            error_of(&GOOD.replace("pattern = \"Miner running\"", "pattern = \"step (\\\\d+\""));
+        assert_eq!(err.field, "health.pattern");
+        assert!(matches!(err.problem, Problem::BadPattern(_)), "{err:?}");
+        assert!(err.to_string().contains("health.pattern"), "{err}");
+        // Braces are regex repetition here, not placeholders.
+        let ok = GOOD.replace(
+            "pattern = \"Miner running\"",
+            "pattern = \"step \\\\d{2,} done\"",
+        );
+        let profile = parse_profile("demo.toml", &ok).expect("valid");
+        assert_eq!(profile.health_pattern.as_deref(), Some("step \\d{2,} done"));
+    }
+
+    #[test]
     fn bundled_profiles_are_valid_and_users_replace_them() {
         let dir = tempfile::tempdir().expect("tempdir");
         let (profiles, errors) = load_profiles(Some(dir.path()));
@@ -898,6 +926,46 @@ pattern = "Miner running"
         assert!(matches!(templar.origin, Origin::User(_)));
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "name");
+    }
+
+    /// Lines shaped as each bundled miner prints them (its logger's prefix, made-up values),
+    /// per the sources cited in the profile files: the pattern must find the healthy one and
+    /// not an idle or start-up line.
+    #[test]
+    fn bundled_health_patterns_match_the_lines_their_miners_print() {
+        let (profiles, errors) = load_profiles(None);
+        assert_eq!(errors, vec![]);
+        let cases = [
+            (
+                "templar",
+                "[14:02:11] Stopped accumulating: 12 batches with 98304 tokens",
+                "[14:01:03] Start accumulating...",
+            ),
+            (
+                "iota",
+                "2026-01-05 14:02:11.123 | SUCCESS  | miner.training.training:backward:537 - \u{2705} BACKWARD complete | layer=2 activation=a1b2c3 hotkey=5FHneW46",
+                "2026-01-05 14:02:10.001 | INFO     | miner.training.training:backward:317 - \u{1f504} BACKWARD pass | layer=2 activation=a1b2c3 hotkey=5FHneW46",
+            ),
+            (
+                "folding",
+                "2026-01-05 14:02:11.123 |       INFO       | Running simulation for protein: 1ubq",
+                "2026-01-05 14:02:11.123 |     WARNING      | Miner running:: network: finney | step: 4 | uid: 17 | trust: 0.000 | emission 0.000",
+            ),
+        ];
+        for (name, healthy, idle) in cases {
+            let profile = profiles
+                .iter()
+                .find(|p| p.profile.name == name)
+                .unwrap_or_else(|| panic!("{name} is bundled"));
+            let pattern = profile
+                .profile
+                .health_pattern
+                .as_deref()
+                .unwrap_or_else(|| panic!("{name} has a health pattern"));
+            let regex = regex::Regex::new(pattern).expect("checked when read");
+            assert!(regex.is_match(healthy), "{name}: {pattern} on {healthy}");
+            assert!(!regex.is_match(idle), "{name}: {pattern} on {idle}");
+        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::profile::CommandSpec;
@@ -104,7 +105,7 @@ pub struct MinerPlan {
     pub setup: Vec<CommandSpec>,
     /// The miner.
     pub launch: CommandSpec,
-    /// Log text that marks the miner healthy.
+    /// A regular expression tried on each log line; a match marks the miner healthy.
     pub health_pattern: Option<String>,
     /// Stop after setup until [`Supervisor::launch`] is called (the registration check
     /// runs in between).
@@ -177,6 +178,17 @@ pub struct Status {
     pub attached: bool,
     /// The newest log line number (see [`Supervisor::lines_since`]).
     pub last_line: u64,
+    /// The newest line that matched the health pattern, seen since this supervisor started.
+    pub last_healthy: Option<HealthyLine>,
+}
+
+/// A log line that matched the health pattern, and when the supervisor read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthyLine {
+    /// When it was read (within one poll of when the miner printed it).
+    pub at: SystemTime,
+    /// The line.
+    pub line: String,
 }
 
 /// What a pid file holds: enough to find the same process again and not a reused pid.
@@ -462,6 +474,7 @@ struct Inner {
     attached: bool,
     ring: LogRing,
     command: Option<Order>,
+    last_healthy: Option<HealthyLine>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -596,6 +609,7 @@ impl Supervisor {
             running_since: inner.running_since,
             attached: inner.attached,
             last_line: inner.ring.last(),
+            last_healthy: inner.last_healthy.clone(),
         }
     }
 
@@ -669,6 +683,7 @@ fn new_shared(config: &SupervisorConfig, state: MinerState, attached: bool) -> A
             attached,
             ring: LogRing::new(config.ring_lines),
             command: None,
+            last_healthy: None,
         }),
         wake: Condvar::new(),
     })
@@ -759,9 +774,9 @@ impl Worker {
                 None => return,
             },
         };
+        let health = self.health_regex();
         loop {
-            let health = self.plan.as_ref().and_then(|p| p.health_pattern.clone());
-            match self.watch(&mut proc, health.as_deref()) {
+            match self.watch(&mut proc, health.as_ref()) {
                 Watch::Ordered(Order::Stop) => {
                     self.stop_group(&mut proc);
                     let _ = std::fs::remove_file(self.config.pid_path());
@@ -824,18 +839,41 @@ impl Worker {
         lock(&self.shared.inner).command.take()
     }
 
-    /// Moves new log lines into the ring; true when one matches `health`.
-    fn pump_log(&mut self, health: Option<&str>) -> bool {
-        let mut lines = Vec::new();
-        self.tail.poll(&mut lines);
-        let healthy = health.is_some_and(|h| lines.iter().any(|l| l.contains(h)));
-        if !lines.is_empty() {
-            let mut inner = lock(&self.shared.inner);
-            for line in lines {
-                inner.ring.push(line);
+    /// The plan's health pattern, compiled once. Profiles are checked when read, but a
+    /// session file from disk may hold anything: a bad pattern is noted in the log and the
+    /// miner runs without a health check rather than not at all.
+    fn health_regex(&mut self) -> Option<Regex> {
+        let pattern = self.plan.as_ref()?.health_pattern.clone()?;
+        match Regex::new(&pattern) {
+            Ok(regex) => Some(regex),
+            Err(e) => {
+                self.note(&format!("[taoscope] health pattern ignored: {e}"));
+                None
             }
         }
-        healthy
+    }
+
+    /// Moves new log lines into the ring; true when one matches `health` (the newest such
+    /// line is kept with the time it was read).
+    fn pump_log(&mut self, health: Option<&Regex>) -> bool {
+        let mut lines = Vec::new();
+        self.tail.poll(&mut lines);
+        if lines.is_empty() {
+            return false;
+        }
+        let healthy = health.and_then(|h| lines.iter().rev().find(|l| h.is_match(l)).cloned());
+        let mut inner = lock(&self.shared.inner);
+        for line in lines {
+            inner.ring.push(line);
+        }
+        let matched = healthy.is_some();
+        if let Some(line) = healthy {
+            inner.last_healthy = Some(HealthyLine {
+                at: SystemTime::now(),
+                line,
+            });
+        }
+        matched
     }
 
     /// Sleeps one poll interval, waking early on an order.
@@ -858,7 +896,7 @@ impl Worker {
         None
     }
 
-    fn watch(&mut self, proc: &mut Proc, health: Option<&str>) -> Watch {
+    fn watch(&mut self, proc: &mut Proc, health: Option<&Regex>) -> Watch {
         loop {
             if self.pump_log(health)
                 && let MinerState::Running { healthy, .. } = &mut lock(&self.shared.inner).state

@@ -3,8 +3,10 @@
 //! on-chain incentive since it started.
 //!
 //! "Start" is one click that runs three steps in order: setup (the supervisor's cancellable
-//! steps), the registration check (with a confirmation showing the burn when the hotkey is
-//! not registered, handed to a [`Registrar`]), then the launch.
+//! steps), the registration check, then the launch. A hotkey that holds no UID on the subnet
+//! is registered first through the shared transaction flow (review with the burn, unlock,
+//! progress, result, from [`crate::widgets::tx_flow`]); the miner launches only once the
+//! registration is final, and a cancelled or failed one launches nothing.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,6 +17,7 @@ use egui::RichText;
 use plotters::prelude::*;
 use taoscope_core::explorer::{Metagraph, SubnetSummary};
 use taoscope_core::i18n::{tr, tr_with};
+use taoscope_core::keys::AccountId;
 use taoscope_core::miner::Session;
 use taoscope_core::miner::gpu::{self, Detection, Gpu};
 use taoscope_core::miner::monitor::{ChainPoller, GpuMonitor, GpuSample, incentive_point};
@@ -22,15 +25,14 @@ use taoscope_core::miner::picker::{self, Fit, Pick, Unfit};
 use taoscope_core::miner::profile::{
     LaunchContext, LoadedProfile, load_profiles, user_profiles_dir,
 };
-use taoscope_core::miner::registration::{
-    self, NotWired, Registrar, RegistrationCheck, RegistrationHandoff, RegistrationRequest,
-};
+use taoscope_core::miner::registration::{self, RegistrationCheck};
 use taoscope_core::miner::supervisor::{
-    MinerPlan, MinerState, Status, Supervisor, SupervisorConfig,
+    HealthyLine, MinerPlan, MinerState, Status, Supervisor, SupervisorConfig,
 };
 use taoscope_core::network::Network;
-use taoscope_core::service::{CoreHandle, Request, RequestId, Response};
+use taoscope_core::service::{CoreHandle, Request, RequestId, Response, TxRequest, WalletView};
 use taoscope_core::settings::Theme;
+use taoscope_core::tx::{Action, DispatchOutcome, Tolerance, TxError, TxStatus};
 use taoscope_core::wallet::Wallets;
 
 use super::wallet::Loadable;
@@ -39,6 +41,7 @@ use crate::theme::{palette, section_ui, spacing, text};
 use crate::widgets::chart::{chart_area, plot_colour};
 use crate::widgets::empty_state::{EmptyState, empty_state_inline_ui};
 use crate::widgets::term::{Term, strong_term_ui};
+use crate::widgets::tx_flow::{ReviewData, TxFlowEvent, TxFlowState, tx_flow_ui};
 
 /// GPU samples kept: 30 minutes at one per 2 s, for up to 8 GPUs.
 const GPU_SAMPLES: usize = 900 * 8;
@@ -57,12 +60,16 @@ enum Flow {
     Setup,
     /// Asked the chain whether the hotkey holds a UID.
     CheckingRegistration(RequestId),
-    /// Not registered: the burn is shown with a confirmation.
+    /// Not registered: `burned_register` is to be quoted on the next frame.
     NeedsRegistration,
-    /// Registration cannot be done here; the text says where.
-    RegistrationElsewhere(String),
-    /// The transaction flow took the registration; check again when it is done.
-    RegistrationSubmitted,
+    /// The node is quoting the registration (burn, fee, balance) for the review.
+    Quoting(RequestId),
+    /// The shared transaction flow is open (review, unlock, progress): see
+    /// [`RunView::registration`].
+    Registering,
+    /// The registration did not happen (cancelled, refused before signing, or failed on
+    /// chain); the reason. Nothing was launched.
+    NotRegistered(String),
     /// The check itself failed (offline); the reason.
     CheckFailed(String),
     /// The miner was launched, or re-attached.
@@ -165,6 +172,16 @@ struct RunView {
     keep_in_background: bool,
     stop_requested: bool,
     registered: bool,
+    /// The coldkey that pays the registration, read from the wallet when Start was pressed.
+    coldkey: Option<AccountId>,
+    /// Whether the OS keychain holds that coldkey (from the wallet list).
+    remembered: bool,
+    /// The registration's review, unlock, progress and result, while it is open.
+    registration: Option<TxFlowState>,
+    /// Frames left to scroll the registration flow into view (the review just opened below
+    /// the GPU cards, likely out of sight). More than one: the scroll area learns the new
+    /// content's height a frame late and would clamp a single scroll.
+    reveal: u8,
 }
 
 /// What the Miner page remembers between frames.
@@ -183,8 +200,10 @@ pub struct MinerPageState {
     run: Option<RunView>,
     notice: Option<String>,
     gpu_monitor: Option<GpuMonitor>,
-    registrar: Box<dyn Registrar>,
     attach_checked: bool,
+    /// Screenshot mode (`--page miner-register`): press Start on the first profile that fits
+    /// and stop at the registration review.
+    scripted: bool,
 }
 
 impl MinerPageState {
@@ -210,18 +229,35 @@ impl MinerPageState {
             run: None,
             notice: None,
             gpu_monitor: None,
-            registrar: Box::new(NotWired),
             attach_checked: false,
+            scripted: false,
         }
     }
 
-    /// Replaces the registrar (the transaction layer plugs in here).
-    pub fn set_registrar(&mut self, registrar: Box<dyn Registrar>) {
-        self.registrar = registrar;
+    /// Screenshot mode: Start on the first profile that fits once the picker is known; the
+    /// page is ready at the registration review (or when the run stopped short of it).
+    pub fn drive_to_registration(&mut self) {
+        self.scripted = true;
     }
 
     /// True once hardware and profiles are known and, with a miner, its first log line is in.
+    /// In screenshot mode: once the registration review is up, or the run stopped before it
+    /// (the picture then shows why).
     pub fn is_ready(&self) -> bool {
+        if self.scripted {
+            return self.notice.is_some()
+                || self.run.as_ref().is_some_and(|r| {
+                    r.registration.is_some()
+                        || matches!(
+                            r.flow,
+                            Flow::NotRegistered(_) | Flow::CheckFailed(_) | Flow::Launched
+                        )
+                        || matches!(
+                            r.supervisor.status().state,
+                            MinerState::SetupFailed { .. } | MinerState::Stopped
+                        )
+                });
+        }
         self.discovery.is_some()
             && self.subnets.is_settled()
             && self.run.as_ref().is_none_or(|r| !r.log.is_empty())
@@ -280,6 +316,10 @@ impl MinerPageState {
                         keep_in_background: true,
                         stop_requested: false,
                         registered: false,
+                        coldkey: None,
+                        remembered: false,
+                        registration: None,
+                        reveal: 0,
                     });
                     return;
                 }
@@ -344,11 +384,7 @@ impl MinerPageState {
                 if let Some(run) = &mut self.run {
                     run.flow = match result {
                         Ok((_, found)) => match registration::check(found, run.session.netuid) {
-                            RegistrationCheck::Registered { .. } => {
-                                run.registered = true;
-                                run.supervisor.launch();
-                                Flow::Launched
-                            }
+                            RegistrationCheck::Registered { .. } => run.launch(),
                             RegistrationCheck::NotRegistered => Flow::NeedsRegistration,
                         },
                         Err(e) => Flow::CheckFailed(e.to_string()),
@@ -356,8 +392,87 @@ impl MinerPageState {
                 }
                 true
             }
+            Response::TxPrepared(result)
+                if self
+                    .run
+                    .as_ref()
+                    .is_some_and(|r| r.flow == Flow::Quoting(id)) =>
+            {
+                let subnet_label = self.subnet_label();
+                let wallets_dir = self.wallets_dir.clone();
+                if let Some(run) = &mut self.run {
+                    run.flow = match result {
+                        Ok(prepared) => {
+                            let review =
+                                ReviewData::live(prepared, subnet_label, "\u{3b1}".into(), None);
+                            run.registration = Some(TxFlowState::new(
+                                review,
+                                Some(prepared.clone()),
+                                wallets_dir,
+                                run.session.wallet.clone(),
+                                run.remembered,
+                            ));
+                            run.reveal = 10;
+                            Flow::Registering
+                        }
+                        // Registered since the check (another window, the CLI): go on.
+                        Err(TxError::AlreadyRegistered { .. }) => run.launch(),
+                        Err(e) => Flow::NotRegistered(tr_with(
+                            "miner.page.registration_refused",
+                            &[("reason", &e)],
+                        )),
+                    };
+                }
+                true
+            }
+            Response::TxProgress { .. } | Response::TxFinished(_) => {
+                let Some(run) = &mut self.run else {
+                    return false;
+                };
+                let Some(flow) = &mut run.registration else {
+                    return false;
+                };
+                if !flow.handle_response(id, response) {
+                    return false;
+                }
+                if let Some(finished) = flow.finished.clone() {
+                    run.flow = registration_outcome(&finished).map_or_else(
+                        Flow::NotRegistered,
+                        |final_success| {
+                            if final_success {
+                                run.launch()
+                            } else {
+                                // Included, but its events could not be read: ask the chain.
+                                Flow::Setup
+                            }
+                        },
+                    );
+                }
+                true
+            }
             _ => false,
         }
+    }
+
+    /// "SN3 · τemplar: distributed pre-training" for the running miner's subnet.
+    fn subnet_label(&self) -> Option<String> {
+        let run = self.run.as_ref()?;
+        let name = self
+            .discovery
+            .as_ref()
+            .and_then(|d| {
+                d.profiles
+                    .iter()
+                    .find(|p| p.profile.name == run.session.profile)
+            })
+            .map_or_else(
+                || run.session.profile.clone(),
+                |p| p.profile.display_name.clone(),
+            );
+        Some(tr_with(
+            "miner.page.subnet_label",
+            &[("netuid", &run.session.netuid), ("name", &name)],
+        ))
     }
 
     /// Once per frame: discovery results, metagraph requests, the log, the flow and polling.
@@ -383,6 +498,14 @@ impl MinerPageState {
                     .or_insert_with(|| Loadable::Loading(core.send(Request::Metagraph { netuid })));
             }
         }
+        if self.scripted && self.run.is_none() && self.notice.is_none() && self.subnets.is_settled()
+        {
+            let network = core.connection().network().clone();
+            if let Some(pick) = self.picks().into_iter().find(|p| p.fit.fits()) {
+                self.selected = Some(pick.profile.profile.name.clone());
+                self.start(&pick, &network);
+            }
+        }
         let Some(run) = &mut self.run else {
             return;
         };
@@ -403,6 +526,31 @@ impl MinerPageState {
                 }
                 _ => run.flow = Flow::CheckFailed(tr("miner.page.hotkey_unknown")),
             }
+        }
+        if run.flow == Flow::NeedsRegistration {
+            let hotkey = run
+                .session
+                .hotkey_ss58
+                .as_deref()
+                .and_then(|h| AccountId::from_ss58(h).ok());
+            run.flow = match (hotkey, run.coldkey) {
+                (Some(hotkey), Some(signer)) => {
+                    Flow::Quoting(core.send(Request::Tx(TxRequest::Prepare {
+                        action: Action::BurnedRegister {
+                            netuid: run.session.netuid,
+                            hotkey,
+                        },
+                        signer,
+                        tolerance: Tolerance::DEFAULT,
+                        guarded: true,
+                    })))
+                }
+                (None, _) => Flow::NotRegistered(tr("miner.page.hotkey_unknown")),
+                (_, None) => Flow::NotRegistered(tr_with(
+                    "miner.page.no_coldkey",
+                    &[("wallet", &run.session.wallet)],
+                )),
+            };
         }
         if run.flow == Flow::Launched
             && run.poll_request.is_none()
@@ -453,16 +601,22 @@ impl MinerPageState {
                 }
             },
         };
-        let hotkey_ss58 = match Wallets::new(&self.wallets_dir)
-            .existing(self.wallet.trim())
-            .and_then(|w| w.hotkey_address(self.hotkey.trim()))
-        {
+        let wallet = match Wallets::new(&self.wallets_dir).existing(self.wallet.trim()) {
+            Ok(wallet) => wallet,
+            Err(e) => {
+                self.notice = Some(tr_with("miner.page.no_hotkey", &[("reason", &e)]));
+                return;
+            }
+        };
+        let hotkey_ss58 = match wallet.hotkey_address(self.hotkey.trim()) {
             Ok(address) => address.to_ss58(),
             Err(e) => {
                 self.notice = Some(tr_with("miner.page.no_hotkey", &[("reason", &e)]));
                 return;
             }
         };
+        // Only needed if the hotkey must be registered; its absence is reported then.
+        let coldkey = wallet.coldkeypub().ok();
         let context = LaunchContext {
             wallet: self.wallet.trim().to_string(),
             hotkey: self.hotkey.trim().to_string(),
@@ -510,10 +664,23 @@ impl MinerPageState {
                     keep_in_background: false,
                     stop_requested: false,
                     registered: false,
+                    coldkey,
+                    remembered: false,
+                    registration: None,
+                    reveal: 0,
                 });
             }
             Err(e) => self.notice = Some(e.to_string()),
         }
+    }
+}
+
+impl RunView {
+    /// Lets the held miner start: the hotkey is registered.
+    fn launch(&mut self) -> Flow {
+        self.registered = true;
+        self.supervisor.launch();
+        Flow::Launched
     }
 }
 
@@ -590,14 +757,21 @@ fn state_line(status: &Status, theme: Theme) -> (String, egui::Color32) {
     }
 }
 
-/// Draws the Miner page.
+/// Draws the Miner page. `wallets` (from the Wallet page) says whether the OS keychain holds
+/// the coldkey that would pay a registration.
 pub fn miner_ui(
     ui: &mut egui::Ui,
     state: &mut MinerPageState,
     core: &mut CoreHandle,
+    wallets: &[WalletView],
     theme: Theme,
 ) {
     state.ensure_started(core);
+    if let Some(run) = &mut state.run {
+        run.remembered = wallets
+            .iter()
+            .any(|w| w.name == run.session.wallet && w.remembered);
+    }
     state.tick(core);
     let network = core.connection().network().clone();
     ui.heading(tr("miner.page.title"));
@@ -616,7 +790,7 @@ pub fn miner_ui(
     };
     gpu_cards_ui(ui, &found.detection, theme);
     if state.run.is_some() {
-        run_ui(ui, state, &network, theme);
+        run_ui(ui, state, core, theme);
     } else {
         picker_ui(ui, state, &network, theme);
     }
@@ -900,20 +1074,13 @@ fn steps_ui(ui: &mut egui::Ui, run: &RunView, status: &Status, theme: Theme) {
     });
 }
 
-fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, theme: Theme) {
+fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, core: &mut CoreHandle, theme: Theme) {
     let p = palette(theme);
-    let burn = state.picks().into_iter().find_map(|pick| {
-        (Some(pick.profile.profile.name.as_str()) == state.selected.as_deref())
-            .then_some(pick.registration_cost_rao)
-            .flatten()
-    });
-    let wallets_dir = state.wallets_dir.clone();
     let Some(run) = &mut state.run else {
         return;
     };
     let status = run.supervisor.status();
     let mut close = false;
-    let mut handoff = None;
     let title = tr_with(
         "miner.page.running_title",
         &[
@@ -936,50 +1103,37 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
                 ("restarts", &status.restarts),
             ],
         ));
+        health_ui(
+            ui,
+            run.session.plan.health_pattern.is_some(),
+            status.last_healthy.as_ref(),
+            theme,
+        );
         if status.attached {
             ui.label(RichText::new(tr("miner.page.attached")).color(p.muted));
         }
         match &run.flow {
-            Flow::CheckingRegistration(_) => {
+            Flow::CheckingRegistration(_) | Flow::NeedsRegistration | Flow::Quoting(_) => {
                 ui.horizontal(|ui| {
                     ui.add(egui::Spinner::new());
-                    ui.label(tr("miner.page.checking_registration"));
+                    ui.label(tr(if matches!(run.flow, Flow::CheckingRegistration(_)) {
+                        "miner.page.checking_registration"
+                    } else {
+                        "miner.page.quoting_registration"
+                    }));
                 });
             }
-            Flow::NeedsRegistration => {
-                let cost = burn.map_or_else(|| tr("common.unknown"), |r| amount_text(r.0, "τ", 9));
+            Flow::Registering => {
                 ui.label(
                     RichText::new(tr_with(
                         "miner.page.needs_registration",
-                        &[("netuid", &run.session.netuid), ("cost", &cost)],
+                        &[("netuid", &run.session.netuid)],
                     ))
                     .color(p.warn),
                 );
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(
-                            burn.is_some(),
-                            egui::Button::new(tr_with("miner.page.register", &[("cost", &cost)])),
-                        )
-                        .clicked()
-                        && let (Some(burn), Some(hotkey)) = (burn, run.session.hotkey_ss58.clone())
-                    {
-                        handoff = Some(RegistrationRequest {
-                            network: network.clone(),
-                            netuid: run.session.netuid,
-                            hotkey_ss58: hotkey,
-                            wallet: run.session.wallet.clone(),
-                            wallet_path: wallets_dir.clone(),
-                            confirmed_burn: burn,
-                        });
-                    }
-                });
             }
-            Flow::RegistrationElsewhere(text) => {
-                ui.label(RichText::new(text).color(p.warn));
-            }
-            Flow::RegistrationSubmitted => {
-                ui.label(tr("miner.page.registration_submitted"));
+            Flow::NotRegistered(reason) => {
+                ui.label(RichText::new(reason).color(p.bad));
             }
             Flow::CheckFailed(reason) => {
                 ui.label(
@@ -990,17 +1144,16 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             Flow::Setup | Flow::Launched => {}
         }
         ui.horizontal(|ui| {
-            let waiting = matches!(
-                run.flow,
-                Flow::NeedsRegistration
-                    | Flow::RegistrationElsewhere(_)
-                    | Flow::RegistrationSubmitted
-                    | Flow::CheckFailed(_)
+            let waiting = matches!(run.flow, Flow::NotRegistered(_) | Flow::CheckFailed(_));
+            let alive = matches!(
+                status.state,
+                MinerState::ReadyToLaunch | MinerState::Running { .. }
             );
-            if waiting && ui.button(tr("miner.page.check_again")).clicked() {
+            if waiting && alive && ui.button(tr("miner.page.check_again")).clicked() {
                 run.flow = Flow::Setup; // re-enters the check on the next frame
             }
             if matches!(run.flow, Flow::CheckFailed(_))
+                && alive
                 && ui.button(tr("miner.page.launch_anyway")).clicked()
             {
                 run.supervisor.launch();
@@ -1021,7 +1174,7 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             } else if run.stop_requested {
                 ui.add(egui::Spinner::new());
                 ui.label(tr("miner.cli.stopping"));
-            } else {
+            } else if run.registration.as_ref().is_none_or(|f| !f.in_flight()) {
                 let key = if matches!(status.state, MinerState::SettingUp { .. }) {
                     "miner.page.cancel"
                 } else {
@@ -1035,11 +1188,27 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
             ui.checkbox(&mut run.keep_in_background, tr("miner.page.keep_running"));
         });
     });
-    if let Some(request) = handoff {
-        run.flow = match state.registrar.burned_register(request) {
-            RegistrationHandoff::Started => Flow::RegistrationSubmitted,
-            RegistrationHandoff::Unavailable(text) => Flow::RegistrationElsewhere(text),
-        };
+    if let Some(flow) = &mut run.registration {
+        let shown = ui.scope(|ui| tx_flow_ui(ui, flow, core, theme));
+        if run.reveal > 0 {
+            run.reveal -= 1;
+            // At once, not animated: a screenshot (or the next click) sees it in place.
+            ui.scroll_to_rect_animation(
+                shown.response.rect,
+                Some(egui::Align::BOTTOM),
+                egui::style::ScrollAnimation::none(),
+            );
+            ui.ctx().request_repaint();
+        }
+        match shown.inner {
+            // Back on the review: the user chose not to register, so nothing launches.
+            TxFlowEvent::Back => {
+                run.registration = None;
+                run.flow = Flow::NotRegistered(tr("miner.page.registration_cancelled"));
+            }
+            TxFlowEvent::Closed => run.registration = None,
+            TxFlowEvent::None => {}
+        }
     }
     section_ui(ui, theme, &tr("miner.page.log"), |ui| {
         log_ui(ui, &mut run.log, theme)
@@ -1049,6 +1218,71 @@ fn run_ui(ui: &mut egui::Ui, state: &mut MinerPageState, network: &Network, them
     });
     if close {
         state.run = None;
+    }
+}
+
+/// The health line: when the miner last printed a line matching its profile's pattern.
+fn health_ui(ui: &mut egui::Ui, has_pattern: bool, last: Option<&HealthyLine>, theme: Theme) {
+    let p = palette(theme);
+    let Some(last) = last else {
+        let key = if has_pattern {
+            "miner.page.no_healthy_line"
+        } else {
+            "miner.page.no_health_pattern"
+        };
+        ui.label(RichText::new(tr(key)).color(p.muted));
+        return;
+    };
+    let ago = last.at.elapsed().map_or(0, |d| d.as_secs());
+    ui.label(
+        RichText::new(tr_with(
+            "miner.page.last_healthy",
+            &[("ago", &uptime_text(ago)), ("time", &clock_text(last.at))],
+        ))
+        .color(p.good),
+    );
+    ui.label(
+        RichText::new(&last.line)
+            .font(egui::FontId::monospace(text::SMALL))
+            .color(p.muted),
+    )
+    .on_hover_text(tr("miner.page.healthy_hint"));
+}
+
+/// `HH:MM:SS` (UTC) of a time, for the health line.
+fn clock_text(at: std::time::SystemTime) -> String {
+    let seconds = at
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!(
+        "{:02}:{:02}:{:02}",
+        (seconds / 3600) % 24,
+        (seconds / 60) % 60,
+        seconds % 60
+    )
+}
+
+/// What a finished registration means for the launch: `Ok(true)` final and successful (go
+/// on), `Ok(false)` included but its outcome unread (check the chain again), `Err` the
+/// reason it failed (nothing launches).
+fn registration_outcome(finished: &Result<TxStatus, TxError>) -> Result<bool, String> {
+    let failed = |reason: &str| tr_with("miner.page.registration_failed", &[("reason", &reason)]);
+    match finished {
+        Ok(
+            TxStatus::Finalized {
+                outcome: DispatchOutcome::Success,
+                ..
+            }
+            | TxStatus::InBlock {
+                outcome: DispatchOutcome::Success,
+                ..
+            },
+        ) => Ok(true),
+        Ok(status) => match crate::widgets::tx_flow::result_text(status) {
+            (true, _) => Ok(false),
+            (false, sentence) => Err(failed(&sentence)),
+        },
+        Err(e) => Err(failed(&e.to_string())),
     }
 }
 

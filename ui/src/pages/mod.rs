@@ -22,6 +22,9 @@ pub enum Page {
     Subnet(u16),
     /// The local GPU miner.
     Miner,
+    /// The Miner page driven by itself to the registration review: the first profile that
+    /// fits, Start, and the review of an unregistered hotkey (`--page miner-register`).
+    MinerScripted,
     /// A subnet's what-if panel (reached from its page, or `--page whatif:N`).
     WhatIf(u16),
     /// Halving countdown, issuance curve and reward forecasts.
@@ -52,7 +55,7 @@ impl Page {
             Page::Wallet => "nav.wallet",
             Page::Subnets | Page::Subnet(_) | Page::WhatIf(_) => "nav.subnets",
             Page::Forecast => "nav.forecast",
-            Page::Miner => "nav.miner",
+            Page::Miner | Page::MinerScripted => "nav.miner",
             Page::Stake | Page::StakeScripted(_) => "nav.stake",
             Page::Settings => "nav.settings",
         }
@@ -65,6 +68,7 @@ impl Page {
             Page::Subnets => "subnets".into(),
             Page::Subnet(netuid) => format!("subnet:{netuid}"),
             Page::Miner => "miner".into(),
+            Page::MinerScripted => "miner-register".into(),
             Page::WhatIf(netuid) => format!("whatif:{netuid}"),
             Page::Forecast => "forecast".into(),
             Page::Stake => "stake".into(),
@@ -79,18 +83,20 @@ impl Page {
         match self {
             Page::Subnet(_) | Page::WhatIf(_) => Page::Subnets,
             Page::StakeScripted(_) => Page::Stake,
+            Page::MinerScripted => Page::Miner,
             other => other,
         }
     }
 
-    /// The screenshot-only pages that drive the Stake page to one screen.
-    pub const SCRIPTED: [Page; 2] = [
+    /// The screenshot-only pages that drive the Stake or Miner page to one screen.
+    pub const SCRIPTED: [Page; 3] = [
         Page::StakeScripted(stake::StakeScript::Review),
         Page::StakeScripted(stake::StakeScript::Progress),
+        Page::MinerScripted,
     ];
 
     /// Parses a `--page` name (`wallet`, `stake`, `subnets`, `subnet:1`, `whatif:1`,
-    /// `forecast`, `miner`, `settings`, `stake-review`, `stake-progress`).
+    /// `forecast`, `miner`, `settings`, `stake-review`, `stake-progress`, `miner-register`).
     pub fn parse(name: &str) -> Option<Page> {
         let name = name.trim().to_ascii_lowercase();
         if let Some(netuid) = name.strip_prefix("subnet:") {

@@ -134,6 +134,27 @@ fn term_row_ui(ui: &mut egui::Ui, label: &str, value: &str, term: Term, theme: T
     ui.end_row();
 }
 
+/// The TAO that leaves the free balance: amount or burn, plus the fee. `None` for actions
+/// that spend no TAO (stake moves pay their fee in alpha) or while the fee is unknown.
+pub fn tao_spent(action: &Action, quote: &Quote) -> Option<u64> {
+    let principal = match action {
+        Action::Transfer { amount, .. } | Action::AddStake { amount, .. } => amount.0,
+        Action::BurnedRegister { .. } | Action::RegisterLimit { .. } => quote.burn_rao?,
+        _ => return None,
+    };
+    Some(principal.saturating_add(quote.tx_fee_rao?))
+}
+
+/// The hotkey an action registers, for the review's hotkey row.
+fn registered_hotkey(action: &Action) -> Option<String> {
+    match action {
+        Action::BurnedRegister { hotkey, .. } | Action::RegisterLimit { hotkey, .. } => {
+            Some(crate::format::short_address(&hotkey.to_ss58()))
+        }
+        _ => None,
+    }
+}
+
 fn row_ui(ui: &mut egui::Ui, label: &str, value: &str, hint: Option<&str>, theme: Theme) {
     let p = palette(theme);
     let response = ui.label(RichText::new(label).color(p.muted));
@@ -186,6 +207,18 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                 }
                 if let Some(counterpart) = &data.counterpart {
                     row_ui(ui, &tr("txui.review.counterpart"), counterpart, None, theme);
+                }
+                if let Some(hotkey) = registered_hotkey(&data.action) {
+                    row_ui(ui, &tr("txui.review.hotkey"), &hotkey, None, theme);
+                }
+                if let Some(burn) = data.quote.burn_rao {
+                    term_row_ui(
+                        ui,
+                        &tr("txui.review.burn"),
+                        &amount_text(burn, "τ", 9),
+                        Term::Burn,
+                        theme,
+                    );
                 }
                 if let Some(units) = input_amount(&data.action) {
                     row_ui(
@@ -273,6 +306,15 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                         None,
                         theme,
                     );
+                    if let Some(spent) = tao_spent(&data.action, &data.quote) {
+                        row_ui(
+                            ui,
+                            &tr("txui.review.balance_after"),
+                            &amount_text(balance.free_rao.0.saturating_sub(spent), "τ", 9),
+                            None,
+                            theme,
+                        );
+                    }
                 }
             });
         if data.action.is_stake_move() {
