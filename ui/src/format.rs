@@ -50,6 +50,16 @@ pub fn percent_text(ppm: u64) -> String {
     format!("{}{point}{:02}%", ppm / 10_000, ppm % 10_000 / 100)
 }
 
+/// A display-only ratio already in percent (an APY, a share) with `decimals` digits and
+/// the language's decimal point: `68.28%` / `68,28%`.
+pub fn percent_float_text(percent: f64, decimals: usize) -> String {
+    let text = format!("{percent:.decimals$}%");
+    match taoscope_core::i18n::language() {
+        taoscope_core::i18n::Language::En => text,
+        taoscope_core::i18n::Language::Ru => text.replace('.', ","),
+    }
+}
+
 /// A price in rao per alpha as TAO per alpha with enough digits to tell small prices apart.
 pub fn price_text(rao_per_alpha: u64) -> String {
     amount_text(rao_per_alpha, "τ", 9)

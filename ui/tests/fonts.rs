@@ -5,7 +5,7 @@
 use skrifa::MetadataProvider;
 use taoscope_core::i18n::{Language, set_language};
 use taoscope_ui::fonts::{MONO, SANS};
-use taoscope_ui::format::{amount_text, percent_text, short_address};
+use taoscope_ui::format::{amount_text, percent_float_text, percent_text, short_address};
 
 const CATALOGUE: &str = include_str!("../../core/locales/app.yml");
 
@@ -45,7 +45,7 @@ fn the_mono_face_covers_latin_and_cyrillic() {
 }
 
 #[test]
-fn formatted_numbers_have_glyphs_in_both_languages() {
+fn formatted_numbers_follow_the_language_and_have_glyphs() {
     for language in Language::ALL {
         set_language(language);
         let text = [

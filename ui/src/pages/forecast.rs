@@ -768,7 +768,7 @@ fn positions_section_ui(
                             );
                             ui.label(per_text(f.alpha_per_day, f.tao_per_day_rao.map(|r| r.0)));
                             ui.label(per_text(f.alpha_per_year, f.tao_per_year_rao.map(|r| r.0)));
-                            ui.label(format!("{:.2}%", f.apy_percent));
+                            ui.label(crate::format::percent_float_text(f.apy_percent, 2));
                         }
                     }
                     ui.end_row();
@@ -938,12 +938,12 @@ fn forecast_result_ui(ui: &mut egui::Ui, f: &RewardForecast, theme: Theme) {
         ),
         (
             tr("rewards.share"),
-            format!("{:.4}%", f.share_ppb as f64 / 10_000_000.0),
+            crate::format::percent_float_text(f.share_ppb as f64 / 10_000_000.0, 4),
             None,
         ),
         (
             tr("rewards.take"),
-            format!("{:.2}%", f64::from(f.take_u16) * 100.0 / 65_535.0),
+            crate::format::percent_float_text(f64::from(f.take_u16) * 100.0 / 65_535.0, 2),
             Some(Term::Take),
         ),
         (
@@ -963,7 +963,7 @@ fn forecast_result_ui(ui: &mut egui::Ui, f: &RewardForecast, theme: Theme) {
         ),
         (
             tr("rewards.apy"),
-            format!("{:.2}%", f.apy_percent),
+            crate::format::percent_float_text(f.apy_percent, 2),
             Some(Term::Apy),
         ),
     ];

@@ -30,9 +30,7 @@ use crate::format::{amount_text, price_text, short_address, thousands};
 use crate::theme::{palette, section_ui, spacing, text};
 use crate::widgets::empty_state::{EmptyState, empty_state_inline_ui, empty_state_ui};
 use crate::widgets::term::{Term, explain, muted_term_ui, term_ui};
-use crate::widgets::tx_flow::{
-    ReviewData, TxFlowEvent, TxFlowState, TxStage, percent_text, tx_flow_ui,
-};
+use crate::widgets::tx_flow::{ReviewData, TxFlowEvent, TxFlowState, TxStage, tx_flow_ui};
 
 /// How long typing must pause before a new quote is asked for.
 pub const QUOTE_DEBOUNCE: Duration = Duration::from_millis(400);
@@ -1199,7 +1197,7 @@ fn validator_step_ui(ui: &mut egui::Ui, state: &mut StakePageState, theme: Theme
                             ui.label(amount_text(row.stake.0, &symbol, 0));
                             ui.label(row.take.map_or_else(
                                 || tr("common.unknown"),
-                                |t| percent_text(u64::from(t) * 1_000_000 / 65_535),
+                                |t| crate::format::percent_text(u64::from(t) * 1_000_000 / 65_535),
                             ));
                             ui.label(
                                 row.mine

@@ -450,7 +450,7 @@ fn emission_chart_ui(
             if *v < 0.0 {
                 String::new()
             } else {
-                format!("{v:.1}%")
+                crate::format::percent_float_text(*v, 1)
             }
         })
         .draw();

@@ -98,11 +98,6 @@ pub fn action_title(action: &Action) -> String {
     })
 }
 
-/// Parts per million as a percentage with two decimals ("0.50%"); display only.
-pub fn percent_text(ppm: u64) -> String {
-    format!("{:.2}%", ppm as f64 / 10_000.0)
-}
-
 /// What the input and output of an action are counted in: (input symbol, output symbol).
 fn symbols(action: &Action, alpha: &str) -> (String, String) {
     match action {
@@ -265,7 +260,7 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                         &data
                             .quote
                             .price_impact_ppm
-                            .map_or_else(|| unknown.clone(), percent_text),
+                            .map_or_else(|| unknown.clone(), crate::format::percent_text),
                         Term::Slippage,
                         theme,
                     );
@@ -293,7 +288,7 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     term_row_ui(
                         ui,
                         &tr("txui.review.tolerance"),
-                        &percent_text(u64::from(data.quote.tolerance_ppm)),
+                        &crate::format::percent_text(u64::from(data.quote.tolerance_ppm)),
                         Term::Tolerance,
                         theme,
                     );
@@ -325,7 +320,7 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     "txui.review.if_price_moves",
                     &[(
                         "tolerance",
-                        &percent_text(u64::from(data.quote.tolerance_ppm)),
+                        &crate::format::percent_text(u64::from(data.quote.tolerance_ppm)),
                     )],
                 )
             } else {

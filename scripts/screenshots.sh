@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Regenerates the README's screenshots with `taoscope --screenshot` under Xvfb.
+# Needs: a build with the replay feature (`cargo build -p taoscope -p taoscope-core
+# --features taoscope-core/replay`), Xvfb, and ../shared/fixtures beside the repository.
+# Every picture's data: the replayed finney recording, the bundled snapshot, or the
+# replay rig's made-up --demo-stake answers (the README captions say which).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+TARGET="${CARGO_TARGET_DIR:-target}/debug"
+OUT="${1:-docs/screenshots}"
+DISPLAY_NUMBER="${SCREENSHOT_DISPLAY:-:79}"
+PORT="${SCREENSHOT_PORT:-9791}"
+work="$(mktemp -d)"
+replay_pid=""
+xvfb_pid=""
+cleanup() {
+    for pid in $replay_pid $xvfb_pid; do kill "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+Xvfb "$DISPLAY_NUMBER" -screen 0 1280x800x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb_pid=$!
+
+# A demo wallet from a fixed, public test phrase (never use it for money).
+echo "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about" >"$work/phrase"
+echo "screenshot-only" >"$work/password"
+"$TARGET/taoscope" wallet import --name demo --wallet-path "$work/wallets" \
+    --mnemonic-file "$work/phrase" --hotkey-mnemonic-file "$work/phrase" \
+    --password-file "$work/password" --json >"$work/wallet.json"
+coldkey="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["coldkey_ss58"])' "$work/wallet.json")"
+
+"$TARGET/taoscope-replay" --seed metagraph --port "$PORT" --demo-stake "$coldkey" >/dev/null 2>&1 &
+replay_pid=$!
+sleep 2
+live="ws://127.0.0.1:$PORT"
+
+shot() { # shot FILE ARGS...
+    local file="$1"
+    shift
+    DISPLAY="$DISPLAY_NUMBER" TAOSCOPE_CONFIG_DIR="$(mktemp -d -p "$work")" \
+        timeout 90 "$TARGET/taoscope" --wallet-path "$work/wallets" --screenshot "$OUT/$file" "$@" >/dev/null
+    echo "$OUT/$file"
+}
+
+shot wallet.png --network "$live" --page wallet
+
+shot subnets-ru.png --page subnets --lang ru
+shot subnet.png --network "$live" --page subnet:1
+shot subnet-ru.png --network "$live" --page subnet:1 --lang ru
+shot subnet-hyperparams.png --network "$live" --page subnet:1 --neuron 0
+shot subnet-hyperparams-ru.png --network "$live" --page subnet:1 --neuron 0 --lang ru
+shot subnets-offline.png --network ws://127.0.0.1:1 --snapshot bundled --page subnets
+shot stake.png --network ws://127.0.0.1:1 --snapshot bundled --page stake
+shot forecast.png --network ws://127.0.0.1:1 --snapshot bundled --page forecast
+shot forecast-ru.png --network ws://127.0.0.1:1 --snapshot bundled --page forecast --lang ru
+shot whatif.png --network ws://127.0.0.1:1 --snapshot bundled --page whatif:1
+shot shell.png --network "$live" --page settings
+shot settings-ru.png --network "$live" --page settings --lang ru
