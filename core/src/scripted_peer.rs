@@ -214,6 +214,55 @@ pub struct ScriptedChain {
     /// The block a submitted extrinsic lands in (after block 0's inherent), if any.
     pub submitted_lands_in: Option<u64>,
     submitted: Mutex<Vec<String>>,
+    /// A subnet pool that `sim_swap_tao_for_alpha` quotes from, for any amount asked.
+    pub pool: Option<SwapPool>,
+    /// (coldkey, hotkey): once a transaction is submitted, this coldkey's stake info holds
+    /// the alpha the pool last quoted, on this hotkey (a stake the node "ran").
+    pub credit_stake: Option<([u8; 32], [u8; 32])>,
+    last_quote: Mutex<Option<(u16, u64)>>,
+}
+
+/// A subnet's constant-product pool as the scripted node quotes from it: the answer to
+/// `sim_swap_tao_for_alpha` is worked out from the amount asked, as the node's own is.
+#[derive(Debug, Clone, Copy)]
+pub struct SwapPool {
+    /// The subnet.
+    pub netuid: u16,
+    /// TAO in the pool, rao.
+    pub tao_in: u64,
+    /// Alpha in the pool, units.
+    pub alpha_in: u64,
+    /// The swap fee as a fraction of 65,535 (the chain's default is 33, about 0.05%).
+    pub fee_rate: u16,
+}
+
+impl SwapPool {
+    /// Buying alpha with `tao` rao: (tao in, alpha out, tao fee, alpha slippage), where
+    /// slippage is the alpha lost to the pool's curve against the spot price.
+    pub fn buy(&self, tao: u64) -> (u64, u64, u64, u64) {
+        let fee = u128::from(tao) * u128::from(self.fee_rate) / 65_535;
+        let net = u128::from(tao).saturating_sub(fee);
+        let (tao_in, alpha_in) = (u128::from(self.tao_in), u128::from(self.alpha_in));
+        let out = (alpha_in * net)
+            .checked_div(tao_in + net)
+            .unwrap_or_default();
+        let ideal = (alpha_in * net).checked_div(tao_in).unwrap_or_default();
+        let clamp = |v: u128| u64::try_from(v).unwrap_or(u64::MAX);
+        (
+            tao,
+            clamp(out),
+            clamp(fee),
+            clamp(ideal.saturating_sub(out)),
+        )
+    }
+
+    /// Spot price, rao per alpha.
+    pub fn price_rao_per_alpha(&self) -> u64 {
+        let price = (u128::from(self.tao_in) * 1_000_000_000)
+            .checked_div(u128::from(self.alpha_in))
+            .unwrap_or_default();
+        u64::try_from(price).unwrap_or(u64::MAX)
+    }
 }
 
 /// Why a scripted value could not be set.
@@ -248,6 +297,9 @@ impl ScriptedChain {
             submission: Scripted::Unknown,
             submitted_lands_in: None,
             submitted: Mutex::new(Vec::new()),
+            pool: None,
+            credit_stake: None,
+            last_quote: Mutex::new(None),
         })
     }
 
@@ -316,6 +368,61 @@ impl ScriptedChain {
         self.api
             .push((format!("{api}_{method}"), args.map(<[u8]>::to_vec), bytes));
         Ok(())
+    }
+
+    /// The pool's answer to `sim_swap_tao_for_alpha(netuid, tao)`, encoded; `None` for
+    /// another subnet or arguments that do not decode.
+    fn quote_buy(&self, mut args: &[u8]) -> Option<Vec<u8>> {
+        use parity_scale_codec::Decode;
+        let pool = self.pool?;
+        let (netuid, tao) = <(u16, u64)>::decode(&mut args).ok()?;
+        if netuid != pool.netuid {
+            return None;
+        }
+        let (tao, alpha, tao_fee, slippage) = pool.buy(tao);
+        if let Ok(mut last) = self.last_quote.lock() {
+            *last = Some((netuid, alpha));
+        }
+        let type_id = self
+            .metadata
+            .runtime_api_trait_by_name("SwapRuntimeApi")
+            .and_then(|t| t.method_by_name("sim_swap_tao_for_alpha"))
+            .map(|m| m.output_ty())?;
+        self.encode(type_id, &values::sim_swap(tao, alpha, tao_fee, slippage))
+            .ok()
+    }
+
+    /// The stake info of `credit_stake`'s coldkey once something was submitted: the last
+    /// quoted alpha on its hotkey. `None` before a submit or for another coldkey.
+    fn credited(&self, args: &[u8]) -> Option<Vec<u8>> {
+        use scale_value::Value as V;
+        let (coldkey, hotkey) = self.credit_stake?;
+        if args != coldkey.as_slice() || self.submitted.lock().ok()?.is_empty() {
+            return None;
+        }
+        let (netuid, alpha) = (*self.last_quote.lock().ok()?)?;
+        let output = self
+            .api_output("StakeInfoRuntimeApi", "get_stake_info_for_coldkey")
+            .ok()?;
+        let types = self.metadata.types();
+        let entry = values::shaped(types, values::inner(types, output)?, &|field| match field {
+            "hotkey" => Some(values::account(&hotkey)),
+            "coldkey" => Some(values::account(&coldkey)),
+            "netuid" => Some(V::u128(u128::from(netuid))),
+            "stake" => Some(V::u128(u128::from(alpha))),
+            "is_registered" => Some(V::bool(true)),
+            _ => None,
+        });
+        self.encode(output, &V::unnamed_composite([entry])).ok()
+    }
+
+    /// The output type of runtime API `api_method`.
+    fn api_output(&self, api: &str, method: &str) -> Result<u32, ScriptError> {
+        self.metadata
+            .runtime_api_trait_by_name(api)
+            .and_then(|t| t.method_by_name(method))
+            .map(|m| m.output_ty())
+            .ok_or_else(|| format!("no runtime API {api}_{method}"))
     }
 
     /// Publishes `key` as `MevShield.NextKey`, the key shielded transactions encrypt to.
@@ -432,6 +539,14 @@ impl ScriptedChain {
                     "Metadata_metadata_at_version" => {
                         Scripted::Result(hex(&Some(self.metadata_bytes.clone()).encode()))
                     }
+                    "StakeInfoRuntimeApi_get_stake_info_for_coldkey"
+                        if let Some(bytes) = self.credited(&args) =>
+                    {
+                        Scripted::Result(hex(&bytes))
+                    }
+                    "SwapRuntimeApi_sim_swap_tao_for_alpha" if self.pool.is_some() => self
+                        .quote_buy(&args)
+                        .map_or(Scripted::Unknown, |b| Scripted::Result(hex(&b))),
                     _ => self
                         .api
                         .iter()
@@ -594,14 +709,7 @@ impl ScriptedChain {
             "SwapRuntimeApi",
             "sim_swap_tao_for_alpha",
             None,
-            &V::named_composite([
-                ("tao_amount", V::u128(u128::from(tao))),
-                ("alpha_amount", V::u128(u128::from(alpha))),
-                ("tao_fee", V::u128(u128::from(tao_fee))),
-                ("alpha_fee", V::u128(0)),
-                ("tao_slippage", V::u128(0)),
-                ("alpha_slippage", V::u128(u128::from(slippage))),
-            ]),
+            &values::sim_swap(tao, alpha, tao_fee, slippage),
         )?;
         self.set_api(
             "TransactionPaymentApi",
@@ -619,9 +727,319 @@ impl ScriptedChain {
     }
 }
 
+/// One validator (or miner) on a scripted subnet.
+#[derive(Debug, Clone)]
+pub struct ScriptedNeuron {
+    /// Its hotkey.
+    pub hotkey: [u8; 32],
+    /// The coldkey that owns it.
+    pub coldkey: [u8; 32],
+    /// Alpha staked on it, units.
+    pub alpha_stake: u64,
+    /// Whether it holds a validator permit.
+    pub validator_permit: bool,
+    /// Its delegate take, as a fraction of 65,535 (validators only).
+    pub take: u16,
+}
+
+/// A subnet as the explorer reads it: dynamic info (name, symbol, tempo, pool), the spot
+/// price, the registration burn, the full metagraph and the delegates, all consistent with
+/// one pool so the list, the validator step and the node's quote agree.
+#[derive(Debug, Clone)]
+pub struct SubnetScene {
+    /// The subnet.
+    pub netuid: u16,
+    /// Its name.
+    pub name: String,
+    /// Its token symbol.
+    pub symbol: String,
+    /// Blocks per epoch.
+    pub tempo: u16,
+    /// The pool (its price is the subnet's spot price).
+    pub pool: SwapPool,
+    /// Alpha outstanding, units.
+    pub alpha_out: u64,
+    /// The registration burn, rao.
+    pub burn: u64,
+    /// The owner's hotkey (the owner validator).
+    pub owner_hotkey: [u8; 32],
+    /// The owner's coldkey.
+    pub owner_coldkey: [u8; 32],
+    /// Its UIDs in order.
+    pub neurons: Vec<ScriptedNeuron>,
+}
+
+impl ScriptedChain {
+    /// Serves `scene` as the only subnet: `get_all_dynamic_info`, `current_alpha_price_all`
+    /// and `current_alpha_price`, `Burn`, `get_selective_mechagraph`, `get_delegates`, an
+    /// empty `get_stake_info_for_coldkey`, and swap quotes from its pool. Every struct is
+    /// built from the metadata's own type, each field by name, the rest zero or empty.
+    pub fn serve_subnet(&mut self, scene: &SubnetScene) -> Result<(), ScriptError> {
+        use parity_scale_codec::Encode;
+        use scale_value::Value as V;
+        let u = |v: u64| V::u128(u128::from(v));
+        let netuid = scene.netuid;
+        let pool = scene.pool;
+        let price = pool.price_rao_per_alpha();
+        let metadata = self.metadata.clone();
+        let types = metadata.types();
+
+        let output = self.api_output("SubnetInfoRuntimeApi", "get_all_dynamic_info")?;
+        let info_type = values::inner(types, output)
+            .and_then(|option| values::inner(types, option))
+            .ok_or("get_all_dynamic_info is not a list of options")?;
+        let info = values::shaped(types, info_type, &|field| match field {
+            "netuid" => Some(u(netuid.into())),
+            "owner_hotkey" => Some(values::account(&scene.owner_hotkey)),
+            "owner_coldkey" => Some(values::account(&scene.owner_coldkey)),
+            "subnet_name" => Some(V::from_bytes(scene.name.as_bytes())),
+            "token_symbol" => Some(V::from_bytes(scene.symbol.as_bytes())),
+            "tempo" => Some(u(scene.tempo.into())),
+            "last_step" => Some(u(self.best.saturating_sub(120))),
+            "blocks_since_last_step" => Some(u(120)),
+            "tao_in" => Some(u(pool.tao_in)),
+            "alpha_in" => Some(u(pool.alpha_in)),
+            "alpha_out" => Some(u(scene.alpha_out)),
+            "network_registered_at" => Some(u(1_000)),
+            _ => None,
+        });
+        let dynamic = V::unnamed_composite([V::unnamed_variant("Some", [info])]);
+        self.set_api(
+            "SubnetInfoRuntimeApi",
+            "get_all_dynamic_info",
+            None,
+            &dynamic,
+        )?;
+
+        let output = self.api_output("SwapRuntimeApi", "current_alpha_price_all")?;
+        let price_type = values::inner(types, output).ok_or("prices are not a list")?;
+        let entry = values::shaped(types, price_type, &|field| match field {
+            "netuid" => Some(u(netuid.into())),
+            "price" => Some(u(price)),
+            _ => None,
+        });
+        self.set_api(
+            "SwapRuntimeApi",
+            "current_alpha_price_all",
+            None,
+            &V::unnamed_composite([entry]),
+        )?;
+        self.set_api(
+            "SwapRuntimeApi",
+            "current_alpha_price",
+            Some(&netuid.encode()),
+            &u(price),
+        )?;
+        self.set_storage("SubtensorModule", "Burn", (netuid,), &u(scene.burn))?;
+        self.set_storage(
+            "SubtensorModule",
+            "NetworksAdded",
+            (netuid,),
+            &V::bool(true),
+        )?;
+
+        let column =
+            |f: &dyn Fn(&ScriptedNeuron) -> V| V::unnamed_composite(scene.neurons.iter().map(f));
+        let total: u64 = scene.neurons.iter().map(|x| x.alpha_stake).sum();
+        let share = |x: &ScriptedNeuron| {
+            u((u128::from(x.alpha_stake) * 65_535)
+                .checked_div(u128::from(total))
+                .map_or(0, |v| u64::try_from(v).unwrap_or(0)))
+        };
+        let head = self.best;
+        let output = self.api_output("SubnetInfoRuntimeApi", "get_selective_mechagraph")?;
+        let graph_type = values::inner(types, output).ok_or("the mechagraph is not an option")?;
+        let graph = values::shaped(types, graph_type, &|field| match field {
+            "netuid" => Some(u(netuid.into())),
+            "name" => Some(V::from_bytes(scene.name.as_bytes())),
+            "symbol" => Some(V::from_bytes(scene.symbol.as_bytes())),
+            "owner_hotkey" => Some(values::account(&scene.owner_hotkey)),
+            "owner_coldkey" => Some(values::account(&scene.owner_coldkey)),
+            "block" => Some(u(head)),
+            "tempo" => Some(u(scene.tempo.into())),
+            "blocks_since_last_step" => Some(u(120)),
+            "tao_in" => Some(u(pool.tao_in)),
+            "alpha_in" => Some(u(pool.alpha_in)),
+            "alpha_out" => Some(u(scene.alpha_out)),
+            "burn" => Some(u(scene.burn)),
+            "max_uids" => Some(u(256)),
+            "max_validators" => Some(u(64)),
+            "immunity_period" => Some(u(5_000)),
+            "registration_allowed" => Some(V::bool(true)),
+            "hotkeys" => Some(column(&|x| values::account(&x.hotkey))),
+            "coldkeys" => Some(column(&|x| values::account(&x.coldkey))),
+            "active" => Some(column(&|_| V::bool(true))),
+            "validator_permit" => Some(column(&|x| V::bool(x.validator_permit))),
+            "alpha_stake" | "total_stake" => Some(column(&|x| u(x.alpha_stake))),
+            "tao_stake" => Some(column(&|_| u(0))),
+            "last_update" => Some(column(&|_| u(head.saturating_sub(40)))),
+            "block_at_registration" => Some(column(&|_| u(1_000))),
+            "dividends" => Some(column(&|x| {
+                if x.validator_permit { share(x) } else { u(0) }
+            })),
+            "incentives" | "consensus" => Some(column(&|x| {
+                if x.validator_permit {
+                    u(0)
+                } else {
+                    u(65_535 / 4)
+                }
+            })),
+            "emission" => Some(column(&|_| u(0))),
+            _ => None,
+        });
+        self.set_api(
+            "SubnetInfoRuntimeApi",
+            "get_selective_mechagraph",
+            None,
+            &V::unnamed_variant("Some", [graph]),
+        )?;
+
+        let output = self.api_output("DelegateInfoRuntimeApi", "get_delegates")?;
+        let delegate_type = values::inner(types, output).ok_or("delegates are not a list")?;
+        let delegates = scene
+            .neurons
+            .iter()
+            .filter(|x| x.validator_permit)
+            .map(|x| {
+                values::shaped(types, delegate_type, &|field| match field {
+                    "delegate_ss58" => Some(values::account(&x.hotkey)),
+                    "owner_ss58" => Some(values::account(&x.coldkey)),
+                    "take" => Some(u(x.take.into())),
+                    "registrations" => Some(V::unnamed_composite([u(netuid.into())])),
+                    "validator_permits" => Some(V::unnamed_composite([u(netuid.into())])),
+                    _ => None,
+                })
+            })
+            .collect::<Vec<_>>();
+        self.set_api(
+            "DelegateInfoRuntimeApi",
+            "get_delegates",
+            None,
+            &V::unnamed_composite(delegates),
+        )?;
+        self.set_api(
+            "StakeInfoRuntimeApi",
+            "get_stake_info_for_coldkey",
+            None,
+            &V::unnamed_composite([]),
+        )?;
+        self.pool = Some(pool);
+        Ok(())
+    }
+}
+
 /// Values a scripted chain commonly needs, built by field name for the spec-393 types.
 pub mod values {
     use scale_value::Value;
+
+    /// `SimSwapResult` of a buy: (tao in, alpha out, tao fee, alpha slippage).
+    pub fn sim_swap(tao: u64, alpha: u64, tao_fee: u64, slippage: u64) -> Value {
+        Value::named_composite([
+            ("tao_amount", Value::u128(u128::from(tao))),
+            ("alpha_amount", Value::u128(u128::from(alpha))),
+            ("tao_fee", Value::u128(u128::from(tao_fee))),
+            ("alpha_fee", Value::u128(0)),
+            ("tao_slippage", Value::u128(0)),
+            ("alpha_slippage", Value::u128(u128::from(slippage))),
+        ])
+    }
+
+    /// The element type of a sequence, or the `Some` type of an `Option`.
+    pub fn inner(types: &scale_info::PortableRegistry, id: u32) -> Option<u32> {
+        use scale_info::TypeDef;
+        match &types.resolve(id)?.type_def {
+            TypeDef::Sequence(seq) => Some(seq.type_param.id),
+            TypeDef::Variant(v) => v
+                .variants
+                .iter()
+                .find(|v| v.name == "Some")
+                .and_then(|v| v.fields.first())
+                .map(|f| f.ty.id),
+            _ => None,
+        }
+    }
+
+    fn is_option(types: &scale_info::PortableRegistry, id: u32) -> bool {
+        use scale_info::TypeDef;
+        matches!(types.resolve(id).map(|t| &t.type_def),
+            Some(TypeDef::Variant(v)) if v.variants.iter().any(|v| v.name == "Some")
+                && v.variants.iter().any(|v| v.name == "None"))
+    }
+
+    /// A value of type `id` with each named field of the top struct taken from `fill`
+    /// (wrapped in `Some` where the field is an `Option`), and everything else zero, false,
+    /// empty or `None`: a runtime struct with many fields, of which a scene sets a few.
+    pub fn shaped(
+        types: &scale_info::PortableRegistry,
+        id: u32,
+        fill: &dyn Fn(&str) -> Option<Value>,
+    ) -> Value {
+        use scale_info::TypeDef;
+        let Some(TypeDef::Composite(c)) = types.resolve(id).map(|t| &t.type_def) else {
+            return empty(types, id, 0);
+        };
+        if c.fields.iter().any(|f| f.name.is_none()) {
+            return empty(types, id, 0);
+        }
+        Value::named_composite(c.fields.iter().map(|f| {
+            let name = f.name.clone().unwrap_or_default();
+            let value = match fill(&name) {
+                Some(v) if is_option(types, f.ty.id) => Value::unnamed_variant("Some", [v]),
+                Some(v) => v,
+                None => empty(types, f.ty.id, 0),
+            };
+            (name, value)
+        }))
+    }
+
+    /// The plainest value of type `id`: zeros, false, empty lists, `None` or the first
+    /// variant.
+    fn empty(types: &scale_info::PortableRegistry, id: u32, depth: u8) -> Value {
+        use scale_info::{TypeDef, TypeDefPrimitive as P};
+        let Some(ty) = types.resolve(id).filter(|_| depth < 32) else {
+            return Value::u128(0);
+        };
+        let deeper = |id: u32| empty(types, id, depth + 1);
+        match &ty.type_def {
+            TypeDef::Composite(c) => {
+                if c.fields.iter().all(|f| f.name.is_some()) && !c.fields.is_empty() {
+                    Value::named_composite(
+                        c.fields
+                            .iter()
+                            .map(|f| (f.name.clone().unwrap_or_default(), deeper(f.ty.id))),
+                    )
+                } else {
+                    Value::unnamed_composite(c.fields.iter().map(|f| deeper(f.ty.id)))
+                }
+            }
+            TypeDef::Variant(v) => {
+                let chosen = v
+                    .variants
+                    .iter()
+                    .find(|v| v.name == "None")
+                    .or_else(|| v.variants.first());
+                match chosen {
+                    Some(v) => Value::unnamed_variant(
+                        v.name.clone(),
+                        v.fields.iter().map(|f| deeper(f.ty.id)),
+                    ),
+                    None => Value::unnamed_composite([]),
+                }
+            }
+            TypeDef::Sequence(_) | TypeDef::BitSequence(_) => Value::unnamed_composite([]),
+            TypeDef::Array(a) => {
+                Value::unnamed_composite((0..a.len).map(|_| deeper(a.type_param.id)))
+            }
+            TypeDef::Tuple(t) => Value::unnamed_composite(t.fields.iter().map(|f| deeper(f.id))),
+            TypeDef::Primitive(P::Bool) => Value::bool(false),
+            TypeDef::Primitive(P::Str) => Value::string(""),
+            TypeDef::Primitive(P::Char) => Value::char(' '),
+            TypeDef::Primitive(P::I8 | P::I16 | P::I32 | P::I64 | P::I128 | P::I256) => {
+                Value::i128(0)
+            }
+            TypeDef::Primitive(_) | TypeDef::Compact(_) => Value::u128(0),
+        }
+    }
 
     /// `DispatchEventInfo` of an ordinary signed call.
     pub fn dispatch_info() -> Value {

@@ -45,6 +45,9 @@ pub struct LaunchOptions {
     pub miners_dir: Option<PathBuf>,
     /// Where the Miner page reads the user's miner profiles (default: `<config>/miners`).
     pub miner_profiles_dir: Option<PathBuf>,
+    /// Screenshot mode, `--page stake-progress`: the password the script signs with (from
+    /// `TAOSCOPE_SCREENSHOT_PASSWORD`); none signs with the keychain where it can.
+    pub script_password: Option<zeroize::Zeroizing<String>>,
 }
 
 /// Which offline snapshot to show.
@@ -170,7 +173,9 @@ impl TaoscopeApp {
                 _ => None,
             },
             stake_page: match options.page {
-                Some(Page::StakeScripted(script)) => StakePageState::scripted(script),
+                Some(Page::StakeScripted(script)) => {
+                    StakePageState::scripted(script, options.script_password.clone())
+                }
                 _ => StakePageState::default(),
             },
             settings,

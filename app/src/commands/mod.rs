@@ -319,6 +319,11 @@ fn open_window(
         wallet_path,
         miners_dir: None,
         miner_profiles_dir: None,
+        // Only the self-driving stake-progress screenshot signs without asking.
+        script_password: std::env::var("TAOSCOPE_SCREENSHOT_PASSWORD")
+            .ok()
+            .filter(|_| wants_picture)
+            .map(zeroize::Zeroizing::new),
         snapshot: snapshot.map(|path| {
             if path.as_os_str() == "bundled" {
                 taoscope_ui::app::SnapshotChoice::Bundled

@@ -21,9 +21,10 @@ use taoscope_core::service::{
 };
 use taoscope_core::settings::Theme;
 use taoscope_core::tx::{
-    Action, EXISTENTIAL_DEPOSIT_RAO, PoolReserves, Tolerance, TxError, TxStatus, Warning,
-    estimate_add_stake, estimate_remove_stake,
+    Action, EXISTENTIAL_DEPOSIT_RAO, PoolReserves, Tolerance, TxError, Warning, estimate_add_stake,
+    estimate_remove_stake,
 };
+use zeroize::Zeroizing;
 
 use super::wallet::Loadable;
 use crate::format::{amount_text, price_text, short_address, thousands};
@@ -205,7 +206,8 @@ struct QuoteKey {
 pub enum StakeScript {
     /// Add stake on subnet 1 with its largest validator, to the review screen.
     Review,
-    /// The same, then the progress screen with a recorded status sequence.
+    /// The same, then signs and sends it (with the launch's script password, or the
+    /// keychain) and follows it on the progress screen until it is final.
     Progress,
 }
 
@@ -236,6 +238,10 @@ pub struct StakePageState {
     quote: QuoteState,
     flow: Option<TxFlowState>,
     script: Option<StakeScript>,
+    /// Screenshot mode: the password `StakeScript::Progress` signs with (taken once).
+    script_password: Option<Zeroizing<String>>,
+    /// Screenshot mode: the script has signed and sent.
+    script_sent: bool,
     /// The signer the positions and balance were read for.
     positions_for: Option<String>,
     /// The user asked for the Wallet page (from the no-wallet empty state).
@@ -265,6 +271,8 @@ impl Default for StakePageState {
             quote: QuoteState::Idle,
             flow: None,
             script: None,
+            script_password: None,
+            script_sent: false,
             positions_for: None,
             open_wallet_requested: false,
         }
@@ -304,10 +312,12 @@ impl StakePageState {
         std::mem::take(&mut self.open_wallet_requested)
     }
 
-    /// A page that drives itself for a screenshot (`--page stake-review|stake-progress`).
-    pub fn scripted(script: StakeScript) -> Self {
+    /// A page that drives itself for a screenshot (`--page stake-review|stake-progress`);
+    /// `password` unlocks the signer for the progress script (none: the keychain).
+    pub fn scripted(script: StakeScript, password: Option<Zeroizing<String>>) -> Self {
         StakePageState {
             script: Some(script),
+            script_password: password,
             ..StakePageState::default()
         }
     }
@@ -337,11 +347,7 @@ impl StakePageState {
                         .is_some_and(|f| f.stage == TxStage::Review)
             }
             Some(StakeScript::Progress) => {
-                failed
-                    || self
-                        .flow
-                        .as_ref()
-                        .is_some_and(|f| f.stage == TxStage::Progress)
+                failed || self.flow.as_ref().is_some_and(|f| f.finished.is_some())
             }
         }
     }
@@ -752,11 +758,11 @@ impl StakePageState {
             }
             StakeStep::Amount if self.review().is_some() => {
                 self.open_review(root.to_path_buf(), signer);
-                if script == StakeScript::Progress
-                    && let Some(flow) = &mut self.flow
-                {
-                    let block = flow.review.block_number;
-                    flow.replay(recorded_statuses(block));
+            }
+            StakeStep::Flow if script == StakeScript::Progress && !self.script_sent => {
+                if let Some(flow) = &mut self.flow {
+                    self.script_sent = true;
+                    flow.sign_and_send(core, self.script_password.take());
                 }
             }
             _ => {}
@@ -770,28 +776,6 @@ fn pool(subnet: &SubnetSummary) -> PoolReserves {
         tao_in: subnet.tao_in_rao,
         alpha_in: subnet.alpha_in,
     }
-}
-
-/// The status sequence the progress screenshot replays: the order `submit_and_watch`
-/// reports for a stake that is included two blocks after the quote and finalized, in the
-/// shape it reports them (block hashes are not shown, so none is invented).
-pub fn recorded_statuses(quote_block: u64) -> Vec<TxStatus> {
-    let block = quote_block + 2;
-    vec![
-        TxStatus::Submitting,
-        TxStatus::Ready,
-        TxStatus::Broadcast,
-        TxStatus::InBlock {
-            block_number: block,
-            block_hash: String::new(),
-            outcome: taoscope_core::tx::DispatchOutcome::Success,
-        },
-        TxStatus::Finalized {
-            block_number: block,
-            block_hash: String::new(),
-            outcome: taoscope_core::tx::DispatchOutcome::Success,
-        },
-    ]
 }
 
 /// Draws the Stake page. `wallets` and `root` come from the Wallet page; `wallets_loaded`
@@ -849,7 +833,6 @@ pub fn stake_ui(
             }
             if let Some(flow) = &state.flow
                 && flow.finished.is_some()
-                && !flow.recorded
             {
                 new_position_ui(ui, state, theme);
             }
@@ -1472,19 +1455,5 @@ mod tests {
             assert_eq!(parse_units(&plain_units(units), "x"), Ok(units));
         }
         assert_eq!(plain_units(1_500_000_000), "1.5");
-    }
-
-    #[test]
-    fn recorded_statuses_end_final_in_a_later_block() {
-        let statuses = recorded_statuses(100);
-        assert_eq!(statuses.first(), Some(&TxStatus::Submitting));
-        assert!(statuses.last().is_some_and(TxStatus::is_final));
-        assert!(matches!(
-            statuses.last(),
-            Some(TxStatus::Finalized {
-                block_number: 102,
-                ..
-            })
-        ));
     }
 }

@@ -396,8 +396,6 @@ pub struct TxFlowState {
     pub statuses: Vec<TxStatus>,
     /// How it ended: the final status, or why it stopped.
     pub finished: Option<Result<TxStatus, TxError>>,
-    /// Set when the statuses shown are a recorded sequence, not a transaction of this run.
-    pub recorded: bool,
     /// The explicit "I know this is a hotkey" confirmation (transfers to a hotkey).
     pub hotkey_confirmed: bool,
     /// Send it shielded (on by default where the node offers the shield).
@@ -424,7 +422,6 @@ impl TxFlowState {
             submit: None,
             statuses: Vec::new(),
             finished: None,
-            recorded: false,
             hotkey_confirmed: false,
             use_shield: true,
         }
@@ -449,13 +446,19 @@ impl TxFlowState {
             .is_some_and(|p| p.prepared.shielded())
     }
 
-    /// Shows `statuses` (a recorded sequence) on the progress screen as if they had
-    /// arrived, marked as recorded so nobody mistakes them for a transaction of this run.
-    pub fn replay(&mut self, statuses: Vec<TxStatus>) {
-        self.stage = TxStage::Progress;
-        self.recorded = true;
-        self.finished = statuses.last().filter(|s| s.is_final()).cloned().map(Ok);
-        self.statuses = statuses;
+    /// Signs and sends from the review without the unlock screen (screenshot mode): with
+    /// `password`, or with the keychain where the wallet is remembered and none is given.
+    /// Does nothing for an offline estimate or once sent.
+    pub fn sign_and_send(&mut self, core: &mut CoreHandle, password: Option<Zeroizing<String>>) {
+        if self.stage != TxStage::Review || self.review.estimate {
+            return;
+        }
+        if let Some(password) = password {
+            self.password = password;
+        } else if !self.remembered {
+            return;
+        }
+        self.send(core);
     }
 
     /// Takes the submit's statuses and its end; returns true if `response` was for it.
@@ -739,9 +742,6 @@ fn progress_ui(ui: &mut egui::Ui, state: &mut TxFlowState, theme: Theme) -> TxFl
             .collect();
         if !summary.is_empty() {
             ui.label(RichText::new(summary.join(" · ")).color(p.muted));
-        }
-        if state.recorded {
-            ui.label(RichText::new(tr("txui.progress.recorded")).color(p.warn));
         }
         ui.add_space(spacing::MEDIUM);
         step_indicator_ui(ui, &state.statuses, failed, theme);
