@@ -769,6 +769,102 @@ pub struct SubnetScene {
     pub neurons: Vec<ScriptedNeuron>,
 }
 
+/// A made-up hotkey or coldkey, derived so that each run serves the same addresses.
+fn made_up_key(path: &str) -> [u8; 32] {
+    // A well-formed derivation URI always yields a key; the fallback only keeps this total.
+    crate::keys::Keypair::from_uri(&format!("//Taoscope/scripted/{path}"))
+        .map(|pair| *pair.account_id().as_bytes())
+        .unwrap_or([0x5c; 32])
+}
+
+impl SubnetScene {
+    /// Subnet 1 "apex" (made up): a pool of 120,000 TAO against 3,000,000 alpha (0.04 TAO
+    /// per alpha), five validators (the owner's the largest) and three miners.
+    pub fn apex_demo(burn: u64) -> SubnetScene {
+        let owner_hotkey = made_up_key("owner/hotkey");
+        let owner_coldkey = made_up_key("owner/coldkey");
+        // (alpha staked, take as a fraction of 65,535: 18%, 15%, 18%, 9%, 18%)
+        let validators = [
+            (1_250_000, 11_796),
+            (820_000, 9_830),
+            (410_000, 11_796),
+            (150_000, 5_898),
+            (60_000, 11_796),
+        ];
+        let mut neurons: Vec<ScriptedNeuron> = validators
+            .iter()
+            .enumerate()
+            .map(|(i, &(alpha, take))| ScriptedNeuron {
+                hotkey: if i == 0 {
+                    owner_hotkey
+                } else {
+                    made_up_key(&format!("validator/{i}/hotkey"))
+                },
+                coldkey: if i == 0 {
+                    owner_coldkey
+                } else {
+                    made_up_key(&format!("validator/{i}/coldkey"))
+                },
+                alpha_stake: alpha * DEMO_UNIT,
+                validator_permit: true,
+                take,
+            })
+            .collect();
+        neurons.extend((0..3).map(|i| ScriptedNeuron {
+            hotkey: made_up_key(&format!("miner/{i}/hotkey")),
+            coldkey: made_up_key(&format!("miner/{i}/coldkey")),
+            alpha_stake: (1_200 + 300 * i) * DEMO_UNIT,
+            validator_permit: false,
+            take: 0,
+        }));
+        SubnetScene {
+            netuid: 1,
+            name: "apex".into(),
+            symbol: "\u{03b1}".into(),
+            tempo: 360,
+            pool: SwapPool {
+                netuid: 1,
+                tao_in: 120_000 * DEMO_UNIT,
+                alpha_in: 3_000_000 * DEMO_UNIT,
+                fee_rate: 33,
+            },
+            alpha_out: 9_000_000 * DEMO_UNIT,
+            burn,
+            owner_hotkey,
+            owner_coldkey,
+            neurons,
+        }
+    }
+}
+
+/// One TAO (or one alpha) in base units.
+const DEMO_UNIT: u64 = 1_000_000_000;
+
+impl ScriptedChain {
+    /// A submitted extrinsic succeeds in the next block, which the node then reports
+    /// ready, in block and finalized (best moves to that block).
+    pub fn succeed_in_next_block(&mut self) -> Result<(), ScriptError> {
+        let landed = self.finalized + 1;
+        let hash = Self::block_hash(landed);
+        self.best = landed;
+        self.submitted_lands_in = Some(landed);
+        self.set_events(
+            landed,
+            &values::events_for_second_extrinsic(values::extrinsic_success()),
+        )?;
+        self.submission = Scripted::Subscribe {
+            notify_method: "author_extrinsicUpdate".into(),
+            items: vec![
+                json!("ready"),
+                json!({"inBlock": hash}),
+                json!({"finalized": hash}),
+            ],
+            then_drop: false,
+        };
+        Ok(())
+    }
+}
+
 impl ScriptedChain {
     /// Serves `scene` as the only subnet: `get_all_dynamic_info`, `current_alpha_price_all`
     /// and `current_alpha_price`, `Burn`, `get_selective_mechagraph`, `get_delegates`, an

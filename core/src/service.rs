@@ -371,18 +371,20 @@ fn live_head(supervisor: &ChainSupervisor) -> Option<(String, u64)> {
 }
 
 /// Runs `request`, answering from `cache` when it was already read at the newest finalized
-/// block, and keeping a fresh answer under the block it was read at.
+/// block (unless `fresh`), and keeping a fresh answer under the block it was read at.
 async fn execute_cached(
     supervisor: &ChainSupervisor,
     cache: &Mutex<AnswerCache>,
     id: RequestId,
     request: Request,
+    fresh: bool,
     progress: &(dyn Fn(Response) + Sync),
 ) -> Response {
     if !request.is_chain_read() {
         return execute(supervisor, id, request, progress).await;
     }
-    if let Some((genesis, block)) = live_head(supervisor)
+    if !fresh
+        && let Some((genesis, block)) = live_head(supervisor)
         && let Some(hit) = cache
             .lock()
             .ok()
@@ -472,6 +474,17 @@ impl CoreHandle {
 
     /// Sends a request; its response arrives later through [`CoreHandle::poll`].
     pub fn send(&mut self, request: Request) -> RequestId {
+        self.send_with(request, false)
+    }
+
+    /// Sends a read that must reach the node even when an answer at the newest finalized
+    /// block is cached: after a transaction finalizes, the connection may not have seen
+    /// the new finalized head yet, and the cached answer would show the old state.
+    pub fn send_fresh(&mut self, request: Request) -> RequestId {
+        self.send_with(request, true)
+    }
+
+    fn send_with(&mut self, request: Request, fresh: bool) -> RequestId {
         let id = self.next_id;
         self.next_id += 1;
         let supervisor = self.supervisor.clone();
@@ -486,7 +499,7 @@ impl CoreHandle {
             };
             let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
                 Some(answer) => answer,
-                None => execute_cached(&supervisor, &cache, id, request, &progress).await,
+                None => execute_cached(&supervisor, &cache, id, request, fresh, &progress).await,
             };
             let _ = tx.send((id, response));
             waker();

@@ -91,24 +91,7 @@ fn chain(registered: bool) -> ScriptedChain {
         )
         .expect("owner");
     }
-    let landed = HEAD + 1;
-    let hash = ScriptedChain::block_hash(landed);
-    c.best = landed;
-    c.submitted_lands_in = Some(landed);
-    c.set_events(
-        landed,
-        &values::events_for_second_extrinsic(values::extrinsic_success()),
-    )
-    .expect("events");
-    c.submission = Scripted::Subscribe {
-        notify_method: "author_extrinsicUpdate".into(),
-        items: vec![
-            json!("ready"),
-            json!({"inBlock": hash}),
-            json!({"finalized": hash}),
-        ],
-        then_drop: false,
-    };
+    c.succeed_in_next_block().expect("events");
     c
 }
 

@@ -17,80 +17,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::json;
-use taoscope_core::keys::Keypair;
 use taoscope_core::scripted_peer::{
-    Scripted, ScriptedChain, ScriptedNeuron, ScriptedPeer, StakeScene, SubnetScene, SwapPool,
-    values,
+    Scripted, ScriptedChain, ScriptedPeer, StakeScene, SubnetScene, values,
 };
 
 const HEAD: u64 = 2_000;
-/// One TAO (or one alpha) in base units.
-const UNIT: u64 = 1_000_000_000;
-
-/// A made-up hotkey or coldkey, derived so that each run serves the same addresses.
-fn made_up_key(path: &str) -> [u8; 32] {
-    let pair = Keypair::from_uri(&format!("//Taoscope/scripted/{path}"))
-        .unwrap_or_else(|e| exit_with(&e.to_string()));
-    *pair.account_id().as_bytes()
-}
-
-/// Subnet 1 for `--stake-scene`: a pool of 120,000 TAO against 3,000,000 alpha (0.04 TAO
-/// per alpha), five validators (the owner's the largest) and three miners.
-fn stake_subnet(burn: u64) -> SubnetScene {
-    let owner_hotkey = made_up_key("owner/hotkey");
-    let owner_coldkey = made_up_key("owner/coldkey");
-    // (alpha staked, take as a fraction of 65,535: 18%, 15%, 18%, 9%, 18%)
-    let validators = [
-        (1_250_000, 11_796),
-        (820_000, 9_830),
-        (410_000, 11_796),
-        (150_000, 5_898),
-        (60_000, 11_796),
-    ];
-    let mut neurons: Vec<ScriptedNeuron> = validators
-        .iter()
-        .enumerate()
-        .map(|(i, &(alpha, take))| ScriptedNeuron {
-            hotkey: if i == 0 {
-                owner_hotkey
-            } else {
-                made_up_key(&format!("validator/{i}/hotkey"))
-            },
-            coldkey: if i == 0 {
-                owner_coldkey
-            } else {
-                made_up_key(&format!("validator/{i}/coldkey"))
-            },
-            alpha_stake: alpha * UNIT,
-            validator_permit: true,
-            take,
-        })
-        .collect();
-    neurons.extend((0..3).map(|i| ScriptedNeuron {
-        hotkey: made_up_key(&format!("miner/{i}/hotkey")),
-        coldkey: made_up_key(&format!("miner/{i}/coldkey")),
-        alpha_stake: (1_200 + 300 * i) * UNIT,
-        validator_permit: false,
-        take: 0,
-    }));
-    SubnetScene {
-        netuid: 1,
-        name: "apex".into(),
-        symbol: "\u{03b1}".into(),
-        tempo: 360,
-        pool: SwapPool {
-            netuid: 1,
-            tao_in: 120_000 * UNIT,
-            alpha_in: 3_000_000 * UNIT,
-            fee_rate: 33,
-        },
-        alpha_out: 9_000_000 * UNIT,
-        burn,
-        owner_hotkey,
-        owner_coldkey,
-        neurons,
-    }
-}
 
 fn exit_with(message: &str) -> ! {
     eprintln!("{message}");
@@ -148,7 +79,7 @@ async fn main() {
     let mut chain = ScriptedChain::new(bytes, HEAD).unwrap_or_else(|e| exit_with(&e));
     // Registration needs only the subnet, the signer's balance and nonce, the fee quote and
     // the burn; a stake also needs the validator it goes to, here the subnet's largest.
-    let subnet = stake_scene.then(|| stake_subnet(burn));
+    let subnet = stake_scene.then(|| SubnetScene::apex_demo(burn));
     let validator = subnet
         .as_ref()
         .and_then(|s| s.neurons.first())
@@ -180,25 +111,9 @@ async fn main() {
             &scale_value::Value::u128(u128::from(burn)),
         )
         .unwrap_or_else(|e| exit_with(&e));
-    let landed = HEAD + 1;
-    let hash = ScriptedChain::block_hash(landed);
-    chain.best = landed;
-    chain.submitted_lands_in = Some(landed);
     chain
-        .set_events(
-            landed,
-            &values::events_for_second_extrinsic(values::extrinsic_success()),
-        )
+        .succeed_in_next_block()
         .unwrap_or_else(|e| exit_with(&e));
-    chain.submission = Scripted::Subscribe {
-        notify_method: "author_extrinsicUpdate".into(),
-        items: vec![
-            json!("ready"),
-            json!({"inBlock": hash}),
-            json!({"finalized": hash}),
-        ],
-        then_drop: false,
-    };
     let chain = Arc::new(chain);
     let peer = ScriptedPeer::start_on(port, move |m, p| chain.answer(m, p))
         .await
