@@ -60,6 +60,11 @@ fn formatted_numbers_follow_the_language_and_have_glyphs() {
             Vec::<char>::new(),
             "{language:?}"
         );
+        let apy = percent_float_text(68.2849, 2);
+        match language {
+            Language::En => assert_eq!(apy, "68.28%"),
+            Language::Ru => assert_eq!(apy, "68,28%"),
+        }
     }
     set_language(Language::En);
 }
