@@ -16,10 +16,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::json;
-use taoscope_core::scripted_peer::{
-    Scripted, ScriptedChain, ScriptedPeer, StakeScene, SubnetScene, values,
-};
+use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, StakeScene, SubnetScene};
 
 const HEAD: u64 = 2_000;
 
