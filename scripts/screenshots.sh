@@ -57,3 +57,22 @@ shot forecast-ru.png --network ws://127.0.0.1:1 --snapshot bundled --page foreca
 shot whatif.png --network ws://127.0.0.1:1 --snapshot bundled --page whatif:1
 shot shell.png --network "$live" --page settings
 shot settings-ru.png --network "$live" --page settings --lang ru
+
+# The Stake review and progress against the scripted node (spec 393, made-up subnet
+# "apex"): a real sim_swap quote, then a real signed submit followed to a final block,
+# signed with the alice-nacl test wallet from ../shared/vectors.
+kill "$replay_pid" 2>/dev/null || true
+alice="../shared/vectors/keys/wallets/alice-nacl"
+mkdir -p "$work/alice-wallets/alice"
+cp "$alice/coldkey" "$alice/coldkeypub.txt" "$work/alice-wallets/alice/"
+"$TARGET/taoscope-scripted-node" --stake-scene --port "$PORT" \
+    --signer 5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1 >/dev/null 2>&1 &
+replay_pid=$!
+sleep 1
+for page in stake-review stake-progress; do
+    DISPLAY="$DISPLAY_NUMBER" TAOSCOPE_CONFIG_DIR="$(mktemp -d -p "$work")" \
+        TAOSCOPE_SCREENSHOT_PASSWORD="correct horse battery staple" \
+        timeout 90 "$TARGET/taoscope" --network "$live" --wallet-path "$work/alice-wallets" \
+        --screenshot "$OUT/$page.png" --page "$page" >/dev/null
+    echo "$OUT/$page.png"
+done
