@@ -119,6 +119,138 @@ fn small_quotient(x: u64, y: u64, inverse: f64) -> Option<u64> {
     Some(q - u64::from(rest < 0) + u64::from(rest >= y as i64))
 }
 
+/// Exact unsigned division of any u64 by one fixed divisor ≥ 2, by a multiply and shifts.
+///
+/// A column pass divides thousands of cells by the same sum; a hardware or 128-bit division
+/// per cell dominates the epoch, while this costs one 64×64 multiply. It is the classic
+/// round-down reciprocal with an add step (Granlund–Montgomery, as libdivide's branch-free
+/// variant): `magic` holds the low 64 bits of a 65-bit multiplier, so
+/// `q = (mulhi(magic, n) + n) / 2^(shift+1)`, computed without overflowing 64 bits.
+#[derive(Debug, Clone, Copy)]
+struct Reciprocal {
+    magic: u64,
+    shift: u32,
+}
+
+impl Reciprocal {
+    /// The reciprocal of `d`, or `None` for 0 and 1 (callers take another path there).
+    fn new(d: u64) -> Option<Self> {
+        if d < 2 {
+            return None;
+        }
+        let log2 = 63 - d.leading_zeros();
+        if d.is_power_of_two() {
+            // magic 0: q = (n / 2) >> (log2 − 1) = n >> log2.
+            return Some(Reciprocal {
+                magic: 0,
+                shift: log2 - 1,
+            });
+        }
+        // m = ⌊2^(64+log2) / d⌋ < 2^64 because d > 2^log2; the multiplier is 2m + 1 or
+        // 2m + 2 (rounded up from 2^(65+log2) / d), less its implicit top bit 2^64.
+        let numerator = 1u128 << (64 + log2);
+        let m = (numerator / u128::from(d)) as u64;
+        let rem = (numerator % u128::from(d)) as u64;
+        let twice_rem = rem.wrapping_add(rem);
+        let round_up = u64::from(twice_rem >= d || twice_rem < rem);
+        Some(Reciprocal {
+            magic: m.wrapping_add(m).wrapping_add(round_up).wrapping_add(1),
+            shift: log2,
+        })
+    }
+
+    /// `⌊n / d⌋`.
+    #[inline(always)]
+    fn divide(&self, n: u64) -> u64 {
+        let high = ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
+        (((n - high) >> 1) + high) >> self.shift
+    }
+}
+
+/// A divisor shared by many cells (a row's or a column's sum or maximum), for the chain's
+/// normalisations: [`safe_div`]'s quotient, except that a zero divisor leaves the dividend
+/// as it is (every normalisation skips a row or column that sums to zero).
+///
+/// Normalised cells lie in [0, 1), so their bits `x` are below 2^32 and `x · 2^32` fits a
+/// u64; raw stored weights and bonds are whole numbers, and a whole number over a whole
+/// sum is `x / (d / 2^32)` on the bits. Both are one [`Reciprocal`] multiply; any other
+/// dividend goes through [`Divisor`]. Preparing one costs a 128-bit division, so it pays
+/// only when the same divisor serves several cells.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedDivisor {
+    /// Divides `x · 2^32` for `x < fraction_limit`.
+    fraction: Reciprocal,
+    /// 2^32 when `fraction` applies to every dividend below 1, else 0 (divisor 1 or < 0,
+    /// whose quotients need the overflow check).
+    fraction_limit: u64,
+    /// Divides whole-number bits by a whole-number divisor's integer part, when ≥ 2.
+    whole: Option<Reciprocal>,
+    plain: Divisor,
+}
+
+impl SharedDivisor {
+    /// Prepares division by `value`.
+    pub fn new(value: I32F32) -> Self {
+        let plain = Divisor::new(value);
+        // A zero divisor keeps x: magic 0 and shift 31 give (x · 2^32) / 2 / 2^31 = x.
+        let keep = Reciprocal {
+            magic: 0,
+            shift: 31,
+        };
+        let (fraction, fraction_limit) = if value.to_bits() == 0 {
+            (keep, 1 << 32)
+        } else {
+            match Reciprocal::new(plain.bits) {
+                Some(r) => (r, 1 << 32),
+                None => (keep, 0),
+            }
+        };
+        SharedDivisor {
+            fraction,
+            fraction_limit,
+            whole: Reciprocal::new(plain.whole),
+            plain,
+        }
+    }
+
+    /// `a / value` as [`safe_div`] gives it, or `a` itself when `value` is 0.
+    #[inline(always)]
+    pub fn divide_or_keep(&self, a: I32F32) -> I32F32 {
+        let x = a.to_bits() as u64;
+        // One unsigned comparison: x ≥ 0 and x < 2^32. (x · 2^32) / d with d ≥ 2 is
+        // below 2^63, so it fits I32F32.
+        if x < self.fraction_limit {
+            return I32F32::from_bits(self.fraction.divide(x << 32) as i64);
+        }
+        if x < 1 << 63
+            && x & 0xFFFF_FFFF == 0
+            && let Some(r) = &self.whole
+        {
+            // (x · 2^32) / (w · 2^32) = x / w, and x < 2^63.
+            return I32F32::from_bits(r.divide(x) as i64);
+        }
+        self.divide_other(a)
+    }
+
+    /// Dividends the fast paths do not cover: rare in an epoch, so kept out of line.
+    #[cold]
+    #[inline(never)]
+    fn divide_other(&self, a: I32F32) -> I32F32 {
+        if self.plain.is_zero() {
+            a
+        } else {
+            self.plain.divide(a)
+        }
+    }
+}
+
+/// `a + b` on the bits, saturating: exactly I32F32's `saturating_add`, in fewer steps than
+/// the crate's generic version (which matters in loops over every cell).
+#[inline(always)]
+pub fn add(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().saturating_add(b.to_bits()))
+}
+
 /// `a / b` for I64F64, or 0 when `b` is 0 or the quotient does not fit.
 #[inline]
 pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
@@ -129,8 +261,17 @@ pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
 /// multiply instead of the crate's overflow-checked 128×128 one.
 #[inline]
 pub fn mul(a: I32F32, b: I32F32) -> I32F32 {
-    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
-    I32F32::from_bits(product.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+    let product = i128::from(a.to_bits()) * i128::from(b.to_bits());
+    let high = (product >> 64) as i64;
+    // `product >> 32` fits i64 exactly when bits 95..=127 of the product are all equal,
+    // i.e. when `high >> 31` is 0 or −1: one comparison on the usual path.
+    if ((high >> 31) as u64).wrapping_add(1) <= 1 {
+        I32F32::from_bits((product >> 32) as i64)
+    } else if product < 0 {
+        I32F32::from_bits(i64::MIN)
+    } else {
+        I32F32::from_bits(i64::MAX)
+    }
 }
 
 /// `a · b` as `checked_mul(..).unwrap_or(0)`: 0 where the product leaves I32F32.
@@ -215,8 +356,8 @@ pub fn inplace_normalize(x: &mut [I32F32]) {
     if x_sum == ZERO {
         return;
     }
-    let d = Divisor::new(x_sum);
-    x.iter_mut().for_each(|v| *v = d.divide(*v));
+    let d = SharedDivisor::new(x_sum);
+    x.iter_mut().for_each(|v| *v = d.divide_or_keep(*v));
 }
 
 /// Divides every value by a given sum (left as it is when the sum is zero).
@@ -254,7 +395,8 @@ pub fn is_topk_nonzero(vector: &[I32F32], k: usize) -> Vec<bool> {
     }
     let mut idxs: Vec<usize> = (0..n).collect();
     // Ascending stable sort, exactly as the chain: among equal stakes the higher uid wins.
-    idxs.sort_by_key(|&i| vector.get(i).copied().unwrap_or(ZERO));
+    // Sorting by (value, index) unstably gives that same order, faster.
+    idxs.sort_unstable_by_key(|&i| (vector.get(i).copied().unwrap_or(ZERO), i));
     for &i in idxs.iter().take(n.saturating_sub(k)) {
         if let Some(cell) = result.get_mut(i) {
             *cell = false;
@@ -344,8 +486,8 @@ pub fn inplace_row_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>]) {
     for row in matrix.iter_mut() {
         let row_sum = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
         if row_sum > ZERO {
-            let d = Divisor::new(row_sum);
-            row.iter_mut().for_each(|(_, v)| *v = d.divide(*v));
+            let d = SharedDivisor::new(row_sum);
+            row.iter_mut().for_each(|(_, v)| *v = d.divide_or_keep(*v));
         }
     }
 }
@@ -368,13 +510,11 @@ pub fn inplace_col_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns: 
             }
         }
     }
-    let divisors: Vec<Divisor> = col_sum.iter().map(|s| Divisor::new(*s)).collect();
+    let divisors: Vec<SharedDivisor> = col_sum.iter().map(|s| SharedDivisor::new(*s)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            if let Some(d) = divisors.get(*j as usize)
-                && !d.is_zero()
-            {
-                *v = d.divide(*v);
+            if let Some(d) = divisors.get(*j as usize) {
+                *v = d.divide_or_keep(*v);
             }
         }
     }
@@ -392,13 +532,11 @@ pub fn inplace_col_max_upscale_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns
             }
         }
     }
-    let divisors: Vec<Divisor> = col_max.iter().map(|m| Divisor::new(*m)).collect();
+    let divisors: Vec<SharedDivisor> = col_max.iter().map(|m| SharedDivisor::new(*m)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            if let Some(d) = divisors.get(*j as usize)
-                && !d.is_zero()
-            {
-                *v = d.divide(*v);
+            if let Some(d) = divisors.get(*j as usize) {
+                *v = d.divide_or_keep(*v);
             }
         }
     }
@@ -589,50 +727,81 @@ pub fn interpolate_sparse(
     if mat1.len() != mat2.len() {
         return mat2.to_vec();
     }
-    let columns = columns as usize;
-    let mut row1 = vec![ZERO; columns];
-    let mut row2 = vec![ZERO; columns];
-    let mut touched: Vec<usize> = Vec::new();
+    let mut scratch = InterpolateScratch::new(columns as usize);
     mat1.iter()
         .zip(mat2.iter())
         .map(|(a, b)| {
-            // Densify only the touched columns: an untouched cell interpolates 0 to 0 and
-            // is dropped, exactly as the chain's full dense pass would.
-            touched.clear();
-            for &(j, v) in a {
-                if let Some(cell) = row1.get_mut(j as usize) {
-                    *cell = v;
-                    touched.push(j as usize);
-                }
-            }
-            for &(j, v) in b {
-                if let Some(cell) = row2.get_mut(j as usize) {
-                    *cell = v;
-                    touched.push(j as usize);
-                }
-            }
-            touched.sort_unstable();
-            touched.dedup();
-            let mut out = Vec::with_capacity(touched.len());
-            for &j in &touched {
-                let v1 = row1.get(j).copied().unwrap_or(ZERO);
-                let v2 = row2.get(j).copied().unwrap_or(ZERO);
-                let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
-                if interp > ZERO {
-                    out.push((j as u16, interp));
-                }
-            }
-            for &j in &touched {
-                if let Some(c) = row1.get_mut(j) {
-                    *c = ZERO;
-                }
-                if let Some(c) = row2.get_mut(j) {
-                    *c = ZERO;
-                }
-            }
+            let mut out = Vec::with_capacity(a.len().max(b.len()));
+            interpolate_row(a, b, ratio, &mut scratch, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`interpolate_row`]: two dense rows kept zero between calls.
+pub(crate) struct InterpolateScratch {
+    row1: Vec<I32F32>,
+    row2: Vec<I32F32>,
+    touched: Vec<usize>,
+}
+
+impl InterpolateScratch {
+    /// Space for rows of `columns` columns.
+    pub(crate) fn new(columns: usize) -> Self {
+        InterpolateScratch {
+            row1: vec![ZERO; columns],
+            row2: vec![ZERO; columns],
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// One row of [`interpolate_sparse`] (ratio strictly between 0 and 1), appended to `out`.
+pub(crate) fn interpolate_row(
+    a: &[(u16, I32F32)],
+    b: &[(u16, I32F32)],
+    ratio: I32F32,
+    scratch: &mut InterpolateScratch,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let InterpolateScratch {
+        row1,
+        row2,
+        touched,
+    } = scratch;
+    // Densify only the touched columns: an untouched cell interpolates 0 to 0 and is
+    // dropped, exactly as the chain's full dense pass would.
+    touched.clear();
+    for &(j, v) in a {
+        if let Some(cell) = row1.get_mut(j as usize) {
+            *cell = v;
+            touched.push(j as usize);
+        }
+    }
+    for &(j, v) in b {
+        if let Some(cell) = row2.get_mut(j as usize) {
+            *cell = v;
+            touched.push(j as usize);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for &j in touched.iter() {
+        let v1 = row1.get(j).copied().unwrap_or(ZERO);
+        let v2 = row2.get(j).copied().unwrap_or(ZERO);
+        let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
+        if interp > ZERO {
+            out.push((j as u16, interp));
+        }
+    }
+    for &j in touched.iter() {
+        if let Some(c) = row1.get_mut(j) {
+            *c = ZERO;
+        }
+        if let Some(c) = row2.get_mut(j) {
+            *c = ZERO;
+        }
+    }
 }
 
 /// Exponential moving average `alpha · new + (1 − alpha) · old` of square sparse matrices.
@@ -643,57 +812,150 @@ pub fn mat_ema_sparse(
     old: &[Vec<(u16, I32F32)>],
     alpha: I32F32,
 ) -> SparseMatrix {
-    let one_minus_alpha = ONE.saturating_sub(alpha);
-    let n = new.len();
-    let mut acc = vec![ZERO; n];
-    let mut touched: Vec<usize> = Vec::new();
+    let mut scratch = EmaScratch::new(new.len(), alpha);
     let mut old_rows = old.iter();
     new.iter()
         .map(|new_row| {
             let old_row: &[(u16, I32F32)] = old_rows.next().map(Vec::as_slice).unwrap_or(&[]);
-            // Long rows: accumulate, then scan every column in order. Short rows: track the
-            // touched columns and sort them. Both emit positive cells by column.
-            let dense = (new_row.len() + old_row.len()).saturating_mul(8) > n;
-            touched.clear();
-            for &(j, v) in new_row {
-                if let Some(cell) = acc.get_mut(j as usize) {
-                    *cell = cell.saturating_add(mul(alpha, v));
-                    if !dense {
-                        touched.push(j as usize);
-                    }
-                }
-            }
-            for &(j, v) in old_row {
-                if let Some(cell) = acc.get_mut(j as usize) {
-                    *cell = cell.saturating_add(mul(one_minus_alpha, v));
-                    if !dense {
-                        touched.push(j as usize);
-                    }
-                }
-            }
             let mut out = Vec::with_capacity(new_row.len() + old_row.len());
-            if dense {
-                for (j, cell) in acc.iter_mut().enumerate() {
-                    if *cell > ZERO {
-                        out.push((j as u16, *cell));
-                    }
-                    *cell = ZERO;
-                }
-            } else {
-                touched.sort_unstable();
-                touched.dedup();
-                for &j in &touched {
-                    if let Some(cell) = acc.get_mut(j) {
-                        if *cell > ZERO {
-                            out.push((j as u16, *cell));
-                        }
-                        *cell = ZERO;
-                    }
-                }
-            }
+            ema_row(new_row, old_row, &mut scratch, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`ema_row`]: the rate, and a dense accumulator kept zero between calls.
+pub(crate) struct EmaScratch {
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    acc: Vec<I32F32>,
+    touched: Vec<usize>,
+}
+
+impl EmaScratch {
+    /// Space for an `n` × `n` EMA at rate `alpha`.
+    pub(crate) fn new(n: usize, alpha: I32F32) -> Self {
+        EmaScratch {
+            alpha,
+            one_minus_alpha: ONE.saturating_sub(alpha),
+            acc: vec![ZERO; n],
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// One row of [`mat_ema_sparse`], appended to `out`: positive cells sorted by column.
+pub(crate) fn ema_row(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    scratch: &mut EmaScratch,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let EmaScratch {
+        alpha,
+        one_minus_alpha,
+        acc,
+        touched,
+    } = scratch;
+    let n = acc.len();
+    if strictly_ascending(new_row) && strictly_ascending(old_row) {
+        ema_row_merge(new_row, old_row, *alpha, *one_minus_alpha, n, out);
+        return;
+    }
+    // Long rows: accumulate, then scan every column in order. Short rows: track the
+    // touched columns and sort them. Both emit positive cells by column.
+    let dense = (new_row.len() + old_row.len()).saturating_mul(8) > n;
+    touched.clear();
+    for &(j, v) in new_row {
+        if let Some(cell) = acc.get_mut(j as usize) {
+            *cell = cell.saturating_add(mul(*alpha, v));
+            if !dense {
+                touched.push(j as usize);
+            }
+        }
+    }
+    for &(j, v) in old_row {
+        if let Some(cell) = acc.get_mut(j as usize) {
+            *cell = cell.saturating_add(mul(*one_minus_alpha, v));
+            if !dense {
+                touched.push(j as usize);
+            }
+        }
+    }
+    if dense {
+        for (j, cell) in acc.iter_mut().enumerate() {
+            if *cell > ZERO {
+                out.push((j as u16, *cell));
+            }
+            *cell = ZERO;
+        }
+    } else {
+        touched.sort_unstable();
+        touched.dedup();
+        for &j in touched.iter() {
+            if let Some(cell) = acc.get_mut(j) {
+                if *cell > ZERO {
+                    out.push((j as u16, *cell));
+                }
+                *cell = ZERO;
+            }
+        }
+    }
+}
+
+/// True when the row's columns strictly increase (sorted, no repeats), as the chain's
+/// `set_weights` stores them; such rows can be merged instead of densified.
+#[inline]
+fn strictly_ascending(row: &[(u16, I32F32)]) -> bool {
+    row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
+}
+
+/// [`ema_row`] for two strictly ascending rows: one merge, no dense accumulator.
+///
+/// Each column then holds at most one new and one old cell, so the dense pass's sum is
+/// `0 + α·new` then `+ (1 − α)·old`, exactly as computed here; columns ≥ n are dropped
+/// as the dense accumulator drops them.
+fn ema_row_merge(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    n: usize,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let mut emit = |j: u16, v: I32F32| {
+        if (j as usize) < n && v > ZERO {
+            out.push((j, v));
+        }
+    };
+    let mut new_cells = new_row.iter().peekable();
+    let mut old_cells = old_row.iter().peekable();
+    loop {
+        match (new_cells.peek(), old_cells.peek()) {
+            (Some(&&(jn, vn)), Some(&&(jo, vo))) => {
+                if jn < jo {
+                    emit(jn, mul(alpha, vn));
+                    new_cells.next();
+                } else if jo < jn {
+                    emit(jo, mul(one_minus_alpha, vo));
+                    old_cells.next();
+                } else {
+                    emit(jn, mul(alpha, vn).saturating_add(mul(one_minus_alpha, vo)));
+                    new_cells.next();
+                    old_cells.next();
+                }
+            }
+            (Some(&&(jn, vn)), None) => {
+                emit(jn, mul(alpha, vn));
+                new_cells.next();
+            }
+            (None, Some(&&(jo, vo))) => {
+                emit(jo, mul(one_minus_alpha, vo));
+                old_cells.next();
+            }
+            (None, None) => break,
+        }
+    }
 }
 
 /// EMA with a per-cell alpha: `min(1, (1 − α_ij) · old_ij + max(0, α_ij · new_ij))`.
@@ -710,54 +972,86 @@ pub fn mat_ema_alpha_sparse_with(
     if new.len() != old.len() {
         return new.to_vec();
     }
-    let mut decayed = vec![ZERO; columns];
-    let mut alpha_at = vec![ZERO; columns];
-    let mut wanted = vec![false; columns];
+    let mut scratch = AlphaEmaScratch::new(columns);
     new.iter()
         .zip(old.iter())
         .enumerate()
         .map(|(i, (new_row, old_row))| {
-            if new_row.is_empty() {
-                return Vec::new();
-            }
-            for &(j, _) in new_row {
-                if let (Some(a), Some(w)) =
-                    (alpha_at.get_mut(j as usize), wanted.get_mut(j as usize))
-                    && !*w
-                {
-                    *a = alpha(i, j);
-                    *w = true;
-                }
-            }
-            // The chain decays every old cell, but only those under a new cell are read.
-            for &(j, old_val) in old_row {
-                let j = j as usize;
-                if wanted.get(j).copied().unwrap_or(false)
-                    && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
-                {
-                    *cell = mul(ONE.saturating_sub(*a), old_val);
-                }
-            }
             let mut out = Vec::with_capacity(new_row.len());
-            for &(j, new_val) in new_row {
-                if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
-                    let inc = mul(a, new_val).max(ZERO);
-                    let val = d.saturating_add(inc).min(ONE);
-                    if val > ZERO {
-                        out.push((j, val));
-                    }
-                }
-            }
-            for &(j, _) in new_row {
-                let j = j as usize;
-                if let (Some(d), Some(w)) = (decayed.get_mut(j), wanted.get_mut(j)) {
-                    *d = ZERO;
-                    *w = false;
-                }
-            }
+            ema_alpha_row(i, new_row, old_row, &mut scratch, &mut alpha, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`ema_alpha_row`]: dense rows kept zero (and unwanted) between calls.
+pub(crate) struct AlphaEmaScratch {
+    decayed: Vec<I32F32>,
+    alpha_at: Vec<I32F32>,
+    wanted: Vec<bool>,
+}
+
+impl AlphaEmaScratch {
+    /// Space for rows of `columns` columns.
+    pub(crate) fn new(columns: usize) -> Self {
+        AlphaEmaScratch {
+            decayed: vec![ZERO; columns],
+            alpha_at: vec![ZERO; columns],
+            wanted: vec![false; columns],
+        }
+    }
+}
+
+/// Row `i` of [`mat_ema_alpha_sparse_with`], appended to `out`.
+pub(crate) fn ema_alpha_row(
+    i: usize,
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    scratch: &mut AlphaEmaScratch,
+    alpha: &mut impl FnMut(usize, u16) -> I32F32,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    if new_row.is_empty() {
+        return;
+    }
+    let AlphaEmaScratch {
+        decayed,
+        alpha_at,
+        wanted,
+    } = scratch;
+    for &(j, _) in new_row {
+        if let (Some(a), Some(w)) = (alpha_at.get_mut(j as usize), wanted.get_mut(j as usize))
+            && !*w
+        {
+            *a = alpha(i, j);
+            *w = true;
+        }
+    }
+    // The chain decays every old cell, but only those under a new cell are read.
+    for &(j, old_val) in old_row {
+        let j = j as usize;
+        if wanted.get(j).copied().unwrap_or(false)
+            && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
+        {
+            *cell = mul(ONE.saturating_sub(*a), old_val);
+        }
+    }
+    for &(j, new_val) in new_row {
+        if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
+            let inc = mul(a, new_val).max(ZERO);
+            let val = d.saturating_add(inc).min(ONE);
+            if val > ZERO {
+                out.push((j, val));
+            }
+        }
+    }
+    for &(j, _) in new_row {
+        let j = j as usize;
+        if let (Some(d), Some(w)) = (decayed.get_mut(j), wanted.get_mut(j)) {
+            *d = ZERO;
+            *w = false;
+        }
+    }
 }
 
 /// [`mat_ema_alpha_sparse_with`] over a dense alpha matrix, as the chain's function takes it.
@@ -853,9 +1147,9 @@ pub fn weighted_median(
 /// determined (the smallest vote v whose stake at or below v exceeds `Σstake − κ`, else
 /// the largest vote), and fixed-point sums are exact, so a faster selection over each
 /// column's non-zero votes returns the same value.
-pub fn weighted_median_col_sparse(
+pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
     stake: &[I32F32],
-    score: &[Vec<(u16, I32F32)>],
+    score: &[R],
     columns: u16,
     majority: I32F32,
 ) -> Vec<I32F32> {
@@ -877,7 +1171,7 @@ pub fn weighted_median_col_sparse(
             .iter()
             .zip(score.iter())
             .filter(|(s, _)| **s > ZERO)
-            .map(|(_, row)| row)
+            .map(|(_, row)| row.as_ref())
     };
     for row in voting_rows() {
         for &(c, _) in row {
