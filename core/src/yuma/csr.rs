@@ -173,6 +173,82 @@ impl Csr {
     }
 }
 
+/// Large buffers kept on a thread from one epoch to the next.
+///
+/// An epoch over 1024 uids fills several megabytes of matrices. Freshly allocated, those
+/// arrive as zeroed pages from the OS, and on a virtual machine each 4 KiB page costs a
+/// couple of microseconds: a quarter of the epoch. A run of epochs (a forecast, a what-if
+/// sweep) reuses this thread's buffers instead; buffers above [`Workspace::KEEP_BYTES`]
+/// in all are let go rather than kept.
+#[derive(Debug, Default)]
+pub struct Workspace {
+    matrices: Vec<Csr>,
+    /// Buffers of the consensus step.
+    pub(crate) median: math::MedianScratch,
+}
+
+thread_local! {
+    static WORKSPACE: std::cell::Cell<Workspace> = std::cell::Cell::new(Workspace::default());
+}
+
+impl Workspace {
+    /// The most memory a thread keeps between epochs.
+    pub const KEEP_BYTES: usize = 64 << 20;
+
+    /// This thread's kept buffers (empty the first time, or while another epoch on this
+    /// thread holds them).
+    pub fn take() -> Workspace {
+        WORKSPACE.with(std::cell::Cell::take)
+    }
+
+    /// Keeps the buffers for this thread's next epoch, unless they are too large.
+    pub fn keep(self) {
+        if self.bytes() <= Self::KEEP_BYTES {
+            WORKSPACE.with(|w| w.set(self));
+        }
+    }
+
+    /// An empty matrix with room for `rows` rows and `cells` cells: the smallest kept
+    /// buffer that is large enough, else the largest one, grown.
+    pub fn matrix(&mut self, rows: usize, cells: usize) -> Csr {
+        let fits = self
+            .matrices
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.cell_capacity() >= cells)
+            .min_by_key(|(_, m)| m.cell_capacity())
+            .map(|(i, _)| i);
+        let largest = || {
+            self.matrices
+                .iter()
+                .enumerate()
+                .max_by_key(|(_, m)| m.cell_capacity())
+                .map(|(i, _)| i)
+        };
+        let mut m = match fits.or_else(largest) {
+            Some(i) => self.matrices.swap_remove(i).recycle(),
+            None => Csr::default().recycle(),
+        };
+        m.reserve(rows + 1, cells);
+        m
+    }
+
+    /// Hands a matrix's memory back for later [`Workspace::matrix`] calls.
+    pub fn give_back(&mut self, m: Csr) {
+        self.matrices.push(m);
+    }
+
+    fn bytes(&self) -> usize {
+        let cell = std::mem::size_of::<(u16, I32F32)>();
+        let matrices: usize = self
+            .matrices
+            .iter()
+            .map(|m| m.cell_capacity() * cell + m.offsets.capacity() * 8)
+            .sum();
+        matrices + self.median.bytes()
+    }
+}
+
 /// Adds `v` to column `j`'s running sum, saturating; columns past the end are skipped.
 #[inline]
 pub fn add_to_column(sums: &mut [I32F32], j: u16, v: I32F32) {

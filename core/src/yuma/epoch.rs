@@ -6,7 +6,7 @@
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
 use super::error::YumaError;
-use super::csr::{self, Csr, add_to_column};
+use super::csr::{self, Csr, Workspace, add_to_column};
 use super::math::{self, SharedDivisor};
 
 /// The largest subnet the epoch accepts; the chain's own limit on uids is far below it.
@@ -311,7 +311,9 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             .unwrap_or(0)
     };
     let stored_cells = input.weights.iter().take(n_usize).map(Vec::len).sum();
-    let mut weights = Csr::with_capacity(n_usize, stored_cells);
+    // Matrices come from (and go back to) this thread's kept buffers.
+    let mut workspace = Workspace::take();
+    let mut weights = workspace.matrix(n_usize, stored_cells);
     for i in 0..n_usize {
         if !validator_forbids.get(i).copied().unwrap_or(true) {
             let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
@@ -346,13 +348,19 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
 
     // == Consensus, validator trust ==
     let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
-    let consensus = math::weighted_median_col_sparse(&active_stake, &weights.row_slices(), n, kappa);
+    let consensus = math::weighted_median_columns(
+        &active_stake,
+        &weights.row_slices(),
+        n,
+        kappa,
+        &mut workspace.median,
+    );
 
     // == Rank = incentive ==
     // One sweep clips each cell at its column's consensus (`col_clip_sparse`) and sums
     // validator trust (row sums of the clipped cells), rank (stake times clipped cells,
     // by column) and pre-rank (stake times unclipped cells), in the chain's order.
-    let mut clipped_weights = Csr::with_capacity(n_usize, weights.cell_count());
+    let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
     let mut validator_trust = vec![ZERO; n_usize];
     let mut ranks = vec![ZERO; n_usize];
     let mut preranks = vec![ZERO; n_usize];
@@ -384,16 +392,20 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         I32F32::from_num(u16::MAX),
     );
     // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it. Nothing
-    // reads the weights after this, so the matrix not chosen lends its memory to the EMA.
-    let (weights_for_bonds, spare) = if bonds_penalty == ONE {
-        (clipped_weights, weights)
+    // reads the weights after this, so the matrix not chosen goes back for reuse.
+    let weights_for_bonds = if bonds_penalty == ONE {
+        workspace.give_back(weights);
+        clipped_weights
     } else if bonds_penalty == ZERO {
-        (weights, clipped_weights)
+        workspace.give_back(clipped_weights);
+        weights
     } else {
-        (
-            interpolate(&weights, &clipped_weights, n, bonds_penalty),
-            weights,
-        )
+        let cells = weights.cell_count() + clipped_weights.cell_count();
+        let out = workspace.matrix(n_usize, cells);
+        let mixed = interpolate(&weights, &clipped_weights, n, bonds_penalty, out);
+        workspace.give_back(weights);
+        workspace.give_back(clipped_weights);
+        mixed
     };
     let last_tempo = if input.last_mechanism_step_block == 0 {
         current_block.saturating_sub(params.tempo)
@@ -418,14 +430,18 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     let mut bonds_out: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n_usize];
     if params.yuma3_enabled {
         let to_proportion = SharedDivisor::new(I32F32::from_num(u16::MAX));
-        let (bonds, _) = stored_bonds(input, n, last_tempo, |v| {
+        let (bonds, _) = stored_bonds(input, n, last_tempo, &mut workspace, |v| {
             to_proportion.divide_or_keep(I32F32::from_num(v))
         });
+        let cells = weights_for_bonds.cell_count();
+        let out = workspace.matrix(n_usize, cells);
         let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
         let ema_bonds = if liquid {
-            liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus, spare.recycle())
+            liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus, out)
         } else {
-            ema(&weights_for_bonds, &bonds, ema_alpha, spare.recycle())
+            let cells = cells + bonds.cell_count();
+            workspace.give_back(out);
+            ema(&weights_for_bonds, &bonds, ema_alpha, workspace.matrix(n_usize, cells))
         };
         let ema_sums = ema_bonds.column_sums(n);
         // Σ_j (bond_ij / Σ_i bond_ij) · incentive_j per validator, without keeping the
@@ -453,8 +469,12 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
                 *out = stored_row(ema_bonds.row(uid), None);
             }
         }
+        workspace.give_back(bonds);
+        workspace.give_back(weights_for_bonds);
+        workspace.give_back(ema_bonds);
     } else {
-        let (mut bonds, bond_sums) = stored_bonds(input, n, last_tempo, I32F32::from_num);
+        let (mut bonds, bond_sums) =
+            stored_bonds(input, n, last_tempo, &mut workspace, I32F32::from_num);
         bonds.divide_columns(&csr::divisors(&bond_sums));
         // `row_hadamard_sparse` in place: the bond weights are not needed after this.
         let mut bonds_delta = weights_for_bonds;
@@ -467,7 +487,8 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             }
         });
         bonds_delta.divide_columns(&csr::divisors(&delta_sums));
-        let mut ema_bonds = ema(&bonds_delta, &bonds, ema_alpha, spare.recycle());
+        let cells = bonds_delta.cell_count() + bonds.cell_count();
+        let mut ema_bonds = ema(&bonds_delta, &bonds, ema_alpha, workspace.matrix(n_usize, cells));
         // One sweep: column normalisation, dividends (`matmul_transpose_sparse` of the
         // normalised bonds and incentive) and each column's largest normalised bond.
         let column_divisors = csr::divisors(&ema_bonds.column_sums(n));
@@ -500,7 +521,11 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
                 *out = stored_row(ema_bonds.row(uid), Some(&upscale));
             }
         }
+        workspace.give_back(bonds);
+        workspace.give_back(bonds_delta);
+        workspace.give_back(ema_bonds);
     }
+    workspace.keep();
 
     // == Emission ==
     let combined: Vec<I32F32> = incentive
@@ -558,11 +583,12 @@ fn stored_bonds(
     input: &EpochInput,
     n: u16,
     last_tempo: u64,
+    workspace: &mut Workspace,
     convert: impl Fn(u16) -> I32F32,
 ) -> (Csr, Vec<I32F32>) {
     let rows = n as usize;
     let cells = input.bonds.iter().take(rows).map(Vec::len).sum();
-    let mut out = Csr::with_capacity(rows, cells);
+    let mut out = workspace.matrix(rows, cells);
     let mut sums = vec![ZERO; rows];
     for i in 0..rows {
         let stored = input.bonds.get(i).map(Vec::as_slice).unwrap_or(&[]);
@@ -584,9 +610,8 @@ fn stored_bonds(
 }
 
 /// `A + ratio · (B − A)` row by row ([`math::interpolate_sparse`] for 0 < ratio < 1).
-fn interpolate(a: &Csr, b: &Csr, columns: u16, ratio: I32F32) -> Csr {
+fn interpolate(a: &Csr, b: &Csr, columns: u16, ratio: I32F32, mut out: Csr) -> Csr {
     let mut scratch = math::InterpolateScratch::new(columns as usize);
-    let mut out = Csr::with_capacity(a.row_count(), a.cell_count().max(b.cell_count()));
     for i in 0..a.row_count() {
         math::interpolate_row(a.row(i), b.row(i), ratio, &mut scratch, out.cells_mut());
         out.end_row();
@@ -594,16 +619,11 @@ fn interpolate(a: &Csr, b: &Csr, columns: u16, ratio: I32F32) -> Csr {
     out
 }
 
-/// `alpha · new + (1 − alpha) · old` row by row ([`math::mat_ema_sparse`]), into `out`'s
-/// memory (an emptied matrix).
+/// `alpha · new + (1 − alpha) · old` row by row ([`math::mat_ema_sparse`]), into `out`
+/// (an empty matrix with room for both inputs' cells).
 fn ema(new: &Csr, old: &Csr, alpha: I32F32, mut out: Csr) -> Csr {
     let rows = new.row_count();
     let mut scratch = math::EmaScratch::new(rows, alpha);
-    let cells = new.cell_count() + old.cell_count();
-    if out.cell_capacity() < cells {
-        // Growing would copy the old contents; a fresh allocation need not.
-        out = Csr::with_capacity(rows, cells);
-    }
     for i in 0..rows {
         math::ema_row(new.row(i), old.row(i), &mut scratch, out.cells_mut());
         out.end_row();

@@ -928,33 +928,25 @@ fn ema_row_merge(
             out.push((j, v));
         }
     };
-    let mut new_cells = new_row.iter().peekable();
-    let mut old_cells = old_row.iter().peekable();
-    loop {
-        match (new_cells.peek(), old_cells.peek()) {
-            (Some(&&(jn, vn)), Some(&&(jo, vo))) => {
-                if jn < jo {
-                    emit(jn, mul(alpha, vn));
-                    new_cells.next();
-                } else if jo < jn {
-                    emit(jo, mul(one_minus_alpha, vo));
-                    old_cells.next();
-                } else {
-                    emit(jn, mul(alpha, vn).saturating_add(mul(one_minus_alpha, vo)));
-                    new_cells.next();
-                    old_cells.next();
-                }
-            }
-            (Some(&&(jn, vn)), None) => {
-                emit(jn, mul(alpha, vn));
-                new_cells.next();
-            }
-            (None, Some(&&(jo, vo))) => {
-                emit(jo, mul(one_minus_alpha, vo));
-                old_cells.next();
-            }
-            (None, None) => break,
+    let (mut a, mut b) = (0usize, 0usize);
+    while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
+        if jn < jo {
+            emit(jn, mul(alpha, vn));
+            a += 1;
+        } else if jo < jn {
+            emit(jo, mul(one_minus_alpha, vo));
+            b += 1;
+        } else {
+            emit(jn, add(mul(alpha, vn), mul(one_minus_alpha, vo)));
+            a += 1;
+            b += 1;
         }
+    }
+    for &(jn, vn) in new_row.get(a..).unwrap_or(&[]) {
+        emit(jn, mul(alpha, vn));
+    }
+    for &(jo, vo) in old_row.get(b..).unwrap_or(&[]) {
+        emit(jo, mul(one_minus_alpha, vo));
     }
 }
 
@@ -1153,6 +1145,44 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
     columns: u16,
     majority: I32F32,
 ) -> Vec<I32F32> {
+    weighted_median_columns(
+        stake,
+        score,
+        columns,
+        majority,
+        &mut MedianScratch::default(),
+    )
+}
+
+/// Work space for [`weighted_median_columns`], reusable from one epoch to the next.
+#[derive(Debug, Default)]
+pub(crate) struct MedianScratch {
+    /// Column c's votes start at `starts[c]`.
+    starts: Vec<usize>,
+    /// One past column c's last vote so far.
+    ends: Vec<usize>,
+    /// The voter that wrote column c's last vote (`usize::MAX`: none yet).
+    last_voter: Vec<usize>,
+    /// `(score, stake)` of every vote, column after column.
+    votes: Vec<(I32F32, I32F32)>,
+}
+
+impl MedianScratch {
+    /// Memory held, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        (self.starts.capacity() + self.ends.capacity() + self.last_voter.capacity()) * 8
+            + self.votes.capacity() * std::mem::size_of::<(I32F32, I32F32)>()
+    }
+}
+
+/// [`weighted_median_col_sparse`] with its buffers lent by the caller.
+pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
+    stake: &[I32F32],
+    score: &[R],
+    columns: u16,
+    majority: I32F32,
+    scratch: &mut MedianScratch,
+) -> Vec<I32F32> {
     let columns = columns as usize;
     let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
     inplace_normalize(&mut use_stake);
@@ -1163,9 +1193,16 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
         return vec![ZERO; columns];
     }
 
-    // Votes by column (CSC): (voter, score) in row order, so a repeated cell in one row
-    // comes later and overwrites, as the chain's dense fill does.
-    let mut counts = vec![0usize; columns + 1];
+    // Votes by column (CSC) as (score, stake), in row order. A row may repeat a column; the
+    // chain's dense fill keeps the last value, so a repeat overwrites the voter's vote.
+    let MedianScratch {
+        starts,
+        ends,
+        last_voter,
+        votes,
+    } = scratch;
+    starts.clear();
+    starts.resize(columns + 1, 0);
     let voting_rows = || {
         stake
             .iter()
@@ -1175,53 +1212,64 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
     };
     for row in voting_rows() {
         for &(c, _) in row {
-            if let Some(count) = counts.get_mut(c as usize + 1) {
+            if let Some(count) = starts.get_mut(c as usize + 1) {
                 *count += 1;
             }
         }
     }
-    for c in 1..counts.len() {
-        let previous = counts.get(c - 1).copied().unwrap_or(0);
-        if let Some(count) = counts.get_mut(c) {
+    for c in 1..starts.len() {
+        let previous = starts.get(c - 1).copied().unwrap_or(0);
+        if let Some(count) = starts.get_mut(c) {
             *count += previous;
         }
     }
-    let total = counts.last().copied().unwrap_or(0);
-    let mut fill = counts.clone();
-    let mut votes: Vec<(usize, I32F32)> = vec![(0, ZERO); total];
-    for (k, row) in voting_rows().enumerate() {
+    let total = starts.last().copied().unwrap_or(0);
+    ends.clear();
+    ends.extend_from_slice(starts);
+    last_voter.clear();
+    last_voter.resize(columns, usize::MAX);
+    votes.clear();
+    votes.resize(total, (ZERO, ZERO));
+    for (k, (row, &voter_stake)) in voting_rows().zip(use_stake.iter()).enumerate() {
         for &(c, v) in row {
-            if let Some(at) = fill.get_mut(c as usize)
-                && let Some(slot) = votes.get_mut(*at)
-            {
-                *slot = (k, v);
-                *at += 1;
+            let c = c as usize;
+            if let (Some(end), Some(last)) = (ends.get_mut(c), last_voter.get_mut(c)) {
+                if *last == k {
+                    // A repeated cell: the later value is the vote.
+                    if let Some(slot) = end.checked_sub(1).and_then(|at| votes.get_mut(at)) {
+                        slot.0 = v;
+                    }
+                } else if let Some(slot) = votes.get_mut(*end) {
+                    *slot = (v, voter_stake);
+                    *end += 1;
+                    *last = k;
+                }
             }
         }
     }
 
-    let mut pairs: Vec<(I32F32, I32F32)> = Vec::new();
     (0..columns)
         .map(|c| {
-            let (Some(&from), Some(&to)) = (counts.get(c), counts.get(c + 1)) else {
+            let (Some(&from), Some(&to)) = (starts.get(c), ends.get(c)) else {
                 return ZERO;
             };
-            let column = votes.get(from..to).unwrap_or(&[]);
-            // A voter's cells in one column are adjacent (rows were read in order); the
-            // last one is its vote. Zero votes join the implicit zeros of absent cells.
-            pairs.clear();
+            let Some(column) = votes.get_mut(from..to) else {
+                return ZERO;
+            };
+            // Zero votes join the implicit zeros of absent cells: keep the non-zero votes
+            // at the front (the answer does not depend on their order).
+            let mut kept = 0usize;
             let mut nonzero_stake = ZERO;
-            let mut iter = column.iter().peekable();
-            while let Some(&(k, v)) = iter.next() {
-                if iter.peek().is_some_and(|next| next.0 == k) {
-                    continue;
-                }
-                if v != ZERO {
-                    let s = use_stake.get(k).copied().unwrap_or(ZERO);
-                    pairs.push((v, s));
-                    nonzero_stake = nonzero_stake.saturating_add(s);
+            for i in 0..column.len() {
+                if let Some(&(v, s)) = column.get(i)
+                    && v != ZERO
+                {
+                    column.swap(kept, i);
+                    kept += 1;
+                    nonzero_stake = add(nonzero_stake, s);
                 }
             }
+            let pairs = column.get_mut(..kept).unwrap_or(&mut []);
             let zero_voters = voters - pairs.len();
             let zero_stake = stake_sum.saturating_sub(nonzero_stake);
             if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
@@ -1229,7 +1277,7 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
                 return ZERO;
             }
             let below = if zero_voters > 0 { zero_stake } else { ZERO };
-            select_weighted(&mut pairs, minority, below)
+            select_weighted(pairs, minority, below)
         })
         .collect()
 }
