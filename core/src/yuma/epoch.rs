@@ -360,6 +360,15 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     // One sweep clips each cell at its column's consensus (`col_clip_sparse`) and sums
     // validator trust (row sums of the clipped cells), rank (stake times clipped cells,
     // by column) and pre-rank (stake times unclipped cells), in the chain's order.
+    let bonds_penalty = math::safe_div(
+        I32F32::from_num(params.bonds_penalty),
+        I32F32::from_num(u16::MAX),
+    );
+    // Yuma 2 with the full penalty (the default) reads the clipped weights only as the
+    // bonds delta, stake times each clipped cell: exactly the terms rank adds up. The sweep
+    // then keeps those products instead, and rank before normalising is the delta's
+    // column sums.
+    let keep_delta = !params.yuma3_enabled && bonds_penalty == ONE;
     let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
     let mut validator_trust = vec![ZERO; n_usize];
     let mut ranks = vec![ZERO; n_usize];
@@ -374,23 +383,23 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
                 Some(v)
             };
             if let Some(c) = clipped {
-                clipped_weights.cells_mut().push((j, c));
+                let term = math::mul(scale, c);
+                clipped_weights
+                    .cells_mut()
+                    .push((j, if keep_delta { term } else { c }));
                 *trust = math::add(*trust, c);
-                add_to_column(&mut ranks, j, math::mul(scale, c));
+                add_to_column(&mut ranks, j, term);
             }
             add_to_column(&mut preranks, j, math::mul(scale, v));
         }
         clipped_weights.end_row();
     }
     let trust_legacy = math::vecdiv(&ranks, &preranks);
+    let delta_sums = keep_delta.then(|| ranks.clone());
     math::inplace_normalize(&mut ranks);
     let incentive = ranks;
 
     // == Bonds and dividends ==
-    let bonds_penalty = math::safe_div(
-        I32F32::from_num(params.bonds_penalty),
-        I32F32::from_num(u16::MAX),
-    );
     // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it. Nothing
     // reads the weights after this, so the matrix not chosen goes back for reuse.
     let weights_for_bonds = if bonds_penalty == ONE {
@@ -473,25 +482,34 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         workspace.give_back(weights_for_bonds);
         workspace.give_back(ema_bonds);
     } else {
-        let (mut bonds, bond_sums) =
+        let (bonds, bond_sums) =
             stored_bonds(input, n, last_tempo, &mut workspace, I32F32::from_num);
-        bonds.divide_columns(&csr::divisors(&bond_sums));
-        // `row_hadamard_sparse` in place: the bond weights are not needed after this.
         let mut bonds_delta = weights_for_bonds;
-        let mut delta_sums = vec![ZERO; n_usize];
-        bonds_delta.for_each_row_mut(|i, row| {
-            let scale = active_stake.get(i).copied().unwrap_or(ZERO);
-            for (j, v) in row.iter_mut() {
-                *v = math::mul(*v, scale);
-                add_to_column(&mut delta_sums, *j, *v);
+        let delta_sums = match delta_sums {
+            Some(sums) => sums,
+            None => {
+                // `row_hadamard_sparse` in place: the bond weights are not needed after.
+                let mut sums = vec![ZERO; n_usize];
+                bonds_delta.for_each_row_mut(|i, row| {
+                    let scale = active_stake.get(i).copied().unwrap_or(ZERO);
+                    for (j, v) in row.iter_mut() {
+                        *v = math::mul(*v, scale);
+                        add_to_column(&mut sums, *j, *v);
+                    }
+                });
+                sums
             }
-        });
-        bonds_delta.divide_columns(&csr::divisors(&delta_sums));
+        };
         let cells = bonds_delta.cell_count() + bonds.cell_count();
-        let mut ema_bonds = ema(&bonds_delta, &bonds, ema_alpha, workspace.matrix(n_usize, cells));
+        let (mut ema_bonds, ema_sums) = ema_of_normalized(
+            (&bonds_delta, &csr::divisors(&delta_sums)),
+            (&bonds, &csr::divisors(&bond_sums)),
+            ema_alpha,
+            workspace.matrix(n_usize, cells),
+        );
         // One sweep: column normalisation, dividends (`matmul_transpose_sparse` of the
         // normalised bonds and incentive) and each column's largest normalised bond.
-        let column_divisors = csr::divisors(&ema_bonds.column_sums(n));
+        let column_divisors = csr::divisors(&ema_sums);
         let mut column_max = vec![ZERO; n_usize];
         dividends = vec![ZERO; n_usize];
         ema_bonds.for_each_row_mut(|i, row| {
@@ -638,6 +656,75 @@ fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
         I64F64::saturating_from_num(1_000_000u64),
     );
     I32F32::from_num(1).saturating_sub(I32F32::saturating_from_num(average))
+}
+
+/// Yuma 2's bond EMA of two matrices that still need their column normalisation:
+/// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
+/// also returns the result's column sums.
+///
+/// Each input comes with one divisor per column (its column sums). Rows with strictly
+/// ascending columns, as the chain stores them, are merged while dividing; any other row
+/// is divided into a copy and goes through the general [`math::ema_row`].
+fn ema_of_normalized(
+    (new, new_divisors): (&Csr, &[SharedDivisor]),
+    (old, old_divisors): (&Csr, &[SharedDivisor]),
+    alpha: I32F32,
+    mut out: Csr,
+) -> (Csr, Vec<I32F32>) {
+    let rows = new.row_count();
+    let one_minus_alpha = ONE.saturating_sub(alpha);
+    let mut scratch = math::EmaScratch::new(rows, alpha);
+    let mut sums = vec![ZERO; rows];
+    let (mut new_copy, mut old_copy) = (Vec::new(), Vec::new());
+    let normalized = |divisors: &[SharedDivisor], j: u16, v: I32F32| match divisors.get(j as usize) {
+        Some(d) => d.divide_or_keep(v),
+        None => v,
+    };
+    for i in 0..rows {
+        let (new_row, old_row) = (new.row(i), old.row(i));
+        let start = out.cell_count();
+        if math::strictly_ascending(new_row) && math::strictly_ascending(old_row) {
+            let cells = out.cells_mut();
+            let mut emit = |j: u16, v: I32F32| {
+                if (j as usize) < rows && v > ZERO {
+                    cells.push((j, v));
+                }
+            };
+            let (mut a, mut b) = (0usize, 0usize);
+            while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
+                if jn < jo {
+                    emit(jn, math::mul(alpha, normalized(new_divisors, jn, vn)));
+                    a += 1;
+                } else if jo < jn {
+                    emit(jo, math::mul(one_minus_alpha, normalized(old_divisors, jo, vo)));
+                    b += 1;
+                } else {
+                    let fresh = math::mul(alpha, normalized(new_divisors, jn, vn));
+                    let kept = math::mul(one_minus_alpha, normalized(old_divisors, jo, vo));
+                    emit(jn, math::add(fresh, kept));
+                    a += 1;
+                    b += 1;
+                }
+            }
+            for &(jn, vn) in new_row.get(a..).unwrap_or(&[]) {
+                emit(jn, math::mul(alpha, normalized(new_divisors, jn, vn)));
+            }
+            for &(jo, vo) in old_row.get(b..).unwrap_or(&[]) {
+                emit(jo, math::mul(one_minus_alpha, normalized(old_divisors, jo, vo)));
+            }
+        } else {
+            new_copy.clear();
+            new_copy.extend(new_row.iter().map(|&(j, v)| (j, normalized(new_divisors, j, v))));
+            old_copy.clear();
+            old_copy.extend(old_row.iter().map(|&(j, v)| (j, normalized(old_divisors, j, v))));
+            math::ema_row(&new_copy, &old_copy, &mut scratch, out.cells_mut());
+        }
+        for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
+            add_to_column(&mut sums, j, v);
+        }
+        out.end_row();
+    }
+    (out, sums)
 }
 
 /// Yuma 3 bonds with liquid alpha: a sigmoid rate per (validator, miner) cell.

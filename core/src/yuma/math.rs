@@ -292,6 +292,11 @@ pub fn sum(x: &[I32F32]) -> I32F32 {
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
     // Multiplying by the integer 65535 is exact, so the product's integer part is
     // floor(bits · 65535 / 2^32), then clamped to u16 as the saturating conversions do.
+    let bits = x.to_bits();
+    if (0..=1 << 32).contains(&bits) {
+        // A proportion in [0, 1]: the product fits u64 and the result 65535.
+        return ((bits as u64 * 65_535) >> 32) as u16;
+    }
     let scaled = (i128::from(x.to_bits()) * 65_535) >> 32;
     scaled.clamp(0, i128::from(u16::MAX)) as u16
 }
@@ -906,7 +911,7 @@ pub(crate) fn ema_row(
 /// True when the row's columns strictly increase (sorted, no repeats), as the chain's
 /// `set_weights` stores them; such rows can be merged instead of densified.
 #[inline]
-fn strictly_ascending(row: &[(u16, I32F32)]) -> bool {
+pub(crate) fn strictly_ascending(row: &[(u16, I32F32)]) -> bool {
     row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
 }
 
@@ -1165,13 +1170,16 @@ pub(crate) struct MedianScratch {
     last_voter: Vec<usize>,
     /// `(score, stake)` of every vote, column after column.
     votes: Vec<(I32F32, I32F32)>,
+    /// Two buffers for one column's partitions.
+    partitions: (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>),
 }
 
 impl MedianScratch {
     /// Memory held, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         (self.starts.capacity() + self.ends.capacity() + self.last_voter.capacity()) * 8
-            + self.votes.capacity() * std::mem::size_of::<(I32F32, I32F32)>()
+            + (self.votes.capacity() + self.partitions.0.capacity() + self.partitions.1.capacity())
+                * std::mem::size_of::<(I32F32, I32F32)>()
     }
 }
 
@@ -1200,6 +1208,7 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
         ends,
         last_voter,
         votes,
+        partitions,
     } = scratch;
     starts.clear();
     starts.resize(columns + 1, 0);
@@ -1277,9 +1286,66 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
                 return ZERO;
             }
             let below = if zero_voters > 0 { zero_stake } else { ZERO };
-            select_weighted(pairs, minority, below)
+            select_weighted_by_copy(pairs, minority, below, partitions)
         })
         .collect()
+}
+
+/// [`select_weighted`] with partitions that copy instead of swapping.
+///
+/// Every element is written to both ends of a second buffer and only the matching end's
+/// cursor moves, so the loop has no data-dependent branch: on random scores an in-place
+/// partition mispredicts about every other comparison, and that dominated consensus. The
+/// answer is the same because it is fully determined by the votes (fixed-point sums of
+/// normalised stakes are exact), whichever pivots lead to it.
+fn select_weighted_by_copy(
+    pairs: &[(I32F32, I32F32)],
+    minority: I32F32,
+    mut below: I32F32,
+    buffers: &mut (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>),
+) -> I32F32 {
+    let (current, next) = buffers;
+    current.clear();
+    current.extend_from_slice(pairs);
+    next.clear();
+    next.resize(pairs.len(), (ZERO, ZERO));
+    let (mut from, mut to) = (0usize, pairs.len());
+    loop {
+        let part = current.get(from..to).unwrap_or(&[]);
+        let len = part.len();
+        let Some(&(pivot, _)) = part.get(len / 2) else {
+            return ZERO;
+        };
+        let dest = next.get_mut(..len).unwrap_or(&mut []);
+        let (mut lower, mut upper) = (0usize, 0usize);
+        let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
+        for &(v, s) in part {
+            let is_lower = v < pivot;
+            let is_upper = v > pivot;
+            // lower + upper ≤ elements seen < len, so both slots exist and neither
+            // overwrites a kept element.
+            if let Some(slot) = dest.get_mut(lower) {
+                *slot = (v, s);
+            }
+            if let Some(slot) = dest.get_mut(len - 1 - upper) {
+                *slot = (v, s);
+            }
+            lower += usize::from(is_lower);
+            upper += usize::from(is_upper);
+            lo_stake = add(lo_stake, if is_lower { s } else { ZERO });
+            eq_stake = add(eq_stake, if is_lower || is_upper { ZERO } else { s });
+        }
+        let through_pivot = add(add(below, lo_stake), eq_stake);
+        if lower > 0 && add(below, lo_stake) > minority {
+            (from, to) = (0, lower);
+        } else if through_pivot <= minority && upper > 0 {
+            below = through_pivot;
+            (from, to) = (len - upper, len);
+        } else {
+            return pivot;
+        }
+        std::mem::swap(current, next);
+    }
 }
 
 /// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the
