@@ -375,23 +375,27 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     let mut preranks = vec![ZERO; n_usize];
     for (i, (row, trust)) in weights.rows().zip(validator_trust.iter_mut()).enumerate() {
         let scale = active_stake.get(i).copied().unwrap_or(ZERO);
+        // Every cell is written to the next free slot and kept unless dropped. Cells above
+        // their column's consensus (about half) are clipped to it, or dropped where it is
+        // zero (often a whole column), so the sweep has no branch on either comparison.
+        let cells = clipped_weights.cells_mut();
+        let start = cells.len();
+        cells.resize(start + row.len(), (0, ZERO));
+        let mut kept = start;
         for &(j, v) in row {
             let threshold = consensus.get(j as usize).copied().unwrap_or(ZERO);
-            let clipped = if threshold < v {
-                (threshold > ZERO).then_some(threshold)
-            } else {
-                Some(v)
-            };
-            if let Some(c) = clipped {
-                let term = math::mul(scale, c);
-                clipped_weights
-                    .cells_mut()
-                    .push((j, if keep_delta { term } else { c }));
-                *trust = math::add(*trust, c);
-                add_to_column(&mut ranks, j, term);
+            let c = v.min(threshold); // `min` keeps v on a tie, as the chain does
+            let keep = !((threshold < v) & (threshold <= ZERO));
+            let term = math::keep_if(keep, math::mul(scale, c));
+            if let Some(slot) = cells.get_mut(kept) {
+                *slot = (j, if keep_delta { term } else { c });
             }
+            kept += usize::from(keep);
+            *trust = math::add(*trust, math::keep_if(keep, c));
+            add_to_column(&mut ranks, j, term);
             add_to_column(&mut preranks, j, math::mul(scale, v));
         }
+        cells.truncate(kept);
         clipped_weights.end_row();
     }
     let trust_legacy = math::vecdiv(&ranks, &preranks);
@@ -662,9 +666,11 @@ fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
 /// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
 /// also returns the result's column sums.
 ///
-/// Each input comes with one divisor per column (its column sums). Rows with strictly
-/// ascending columns, as the chain stores them, are merged while dividing; any other row
-/// is divided into a copy and goes through the general [`math::ema_row`].
+/// Each input comes with one divisor per column (its column sums). A long row is summed
+/// into a dense row as the chain does, dividing on the way, and read out without a branch
+/// per column (a validator's bonds cover most columns, so whether a column is positive is
+/// a coin toss to the branch predictor). A short row is divided into a copy and goes
+/// through the general [`math::ema_row`].
 fn ema_of_normalized(
     (new, new_divisors): (&Csr, &[SharedDivisor]),
     (old, old_divisors): (&Csr, &[SharedDivisor]),
@@ -675,6 +681,7 @@ fn ema_of_normalized(
     let one_minus_alpha = ONE.saturating_sub(alpha);
     let mut scratch = math::EmaScratch::new(rows, alpha);
     let mut sums = vec![ZERO; rows];
+    let mut dense = vec![ZERO; rows];
     let (mut new_copy, mut old_copy) = (Vec::new(), Vec::new());
     let normalized = |divisors: &[SharedDivisor], j: u16, v: I32F32| match divisors.get(j as usize) {
         Some(d) => d.divide_or_keep(v),
@@ -682,45 +689,44 @@ fn ema_of_normalized(
     };
     for i in 0..rows {
         let (new_row, old_row) = (new.row(i), old.row(i));
-        let start = out.cell_count();
-        if math::strictly_ascending(new_row) && math::strictly_ascending(old_row) {
+        if (new_row.len() + old_row.len()).saturating_mul(8) > rows {
+            for &(j, v) in new_row {
+                if let Some(cell) = dense.get_mut(j as usize) {
+                    *cell = math::add(*cell, math::mul(alpha, normalized(new_divisors, j, v)));
+                }
+            }
+            for &(j, v) in old_row {
+                if let Some(cell) = dense.get_mut(j as usize) {
+                    let decayed = math::mul(one_minus_alpha, normalized(old_divisors, j, v));
+                    *cell = math::add(*cell, decayed);
+                }
+            }
+            // Every column is written to the next free slot; only a positive one keeps it.
             let cells = out.cells_mut();
-            let mut emit = |j: u16, v: I32F32| {
-                if (j as usize) < rows && v > ZERO {
-                    cells.push((j, v));
+            let start = cells.len();
+            cells.resize(start + rows, (0, ZERO));
+            let mut kept = start;
+            for (j, (cell, sum)) in dense.iter_mut().zip(sums.iter_mut()).enumerate() {
+                let v = *cell;
+                let positive = v > ZERO;
+                if let Some(slot) = cells.get_mut(kept) {
+                    *slot = (j as u16, v);
                 }
-            };
-            let (mut a, mut b) = (0usize, 0usize);
-            while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
-                if jn < jo {
-                    emit(jn, math::mul(alpha, normalized(new_divisors, jn, vn)));
-                    a += 1;
-                } else if jo < jn {
-                    emit(jo, math::mul(one_minus_alpha, normalized(old_divisors, jo, vo)));
-                    b += 1;
-                } else {
-                    let fresh = math::mul(alpha, normalized(new_divisors, jn, vn));
-                    let kept = math::mul(one_minus_alpha, normalized(old_divisors, jo, vo));
-                    emit(jn, math::add(fresh, kept));
-                    a += 1;
-                    b += 1;
-                }
+                kept += usize::from(positive);
+                *sum = math::add(*sum, math::keep_if(positive, v));
+                *cell = ZERO;
             }
-            for &(jn, vn) in new_row.get(a..).unwrap_or(&[]) {
-                emit(jn, math::mul(alpha, normalized(new_divisors, jn, vn)));
-            }
-            for &(jo, vo) in old_row.get(b..).unwrap_or(&[]) {
-                emit(jo, math::mul(one_minus_alpha, normalized(old_divisors, jo, vo)));
-            }
+            cells.truncate(kept);
         } else {
             new_copy.clear();
             new_copy.extend(new_row.iter().map(|&(j, v)| (j, normalized(new_divisors, j, v))));
             old_copy.clear();
             old_copy.extend(old_row.iter().map(|&(j, v)| (j, normalized(old_divisors, j, v))));
+            let start = out.cell_count();
             math::ema_row(&new_copy, &old_copy, &mut scratch, out.cells_mut());
-        }
-        for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
-            add_to_column(&mut sums, j, v);
+            for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
+                add_to_column(&mut sums, j, v);
+            }
         }
         out.end_row();
     }
