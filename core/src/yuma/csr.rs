@@ -11,6 +11,7 @@ use substrate_fixed::types::I32F32;
 use super::math::{self, SharedDivisor, SparseMatrix};
 
 const ZERO: I32F32 = I32F32::from_bits(0);
+const ONE: I32F32 = I32F32::from_bits(1 << 32);
 
 /// A sparse matrix as rows of `(column, value)` cells stored back to back.
 ///
@@ -104,12 +105,10 @@ impl Csr {
 
     /// Every row in order.
     pub fn rows(&self) -> impl Iterator<Item = &[(u16, I32F32)]> {
-        self.offsets
-            .windows(2)
-            .map(|w| match *w {
-                [from, to] => self.cells.get(from..to).unwrap_or(&[]),
-                _ => &[],
-            })
+        self.offsets.windows(2).map(|w| match *w {
+            [from, to] => self.cells.get(from..to).unwrap_or(&[]),
+            _ => &[],
+        })
     }
 
     /// Every row as a slice, for the chain-shaped functions that take `&[R]`.
@@ -260,6 +259,86 @@ pub fn add_to_column(sums: &mut [I32F32], j: u16, v: I32F32) {
 /// One prepared divisor per column sum (or maximum).
 pub fn divisors(values: &[I32F32]) -> Vec<SharedDivisor> {
     values.iter().map(|v| SharedDivisor::new(*v)).collect()
+}
+
+/// Yuma 2's bond EMA of two matrices that still need their column normalisation:
+/// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
+/// also returns the result's column sums.
+///
+/// Each input comes with one divisor per column (its column sums). A long row is summed
+/// into a dense row as the chain does, dividing on the way, and read out without a branch
+/// per column (a validator's bonds cover most columns, so whether a column is positive is
+/// a coin toss to the branch predictor). A short row is divided into a copy and goes
+/// through the general [`math::ema_row`].
+pub fn ema_of_normalized(
+    (new, new_divisors): (&Csr, &[SharedDivisor]),
+    (old, old_divisors): (&Csr, &[SharedDivisor]),
+    alpha: I32F32,
+    mut out: Csr,
+) -> (Csr, Vec<I32F32>) {
+    let rows = new.row_count();
+    let one_minus_alpha = ONE.saturating_sub(alpha);
+    let mut scratch = math::EmaScratch::new(rows, alpha);
+    let mut sums = vec![ZERO; rows];
+    let mut dense = vec![ZERO; rows];
+    let (mut new_copy, mut old_copy) = (Vec::new(), Vec::new());
+    let normalized = |divisors: &[SharedDivisor], j: u16, v: I32F32| match divisors.get(j as usize)
+    {
+        Some(d) => d.divide_or_keep(v),
+        None => v,
+    };
+    for i in 0..rows {
+        let (new_row, old_row) = (new.row(i), old.row(i));
+        if (new_row.len() + old_row.len()).saturating_mul(8) > rows {
+            for &(j, v) in new_row {
+                if let Some(cell) = dense.get_mut(j as usize) {
+                    *cell = math::add(*cell, math::mul(alpha, normalized(new_divisors, j, v)));
+                }
+            }
+            for &(j, v) in old_row {
+                if let Some(cell) = dense.get_mut(j as usize) {
+                    let decayed = math::mul(one_minus_alpha, normalized(old_divisors, j, v));
+                    *cell = math::add(*cell, decayed);
+                }
+            }
+            // Every column is written to the next free slot; only a positive one keeps it.
+            let cells = out.cells_mut();
+            let start = cells.len();
+            cells.resize(start + rows, (0, ZERO));
+            let mut kept = start;
+            for (j, (cell, sum)) in dense.iter_mut().zip(sums.iter_mut()).enumerate() {
+                let v = *cell;
+                let positive = v > ZERO;
+                if let Some(slot) = cells.get_mut(kept) {
+                    *slot = (j as u16, v);
+                }
+                kept += usize::from(positive);
+                *sum = math::add(*sum, math::keep_if(positive, v));
+                *cell = ZERO;
+            }
+            cells.truncate(kept);
+        } else {
+            new_copy.clear();
+            new_copy.extend(
+                new_row
+                    .iter()
+                    .map(|&(j, v)| (j, normalized(new_divisors, j, v))),
+            );
+            old_copy.clear();
+            old_copy.extend(
+                old_row
+                    .iter()
+                    .map(|&(j, v)| (j, normalized(old_divisors, j, v))),
+            );
+            let start = out.cell_count();
+            math::ema_row(&new_copy, &old_copy, &mut scratch, out.cells_mut());
+            for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
+                add_to_column(&mut sums, j, v);
+            }
+        }
+        out.end_row();
+    }
+    (out, sums)
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@
 
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
-use super::error::YumaError;
 use super::csr::{self, Csr, Workspace, add_to_column};
+use super::error::YumaError;
 use super::math::{self, SharedDivisor};
 
 /// The largest subnet the epoch accepts; the chain's own limit on uids is far below it.
@@ -454,7 +454,12 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         } else {
             let cells = cells + bonds.cell_count();
             workspace.give_back(out);
-            ema(&weights_for_bonds, &bonds, ema_alpha, workspace.matrix(n_usize, cells))
+            ema(
+                &weights_for_bonds,
+                &bonds,
+                ema_alpha,
+                workspace.matrix(n_usize, cells),
+            )
         };
         let ema_sums = ema_bonds.column_sums(n);
         // Σ_j (bond_ij / Σ_i bond_ij) · incentive_j per validator, without keeping the
@@ -505,7 +510,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             }
         };
         let cells = bonds_delta.cell_count() + bonds.cell_count();
-        let (mut ema_bonds, ema_sums) = ema_of_normalized(
+        let (mut ema_bonds, ema_sums) = csr::ema_of_normalized(
             (&bonds_delta, &csr::divisors(&delta_sums)),
             (&bonds, &csr::divisors(&bond_sums)),
             ema_alpha,
@@ -662,77 +667,6 @@ fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
     I32F32::from_num(1).saturating_sub(I32F32::saturating_from_num(average))
 }
 
-/// Yuma 2's bond EMA of two matrices that still need their column normalisation:
-/// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
-/// also returns the result's column sums.
-///
-/// Each input comes with one divisor per column (its column sums). A long row is summed
-/// into a dense row as the chain does, dividing on the way, and read out without a branch
-/// per column (a validator's bonds cover most columns, so whether a column is positive is
-/// a coin toss to the branch predictor). A short row is divided into a copy and goes
-/// through the general [`math::ema_row`].
-fn ema_of_normalized(
-    (new, new_divisors): (&Csr, &[SharedDivisor]),
-    (old, old_divisors): (&Csr, &[SharedDivisor]),
-    alpha: I32F32,
-    mut out: Csr,
-) -> (Csr, Vec<I32F32>) {
-    let rows = new.row_count();
-    let one_minus_alpha = ONE.saturating_sub(alpha);
-    let mut scratch = math::EmaScratch::new(rows, alpha);
-    let mut sums = vec![ZERO; rows];
-    let mut dense = vec![ZERO; rows];
-    let (mut new_copy, mut old_copy) = (Vec::new(), Vec::new());
-    let normalized = |divisors: &[SharedDivisor], j: u16, v: I32F32| match divisors.get(j as usize) {
-        Some(d) => d.divide_or_keep(v),
-        None => v,
-    };
-    for i in 0..rows {
-        let (new_row, old_row) = (new.row(i), old.row(i));
-        if (new_row.len() + old_row.len()).saturating_mul(8) > rows {
-            for &(j, v) in new_row {
-                if let Some(cell) = dense.get_mut(j as usize) {
-                    *cell = math::add(*cell, math::mul(alpha, normalized(new_divisors, j, v)));
-                }
-            }
-            for &(j, v) in old_row {
-                if let Some(cell) = dense.get_mut(j as usize) {
-                    let decayed = math::mul(one_minus_alpha, normalized(old_divisors, j, v));
-                    *cell = math::add(*cell, decayed);
-                }
-            }
-            // Every column is written to the next free slot; only a positive one keeps it.
-            let cells = out.cells_mut();
-            let start = cells.len();
-            cells.resize(start + rows, (0, ZERO));
-            let mut kept = start;
-            for (j, (cell, sum)) in dense.iter_mut().zip(sums.iter_mut()).enumerate() {
-                let v = *cell;
-                let positive = v > ZERO;
-                if let Some(slot) = cells.get_mut(kept) {
-                    *slot = (j as u16, v);
-                }
-                kept += usize::from(positive);
-                *sum = math::add(*sum, math::keep_if(positive, v));
-                *cell = ZERO;
-            }
-            cells.truncate(kept);
-        } else {
-            new_copy.clear();
-            new_copy.extend(new_row.iter().map(|&(j, v)| (j, normalized(new_divisors, j, v))));
-            old_copy.clear();
-            old_copy.extend(old_row.iter().map(|&(j, v)| (j, normalized(old_divisors, j, v))));
-            let start = out.cell_count();
-            math::ema_row(&new_copy, &old_copy, &mut scratch, out.cells_mut());
-            for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
-                add_to_column(&mut sums, j, v);
-            }
-        }
-        out.end_row();
-    }
-    (out, sums)
-}
-
 /// Yuma 3 bonds with liquid alpha: a sigmoid rate per (validator, miner) cell.
 ///
 /// Each rate depends on the weight and bond the chain's cursor walk sees in that cell
@@ -782,7 +716,14 @@ fn liquid_alpha_ema(
                     rate,
                 )
             };
-            math::ema_alpha_row(i, w_row, bonds.row(i), &mut scratch, &mut alpha, out.cells_mut());
+            math::ema_alpha_row(
+                i,
+                w_row,
+                bonds.row(i),
+                &mut scratch,
+                &mut alpha,
+                out.cells_mut(),
+            );
             for &c in &filled {
                 if let (Some(w), Some(b)) = (seen_weight.get_mut(c), seen_bond.get_mut(c)) {
                     *w = ZERO;

@@ -1355,7 +1355,9 @@ fn select_weighted_by_copy(
 }
 
 /// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the
-/// largest value when none qualifies. Quickselect with three-way partitions, in place.
+/// largest value when none qualifies. Quickselect with three-way partitions, in place: the
+/// earlier selection, kept as the reference [`select_weighted_by_copy`] is tested against.
+#[cfg(test)]
 fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: I32F32) -> I32F32 {
     let mut part: &mut [(I32F32, I32F32)] = pairs;
     loop {
