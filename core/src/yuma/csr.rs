@@ -290,33 +290,42 @@ pub fn ema_of_normalized(
     for i in 0..rows {
         let (new_row, old_row) = (new.row(i), old.row(i));
         if (new_row.len() + old_row.len()).saturating_mul(8) > rows {
+            // Columns first..last are the only ones a cell touched.
+            let (mut first, mut last) = (usize::MAX, 0usize);
             for &(j, v) in new_row {
                 if let Some(cell) = dense.get_mut(j as usize) {
                     *cell = math::add(*cell, math::mul(alpha, normalized(new_divisors, j, v)));
+                    (first, last) = (first.min(j as usize), last.max(j as usize));
                 }
             }
             for &(j, v) in old_row {
                 if let Some(cell) = dense.get_mut(j as usize) {
                     let decayed = math::mul(one_minus_alpha, normalized(old_divisors, j, v));
                     *cell = math::add(*cell, decayed);
+                    (first, last) = (first.min(j as usize), last.max(j as usize));
                 }
             }
-            // Every column is written to the next free slot; only a positive one keeps it.
-            let cells = out.cells_mut();
-            let start = cells.len();
-            cells.resize(start + rows, (0, ZERO));
-            let mut kept = start;
-            for (j, (cell, sum)) in dense.iter_mut().zip(sums.iter_mut()).enumerate() {
-                let v = *cell;
-                let positive = v > ZERO;
-                if let Some(slot) = cells.get_mut(kept) {
-                    *slot = (j as u16, v);
+            let touched = dense
+                .get_mut(first..=last)
+                .zip(sums.get_mut(first..=last));
+            if let Some((touched, touched_sums)) = touched {
+                // Every column is written to the next free slot; only a positive one keeps it.
+                let cells = out.cells_mut();
+                let start = cells.len();
+                cells.resize(start + touched.len(), (0, ZERO));
+                let mut kept = start;
+                for (j, (cell, sum)) in (first..).zip(touched.iter_mut().zip(touched_sums)) {
+                    let v = *cell;
+                    let positive = v > ZERO;
+                    if let Some(slot) = cells.get_mut(kept) {
+                        *slot = (j as u16, v);
+                    }
+                    kept += usize::from(positive);
+                    *sum = math::add(*sum, math::keep_if(positive, v));
+                    *cell = ZERO;
                 }
-                kept += usize::from(positive);
-                *sum = math::add(*sum, math::keep_if(positive, v));
-                *cell = ZERO;
+                cells.truncate(kept);
             }
-            cells.truncate(kept);
         } else {
             new_copy.clear();
             new_copy.extend(
