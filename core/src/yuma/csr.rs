@@ -192,7 +192,7 @@ thread_local! {
 
 impl Workspace {
     /// The most memory a thread keeps between epochs.
-    pub const KEEP_BYTES: usize = 64 << 20;
+    pub const KEEP_BYTES: usize = 32 << 20;
 
     /// This thread's kept buffers (empty the first time, or while another epoch on this
     /// thread holds them).
@@ -305,9 +305,7 @@ pub fn ema_of_normalized(
                     (first, last) = (first.min(j as usize), last.max(j as usize));
                 }
             }
-            let touched = dense
-                .get_mut(first..=last)
-                .zip(sums.get_mut(first..=last));
+            let touched = dense.get_mut(first..=last).zip(sums.get_mut(first..=last));
             if let Some((touched, touched_sums)) = touched {
                 // Every column is written to the next free slot; only a positive one keeps it.
                 let cells = out.cells_mut();

@@ -446,20 +446,14 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         let (bonds, _) = stored_bonds(input, n, last_tempo, &mut workspace, |v| {
             to_proportion.divide_or_keep(I32F32::from_num(v))
         });
-        let cells = weights_for_bonds.cell_count();
-        let out = workspace.matrix(n_usize, cells);
         let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
         let ema_bonds = if liquid {
+            let out = workspace.matrix(n_usize, weights_for_bonds.cell_count());
             liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus, out)
         } else {
-            let cells = cells + bonds.cell_count();
-            workspace.give_back(out);
-            ema(
-                &weights_for_bonds,
-                &bonds,
-                ema_alpha,
-                workspace.matrix(n_usize, cells),
-            )
+            let cells = weights_for_bonds.cell_count() + bonds.cell_count();
+            let out = workspace.matrix(n_usize, cells);
+            ema(&weights_for_bonds, &bonds, ema_alpha, out)
         };
         let ema_sums = ema_bonds.column_sums(n);
         // Σ_j (bond_ij / Σ_i bond_ij) · incentive_j per validator, without keeping the

@@ -134,7 +134,7 @@ struct Reciprocal {
 
 impl Reciprocal {
     /// The reciprocal of `d`, or `None` for 0 and 1 (callers take another path there).
-    fn new(d: u64) -> Option<Self> {
+    const fn new(d: u64) -> Option<Self> {
         if d < 2 {
             return None;
         }
@@ -149,10 +149,10 @@ impl Reciprocal {
         // m = ⌊2^(64+log2) / d⌋ < 2^64 because d > 2^log2; the multiplier is 2m + 1 or
         // 2m + 2 (rounded up from 2^(65+log2) / d), less its implicit top bit 2^64.
         let numerator = 1u128 << (64 + log2);
-        let m = (numerator / u128::from(d)) as u64;
-        let rem = (numerator % u128::from(d)) as u64;
+        let m = (numerator / d as u128) as u64;
+        let rem = (numerator % d as u128) as u64;
         let twice_rem = rem.wrapping_add(rem);
-        let round_up = u64::from(twice_rem >= d || twice_rem < rem);
+        let round_up = (twice_rem >= d || twice_rem < rem) as u64;
         Some(Reciprocal {
             magic: m.wrapping_add(m).wrapping_add(round_up).wrapping_add(1),
             shift: log2,
@@ -166,6 +166,20 @@ impl Reciprocal {
         (((n - high) >> 1) + high) >> self.shift
     }
 }
+
+/// Reciprocals of the Taylor series' divisors 2..=31 (entries 0 and 1 unused), worked out
+/// at compile time: [`taylor_exp`] divides every term by one of them.
+const TAYLOR_DIVISORS: [Reciprocal; 32] = {
+    let mut table = [Reciprocal { magic: 0, shift: 0 }; 32];
+    let mut i = 2;
+    while i < 32 {
+        if let Some(r) = Reciprocal::new(i as u64) {
+            table[i] = r;
+        }
+        i += 1;
+    }
+    table
+};
 
 /// A divisor shared by many cells (a row's or a column's sum or maximum), for the chain's
 /// normalisations: [`safe_div`]'s quotient, except that a zero divisor leaves the dividend
@@ -467,13 +481,15 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
     let x_bits = x.to_bits() as u64; // ≥ 0, so products of two below 2^63 fit u128
     let mut result = x.checked_add(ONE)?.to_bits();
     let mut term = x_bits;
-    for i in 2..32u64 {
+    for divisor in TAYLOR_DIVISORS.iter().skip(2) {
         // checked_mul: (term · x) / 2^32 floored; the crate fails once it leaves i64.
+        // Then the term over i, by the reciprocal of i (exact) instead of a hardware divide.
         let product = (u128::from(term) * u128::from(x_bits)) >> 32;
-        term = u64::try_from(product)
-            .ok()
-            .filter(|p| *p <= i64::MAX as u64)?
-            / i;
+        term = divisor.divide(
+            u64::try_from(product)
+                .ok()
+                .filter(|p| *p <= i64::MAX as u64)?,
+        );
         if term == 0 {
             break;
         }
@@ -1165,6 +1181,9 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
     )
 }
 
+/// Two buffers of `(score, stake)` votes that a selection partitions back and forth.
+pub(crate) type PartitionBuffers = (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>);
+
 /// Work space for [`weighted_median_columns`], reusable from one epoch to the next.
 #[derive(Debug, Default)]
 pub(crate) struct MedianScratch {
@@ -1177,7 +1196,7 @@ pub(crate) struct MedianScratch {
     /// `(score, stake)` of every vote, column after column.
     votes: Vec<(I32F32, I32F32)>,
     /// Two buffers for one column's partitions.
-    partitions: (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>),
+    partitions: PartitionBuffers,
 }
 
 impl MedianScratch {
@@ -1308,7 +1327,7 @@ fn select_weighted_by_copy(
     pairs: &[(I32F32, I32F32)],
     minority: I32F32,
     mut below: I32F32,
-    buffers: &mut (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>),
+    buffers: &mut PartitionBuffers,
 ) -> I32F32 {
     let (current, next) = buffers;
     current.clear();
