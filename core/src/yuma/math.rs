@@ -199,31 +199,37 @@ pub struct SharedDivisor {
     fraction_limit: u64,
     /// Divides whole-number bits by a whole-number divisor's integer part, when ≥ 2.
     whole: Option<Reciprocal>,
-    plain: Divisor,
+    value: I32F32,
 }
 
 impl SharedDivisor {
     /// Prepares division by `value`.
     pub fn new(value: I32F32) -> Self {
-        let plain = Divisor::new(value);
+        let bits = value.to_bits();
+        let positive = if bits > 0 { bits as u64 } else { 0 };
         // A zero divisor keeps x: magic 0 and shift 31 give (x · 2^32) / 2 / 2^31 = x.
         let keep = Reciprocal {
             magic: 0,
             shift: 31,
         };
-        let (fraction, fraction_limit) = if value.to_bits() == 0 {
+        let (fraction, fraction_limit) = if bits == 0 {
             (keep, 1 << 32)
         } else {
-            match Reciprocal::new(plain.bits) {
+            match Reciprocal::new(positive) {
                 Some(r) => (r, 1 << 32),
                 None => (keep, 0),
             }
         };
+        let whole = if positive & 0xFFFF_FFFF == 0 {
+            Reciprocal::new(positive >> 32)
+        } else {
+            None
+        };
         SharedDivisor {
             fraction,
             fraction_limit,
-            whole: Reciprocal::new(plain.whole),
-            plain,
+            whole,
+            value,
         }
     }
 
@@ -250,10 +256,10 @@ impl SharedDivisor {
     #[cold]
     #[inline(never)]
     fn divide_other(&self, a: I32F32) -> I32F32 {
-        if self.plain.is_zero() {
+        if self.value == ZERO {
             a
         } else {
-            self.plain.divide(a)
+            safe_div(a, self.value)
         }
     }
 }
@@ -419,10 +425,14 @@ pub fn is_topk_nonzero(vector: &[I32F32], k: usize) -> Vec<bool> {
         return result;
     }
     let mut idxs: Vec<usize> = (0..n).collect();
-    // Ascending stable sort, exactly as the chain: among equal stakes the higher uid wins.
-    // Sorting by (value, index) unstably gives that same order, faster.
-    idxs.sort_unstable_by_key(|&i| (vector.get(i).copied().unwrap_or(ZERO), i));
-    for &i in idxs.iter().take(n.saturating_sub(k)) {
+    // The chain sorts ascending (stably, so among equal stakes the higher uid wins) and
+    // drops the first n − k. Ordering by (value, index) is that same order with unique
+    // keys, so partitioning at n − k finds the same first n − k without a full sort.
+    let drop = n.saturating_sub(k);
+    if drop > 0 && drop < n {
+        idxs.select_nth_unstable_by_key(drop, |&i| (vector.get(i).copied().unwrap_or(ZERO), i));
+    }
+    for &i in idxs.iter().take(drop) {
         if let Some(cell) = result.get_mut(i) {
             *cell = false;
         }
