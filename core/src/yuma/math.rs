@@ -1297,36 +1297,31 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
             let (Some(&from), Some(&to)) = (starts.get(c), ends.get(c)) else {
                 return ZERO;
             };
-            let Some(column) = votes.get_mut(from..to) else {
+            let Some(column) = votes.get(from..to) else {
                 return ZERO;
             };
-            // Zero votes join the implicit zeros of absent cells: keep the non-zero votes
-            // at the front (the answer does not depend on their order).
-            let mut kept = 0usize;
+            // Zero votes join the implicit zeros of absent cells.
+            let mut nonzero = 0usize;
             let mut nonzero_stake = ZERO;
-            for i in 0..column.len() {
-                if let Some(&(v, s)) = column.get(i)
-                    && v != ZERO
-                {
-                    column.swap(kept, i);
-                    kept += 1;
-                    nonzero_stake = add(nonzero_stake, s);
-                }
+            for &(v, s) in column {
+                let live = v != ZERO;
+                nonzero += usize::from(live);
+                nonzero_stake = add(nonzero_stake, keep_if(live, s));
             }
-            let pairs = column.get_mut(..kept).unwrap_or(&mut []);
-            let zero_voters = voters - pairs.len();
+            let zero_voters = voters - nonzero;
             let zero_stake = stake_sum.saturating_sub(nonzero_stake);
-            if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
+            if zero_voters > 0 && (zero_stake > minority || nonzero == 0) {
                 // The smallest vote, 0, already carries more than the minority.
                 return ZERO;
             }
             let below = if zero_voters > 0 { zero_stake } else { ZERO };
-            select_weighted_by_copy(pairs, minority, below, partitions)
+            select_weighted_by_copy(column, minority, below, partitions)
         })
         .collect()
 }
 
-/// [`select_weighted`] with partitions that copy instead of swapping.
+/// [`select_weighted`] over the non-zero scores of `votes` (zero scores are skipped, as
+/// the caller counts them into `below`), with partitions that copy instead of swapping.
 ///
 /// Every element is written to both ends of a second buffer and only the matching end's
 /// cursor moves, so the loop has no data-dependent branch: on random scores an in-place
@@ -1334,29 +1329,38 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
 /// answer is the same because it is fully determined by the votes (fixed-point sums of
 /// normalised stakes are exact), whichever pivots lead to it.
 fn select_weighted_by_copy(
-    pairs: &[(I32F32, I32F32)],
+    votes: &[(I32F32, I32F32)],
     minority: I32F32,
     mut below: I32F32,
     buffers: &mut PartitionBuffers,
 ) -> I32F32 {
     let (current, next) = buffers;
     current.clear();
-    current.extend_from_slice(pairs);
+    current.resize(votes.len(), (ZERO, ZERO));
     next.clear();
-    next.resize(pairs.len(), (ZERO, ZERO));
-    let (mut from, mut to) = (0usize, pairs.len());
+    next.resize(votes.len(), (ZERO, ZERO));
+    let (mut from, mut to) = (0usize, votes.len());
+    let mut first = true;
     loop {
-        let part = current.get(from..to).unwrap_or(&[]);
+        // The first partition reads the votes themselves; later ones the last partition.
+        let part = if first {
+            votes
+        } else {
+            current.get(from..to).unwrap_or(&[])
+        };
         let len = part.len();
-        let Some(&(pivot, _)) = part.get(len / 2) else {
+        // The middle score, or the next non-zero one (only the first partition holds zeros).
+        let middle = part.get(len / 2..).unwrap_or(&[]);
+        let Some(&(pivot, _)) = middle.iter().chain(part).find(|(v, _)| *v != ZERO) else {
             return ZERO;
         };
         let dest = next.get_mut(..len).unwrap_or(&mut []);
         let (mut lower, mut upper) = (0usize, 0usize);
         let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
         for &(v, s) in part {
-            let is_lower = v < pivot;
-            let is_upper = v > pivot;
+            let live = v != ZERO;
+            let is_lower = live & (v < pivot);
+            let is_upper = live & (v > pivot);
             // lower + upper ≤ elements seen < len, so both slots exist and neither
             // overwrites a kept element.
             if let Some(slot) = dest.get_mut(lower) {
@@ -1368,7 +1372,8 @@ fn select_weighted_by_copy(
             lower += usize::from(is_lower);
             upper += usize::from(is_upper);
             lo_stake = add(lo_stake, keep_if(is_lower, s));
-            eq_stake = add(eq_stake, keep_if(!(is_lower | is_upper), s));
+            // The pivot is not zero, so an equal score is a live one.
+            eq_stake = add(eq_stake, keep_if(v == pivot, s));
         }
         let through_pivot = add(add(below, lo_stake), eq_stake);
         if lower > 0 && add(below, lo_stake) > minority {
@@ -1380,6 +1385,7 @@ fn select_weighted_by_copy(
             return pivot;
         }
         std::mem::swap(current, next);
+        first = false;
     }
 }
 

@@ -952,9 +952,9 @@ fn branch_free_selection_equals_the_in_place_quickselect() {
         let mut pairs: Vec<(I32F32, I32F32)> = (0..len)
             .map(|_| {
                 let v = if few_levels {
-                    (rng.next() % 4) << 30
+                    (1 + rng.next() % 4) << 30
                 } else {
-                    rng.next() % (1 << 33)
+                    1 + rng.next() % (1 << 33)
                 };
                 let v = I32F32::from_bits(v as i64);
                 let s = I32F32::from_bits((rng.next() % (1 << 28)) as i64);
@@ -968,7 +968,14 @@ fn branch_free_selection_equals_the_in_place_quickselect() {
             I32F32::from_bits((rng.next() % (1 << 30)) as i64)
         };
         let minority = I32F32::from_bits((rng.next() % (total.to_bits().max(1) as u64 * 2)) as i64);
-        let fast = select_weighted_by_copy(&pairs, minority, below, &mut buffers);
+        // Zero scores among the votes are skipped, as if they were not there.
+        let mut votes = pairs.clone();
+        for _ in 0..rng.next() % 4 {
+            let at = (rng.next() % (votes.len() as u64 + 1)) as usize;
+            let stake = I32F32::from_bits((rng.next() % (1 << 28)) as i64);
+            votes.insert(at, (fx(0.), stake));
+        }
+        let fast = select_weighted_by_copy(&votes, minority, below, &mut buffers);
         let reference = select_weighted(&mut pairs, minority, below);
         assert_eq!(fast, reference, "round {round}");
     }
