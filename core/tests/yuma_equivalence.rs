@@ -417,3 +417,41 @@ fn optimised_epoch_equals_the_plain_chain_port() {
         assert_eq!(fast, plain, "round {round}: {params:?}\n{input:?}");
     }
 }
+
+/// A random case (parameters as above) on a larger subnet, so rows are long enough for
+/// the dense EMA and read-out paths and consensus columns hold many votes.
+fn random_large_case(rng: &mut Lcg) -> (EpochParams, EpochInput) {
+    let (params, mut input) = random_case(rng);
+    let n = 20 + rng.below(280) as u16;
+    let nu = n as usize;
+    let block = input.current_block;
+    input.n = n;
+    input.stake = (0..nu)
+        .map(|_| I64F64::from_num(if rng.chance(4) { 0 } else { rng.below(1 << 40) }))
+        .collect();
+    let density = 1 + rng.below(8);
+    input.weights = random_rows(rng, n, nu, density, 65_535);
+    let density = 1 + rng.below(8);
+    let cap = if params.yuma3_enabled { 30_000 } else { 65_535 };
+    input.bonds = random_rows(rng, n, nu, density, cap);
+    input.last_update = (0..nu).map(|_| block - rng.below(600)).collect();
+    input.block_at_registration = (0..nu).map(|_| block - 200 - rng.below(1_000)).collect();
+    input.validator_permit = (0..nu).map(|_| !rng.chance(4)).collect();
+    input.commit_block = rng.chance(2).then(|| {
+        (0..nu)
+            .map(|_| (!rng.chance(3)).then(|| block - rng.below(1_500)))
+            .collect()
+    });
+    (params, input)
+}
+
+#[test]
+fn optimised_epoch_equals_the_plain_chain_port_on_larger_subnets() {
+    let mut rng = Lcg(2025);
+    for round in 0..120 {
+        let (params, input) = random_large_case(&mut rng);
+        let fast = run_epoch(&params, &input).expect("valid input");
+        let plain = reference_epoch(&params, &input);
+        assert_eq!(fast, plain, "round {round}: n = {}, {params:?}", input.n);
+    }
+}

@@ -5,8 +5,9 @@
 
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
+use super::csr::{self, Csr, Workspace, add_to_column};
 use super::error::YumaError;
-use super::math::{self, SparseMatrix};
+use super::math::{self, SharedDivisor};
 
 /// The largest subnet the epoch accepts; the chain's own limit on uids is far below it.
 pub const MAX_UIDS: u16 = 16384;
@@ -309,58 +310,115 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             .copied()
             .unwrap_or(0)
     };
-    let mut weights: SparseMatrix = vec![Vec::new(); n_usize];
-    for (i, (row, stored)) in weights.iter_mut().zip(input.weights.iter()).enumerate() {
-        if validator_forbids.get(i).copied().unwrap_or(true) {
-            continue;
+    let stored_cells = input.weights.iter().take(n_usize).map(Vec::len).sum();
+    // Matrices come from (and go back to) this thread's kept buffers.
+    let mut workspace = Workspace::take();
+    let mut weights = workspace.matrix(n_usize, stored_cells);
+    for i in 0..n_usize {
+        if !validator_forbids.get(i).copied().unwrap_or(true) {
+            let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let updated = input.last_update.get(i).copied().unwrap_or(0);
+            let commit = commit_blocks
+                .as_ref()
+                .map(|c| c.get(i).copied().unwrap_or(0));
+            let mut row_sum = ZERO;
+            for &(j, v) in stored {
+                let self_weight = i == j as usize && owner_uid != Some(j);
+                if j < n
+                    && !self_weight
+                    && updated > registered_at(j)
+                    && commit.is_none_or(|cb| cb >= registered_at(j))
+                {
+                    let v = I32F32::from_num(v);
+                    row_sum = math::add(row_sum, v);
+                    weights.cells_mut().push((j, v));
+                }
+            }
+            // Row normalisation, fused with the masks (`inplace_row_normalize_sparse`).
+            if row_sum > ZERO {
+                let d = SharedDivisor::new(row_sum);
+                weights
+                    .open_row_mut()
+                    .iter_mut()
+                    .for_each(|(_, v)| *v = d.divide_or_keep(*v));
+            }
         }
-        let updated = input.last_update.get(i).copied().unwrap_or(0);
-        let commit = commit_blocks
-            .as_ref()
-            .map(|c| c.get(i).copied().unwrap_or(0));
-        row.reserve_exact(stored.len());
-        row.extend(
-            stored
-                .iter()
-                .filter(|&&(j, _)| {
-                    let self_weight = i == j as usize && owner_uid != Some(j);
-                    j < n
-                        && !self_weight
-                        && updated > registered_at(j)
-                        && commit.is_none_or(|cb| cb >= registered_at(j))
-                })
-                .map(|&(j, v)| (j, I32F32::from_num(v))),
-        );
+        weights.end_row();
     }
-    math::inplace_row_normalize_sparse(&mut weights);
 
     // == Consensus, validator trust ==
     let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
-    let consensus = math::weighted_median_col_sparse(&active_stake, &weights, n, kappa);
-    let clipped_weights = math::col_clip_sparse(&weights, &consensus);
-    let validator_trust = math::row_sum_sparse(&clipped_weights);
+    let consensus = math::weighted_median_columns(
+        &active_stake,
+        &weights.row_slices(),
+        n,
+        kappa,
+        &mut workspace.median,
+    );
 
     // == Rank = incentive ==
-    let mut ranks = math::matmul_sparse(&clipped_weights, &active_stake, n);
-    let preranks = math::matmul_sparse(&weights, &active_stake, n);
-    let trust_legacy = math::vecdiv(&ranks, &preranks);
-    math::inplace_normalize(&mut ranks);
-    let incentive = ranks;
-
-    // == Bonds and dividends ==
+    // One sweep clips each cell at its column's consensus (`col_clip_sparse`) and sums
+    // validator trust (row sums of the clipped cells), rank (stake times clipped cells,
+    // by column) and pre-rank (stake times unclipped cells), in the chain's order.
     let bonds_penalty = math::safe_div(
         I32F32::from_num(params.bonds_penalty),
         I32F32::from_num(u16::MAX),
     );
-    // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it.
-    let interpolated: SparseMatrix;
-    let weights_for_bonds: &[Vec<(u16, I32F32)>] = if bonds_penalty == ONE {
-        &clipped_weights
+    // Yuma 2 with the full penalty (the default) reads the clipped weights only as the
+    // bonds delta, stake times each clipped cell: exactly the terms rank adds up. The sweep
+    // then keeps those products instead, and rank before normalising is the delta's
+    // column sums.
+    let keep_delta = !params.yuma3_enabled && bonds_penalty == ONE;
+    let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
+    let mut validator_trust = vec![ZERO; n_usize];
+    let mut ranks = vec![ZERO; n_usize];
+    let mut preranks = vec![ZERO; n_usize];
+    for (i, (row, trust)) in weights.rows().zip(validator_trust.iter_mut()).enumerate() {
+        let scale = active_stake.get(i).copied().unwrap_or(ZERO);
+        // Every cell is written to the next free slot and kept unless dropped. Cells above
+        // their column's consensus (about half) are clipped to it, or dropped where it is
+        // zero (often a whole column), so the sweep has no branch on either comparison.
+        let cells = clipped_weights.cells_mut();
+        let start = cells.len();
+        cells.resize(start + row.len(), (0, ZERO));
+        let mut kept = start;
+        for &(j, v) in row {
+            let threshold = consensus.get(j as usize).copied().unwrap_or(ZERO);
+            let c = v.min(threshold); // `min` keeps v on a tie, as the chain does
+            let keep = !((threshold < v) & (threshold <= ZERO));
+            let term = math::keep_if(keep, math::mul(scale, c));
+            if let Some(slot) = cells.get_mut(kept) {
+                *slot = (j, if keep_delta { term } else { c });
+            }
+            kept += usize::from(keep);
+            *trust = math::add(*trust, math::keep_if(keep, c));
+            add_to_column(&mut ranks, j, term);
+            add_to_column(&mut preranks, j, math::mul(scale, v));
+        }
+        cells.truncate(kept);
+        clipped_weights.end_row();
+    }
+    let trust_legacy = math::vecdiv(&ranks, &preranks);
+    let delta_sums = keep_delta.then(|| ranks.clone());
+    math::inplace_normalize(&mut ranks);
+    let incentive = ranks;
+
+    // == Bonds and dividends ==
+    // Penalty 1 (the default) or 0 selects one matrix as it is; no need to copy it. Nothing
+    // reads the weights after this, so the matrix not chosen goes back for reuse.
+    let weights_for_bonds = if bonds_penalty == ONE {
+        workspace.give_back(weights);
+        clipped_weights
     } else if bonds_penalty == ZERO {
-        &weights
+        workspace.give_back(clipped_weights);
+        weights
     } else {
-        interpolated = math::interpolate_sparse(&weights, &clipped_weights, n, bonds_penalty);
-        &interpolated
+        let cells = weights.cell_count() + clipped_weights.cell_count();
+        let out = workspace.matrix(n_usize, cells);
+        let mixed = interpolate(&weights, &clipped_weights, n, bonds_penalty, out);
+        workspace.give_back(weights);
+        workspace.give_back(clipped_weights);
+        mixed
     };
     let last_tempo = if input.last_mechanism_step_block == 0 {
         current_block.saturating_sub(params.tempo)
@@ -370,34 +428,125 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     let ema_alpha = fixed_ema_alpha(params.bonds_moving_average);
 
     let mut dividends: Vec<I32F32>;
-    let mut ema_bonds: SparseMatrix;
+    // The new bonds as stored, for the rows that keep a validator permit.
+    let stored_row = |row: &[(u16, I32F32)], upscale: Option<&[SharedDivisor]>| {
+        row.iter()
+            .map(|&(j, v)| {
+                let v = match upscale.and_then(|d| d.get(j as usize)) {
+                    Some(d) => d.divide_or_keep(v),
+                    None => v,
+                };
+                (j, math::fixed_proportion_to_u16(v))
+            })
+            .collect::<Vec<(u16, u16)>>()
+    };
+    let mut bonds_out: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n_usize];
     if params.yuma3_enabled {
-        let bonds = stored_bonds(input, n, last_tempo, |v| {
-            math::fixed_to_fixed_u16_proportion(I32F32::from_num(v))
+        let to_proportion = SharedDivisor::new(I32F32::from_num(u16::MAX));
+        let (bonds, _) = stored_bonds(input, n, last_tempo, &mut workspace, |v| {
+            to_proportion.divide_or_keep(I32F32::from_num(v))
         });
         let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
-        ema_bonds = if liquid {
-            liquid_alpha_ema(params, weights_for_bonds, &bonds, &consensus)
+        let ema_bonds = if liquid {
+            let out = workspace.matrix(n_usize, weights_for_bonds.cell_count());
+            liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus, out)
         } else {
-            math::mat_ema_sparse(weights_for_bonds, &bonds, ema_alpha)
+            let cells = weights_for_bonds.cell_count() + bonds.cell_count();
+            let out = workspace.matrix(n_usize, cells);
+            ema(&weights_for_bonds, &bonds, ema_alpha, out)
         };
-        let mut ema_bonds_norm = ema_bonds.clone();
-        math::inplace_col_normalize_sparse(&mut ema_bonds_norm, n);
-        let total_bonds_per_validator =
-            math::row_sum_sparse(&math::mat_vec_mul_sparse(&ema_bonds_norm, &incentive));
+        let ema_sums = ema_bonds.column_sums(n);
+        // Σ_j (bond_ij / Σ_i bond_ij) · incentive_j per validator, without keeping the
+        // normalised matrix (`row_sum_sparse(mat_vec_mul_sparse(col-normalised, incentive))`).
+        let column_divisors = csr::divisors(&ema_sums);
+        let total_bonds_per_validator: Vec<I32F32> = ema_bonds
+            .rows()
+            .map(|row| {
+                row.iter().fold(ZERO, |acc, &(j, v)| {
+                    let normalized = match column_divisors.get(j as usize) {
+                        Some(d) => d.divide_or_keep(v),
+                        None => v,
+                    };
+                    match incentive.get(j as usize) {
+                        Some(x) => math::add(acc, math::mul(normalized, *x)),
+                        None => acc,
+                    }
+                })
+            })
+            .collect();
         dividends = math::vec_mul(&total_bonds_per_validator, &active_stake);
         math::inplace_normalize(&mut dividends);
+        for (uid, out) in bonds_out.iter_mut().enumerate() {
+            if new_validator_permits.get(uid).copied().unwrap_or(false) {
+                *out = stored_row(ema_bonds.row(uid), None);
+            }
+        }
+        workspace.give_back(bonds);
+        workspace.give_back(weights_for_bonds);
+        workspace.give_back(ema_bonds);
     } else {
-        let mut bonds = stored_bonds(input, n, last_tempo, I32F32::from_num);
-        math::inplace_col_normalize_sparse(&mut bonds, n);
-        let mut bonds_delta = math::row_hadamard_sparse(weights_for_bonds, &active_stake);
-        math::inplace_col_normalize_sparse(&mut bonds_delta, n);
-        ema_bonds = math::mat_ema_sparse(&bonds_delta, &bonds, ema_alpha);
-        math::inplace_col_normalize_sparse(&mut ema_bonds, n);
-        dividends = math::matmul_transpose_sparse(&ema_bonds, &incentive);
+        let (bonds, bond_sums) =
+            stored_bonds(input, n, last_tempo, &mut workspace, I32F32::from_num);
+        let mut bonds_delta = weights_for_bonds;
+        let delta_sums = match delta_sums {
+            Some(sums) => sums,
+            None => {
+                // `row_hadamard_sparse` in place: the bond weights are not needed after.
+                let mut sums = vec![ZERO; n_usize];
+                bonds_delta.for_each_row_mut(|i, row| {
+                    let scale = active_stake.get(i).copied().unwrap_or(ZERO);
+                    for (j, v) in row.iter_mut() {
+                        *v = math::mul(*v, scale);
+                        add_to_column(&mut sums, *j, *v);
+                    }
+                });
+                sums
+            }
+        };
+        let cells = bonds_delta.cell_count() + bonds.cell_count();
+        let (mut ema_bonds, ema_sums) = csr::ema_of_normalized(
+            (&bonds_delta, &csr::divisors(&delta_sums)),
+            (&bonds, &csr::divisors(&bond_sums)),
+            ema_alpha,
+            workspace.matrix(n_usize, cells),
+        );
+        // One sweep: column normalisation, dividends (`matmul_transpose_sparse` of the
+        // normalised bonds and incentive) and each column's largest normalised bond.
+        let column_divisors = csr::divisors(&ema_sums);
+        let mut column_max = vec![ZERO; n_usize];
+        dividends = vec![ZERO; n_usize];
+        ema_bonds.for_each_row_mut(|i, row| {
+            let mut dividend = ZERO;
+            for (j, v) in row.iter_mut() {
+                let column = *j as usize;
+                if let Some(d) = column_divisors.get(column) {
+                    *v = d.divide_or_keep(*v);
+                }
+                let x = incentive.get(column).copied().unwrap_or(ZERO);
+                dividend = math::add(dividend, math::mul(x, *v));
+                if let Some(m) = column_max.get_mut(column)
+                    && *m < *v
+                {
+                    *m = *v;
+                }
+            }
+            if let Some(d) = dividends.get_mut(i) {
+                *d = dividend;
+            }
+        });
         math::inplace_normalize(&mut dividends);
-        math::inplace_col_max_upscale_sparse(&mut ema_bonds, n);
+        // Stored bonds are max-upscaled per column; only kept rows need the division.
+        let upscale = csr::divisors(&column_max);
+        for (uid, out) in bonds_out.iter_mut().enumerate() {
+            if new_validator_permits.get(uid).copied().unwrap_or(false) {
+                *out = stored_row(ema_bonds.row(uid), Some(&upscale));
+            }
+        }
+        workspace.give_back(bonds);
+        workspace.give_back(bonds_delta);
+        workspace.give_back(ema_bonds);
     }
+    workspace.keep();
 
     // == Emission ==
     let combined: Vec<I32F32> = incentive
@@ -433,24 +582,6 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             .collect()
     };
 
-    // == Stored bonds: rows of uids without a new permit are cleared ==
-    let bonds: Vec<Vec<(u16, u16)>> = (0..n_usize)
-        .map(|uid| {
-            if new_validator_permits.get(uid).copied().unwrap_or(false) {
-                ema_bonds
-                    .get(uid)
-                    .map(|row| {
-                        row.iter()
-                            .map(|&(j, v)| (j, math::fixed_proportion_to_u16(v)))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            } else {
-                Vec::new()
-            }
-        })
-        .collect();
-
     EpochOutput {
         active,
         new_validator_permit: new_validator_permits,
@@ -460,7 +591,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         incentive,
         trust_legacy,
         dividends,
-        bonds,
+        bonds: bonds_out,
         server_emission: to_rao(&normalized_server),
         validator_emission: to_rao(&normalized_validator),
         combined_emission: to_rao(&normalized_combined),
@@ -473,22 +604,50 @@ fn stored_bonds(
     input: &EpochInput,
     n: u16,
     last_tempo: u64,
+    workspace: &mut Workspace,
     convert: impl Fn(u16) -> I32F32,
-) -> SparseMatrix {
-    let mut out: SparseMatrix = vec![Vec::new(); n as usize];
-    for (row, cells) in out.iter_mut().zip(input.bonds.iter()) {
-        *row = cells
-            .iter()
-            .filter(|(j, _)| {
-                let registered = input
-                    .block_at_registration
-                    .get(*j as usize)
-                    .copied()
-                    .unwrap_or(0);
-                last_tempo > registered
-            })
-            .map(|&(j, v)| (j, convert(v)))
-            .collect();
+) -> (Csr, Vec<I32F32>) {
+    let rows = n as usize;
+    let cells = input.bonds.iter().take(rows).map(Vec::len).sum();
+    let mut out = workspace.matrix(rows, cells);
+    let mut sums = vec![ZERO; rows];
+    for i in 0..rows {
+        let stored = input.bonds.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        for &(j, v) in stored {
+            let registered = input
+                .block_at_registration
+                .get(j as usize)
+                .copied()
+                .unwrap_or(0);
+            if last_tempo > registered {
+                let v = convert(v);
+                add_to_column(&mut sums, j, v);
+                out.cells_mut().push((j, v));
+            }
+        }
+        out.end_row();
+    }
+    (out, sums)
+}
+
+/// `A + ratio · (B − A)` row by row ([`math::interpolate_sparse`] for 0 < ratio < 1).
+fn interpolate(a: &Csr, b: &Csr, columns: u16, ratio: I32F32, mut out: Csr) -> Csr {
+    let mut scratch = math::InterpolateScratch::new(columns as usize);
+    for i in 0..a.row_count() {
+        math::interpolate_row(a.row(i), b.row(i), ratio, &mut scratch, out.cells_mut());
+        out.end_row();
+    }
+    out
+}
+
+/// `alpha · new + (1 − alpha) · old` row by row ([`math::mat_ema_sparse`]), into `out`
+/// (an empty matrix with room for both inputs' cells).
+fn ema(new: &Csr, old: &Csr, alpha: I32F32, mut out: Csr) -> Csr {
+    let rows = new.row_count();
+    let mut scratch = math::EmaScratch::new(rows, alpha);
+    for i in 0..rows {
+        math::ema_row(new.row(i), old.row(i), &mut scratch, out.cells_mut());
+        out.end_row();
     }
     out
 }
@@ -508,22 +667,57 @@ fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
 /// (see [`math::cursor_visible_cells`]), so unsorted rows give the chain's answer too.
 fn liquid_alpha_ema(
     params: &EpochParams,
-    weights: &[Vec<(u16, I32F32)>],
-    bonds: &[Vec<(u16, I32F32)>],
+    weights: &Csr,
+    bonds: &Csr,
     consensus: &[I32F32],
-) -> SparseMatrix {
+    mut out: Csr,
+) -> Csr {
     let columns = consensus.len();
     let low = math::u16_proportion_to_fixed(params.alpha_low);
     let high = math::u16_proportion_to_fixed(params.alpha_high);
     let rate =
         I32F32::from_num(params.alpha_sigmoid_steepness).saturating_div(I32F32::from_num(-100));
 
+    let rows = weights.row_count();
     let mut seen_weight = vec![ZERO; columns];
     let mut seen_bond = vec![ZERO; columns];
     let mut filled: Vec<usize> = Vec::new();
-    let mut current_row: Option<usize> = None;
-    math::mat_ema_alpha_sparse_with(weights, bonds, columns, |i, j| {
-        if current_row != Some(i) {
+    let mut scratch = math::AlphaEmaScratch::new(columns);
+    out.reserve(rows, weights.cell_count());
+    for i in 0..rows {
+        let w_row = weights.row(i);
+        if !w_row.is_empty() {
+            for (c, v) in math::cursor_visible_cells(w_row, columns) {
+                if let Some(cell) = seen_weight.get_mut(c as usize) {
+                    *cell = v;
+                    filled.push(c as usize);
+                }
+            }
+            for (c, v) in math::cursor_visible_cells(bonds.row(i), columns) {
+                if let Some(cell) = seen_bond.get_mut(c as usize) {
+                    *cell = v;
+                    filled.push(c as usize);
+                }
+            }
+            let mut alpha = |_: usize, j: u16| {
+                let j = j as usize;
+                math::alpha_sigmoid_at_rate(
+                    consensus.get(j).copied().unwrap_or(ZERO),
+                    seen_weight.get(j).copied().unwrap_or(ZERO),
+                    seen_bond.get(j).copied().unwrap_or(ZERO),
+                    low,
+                    high,
+                    rate,
+                )
+            };
+            math::ema_alpha_row(
+                i,
+                w_row,
+                bonds.row(i),
+                &mut scratch,
+                &mut alpha,
+                out.cells_mut(),
+            );
             for &c in &filled {
                 if let (Some(w), Some(b)) = (seen_weight.get_mut(c), seen_bond.get_mut(c)) {
                     *w = ZERO;
@@ -531,31 +725,8 @@ fn liquid_alpha_ema(
                 }
             }
             filled.clear();
-            let empty: Vec<(u16, I32F32)> = Vec::new();
-            let w_row = weights.get(i).unwrap_or(&empty);
-            let b_row = bonds.get(i).unwrap_or(&empty);
-            for (c, v) in math::cursor_visible_cells(w_row, columns) {
-                if let Some(cell) = seen_weight.get_mut(c as usize) {
-                    *cell = v;
-                    filled.push(c as usize);
-                }
-            }
-            for (c, v) in math::cursor_visible_cells(b_row, columns) {
-                if let Some(cell) = seen_bond.get_mut(c as usize) {
-                    *cell = v;
-                    filled.push(c as usize);
-                }
-            }
-            current_row = Some(i);
         }
-        let j = j as usize;
-        math::alpha_sigmoid_at_rate(
-            consensus.get(j).copied().unwrap_or(ZERO),
-            seen_weight.get(j).copied().unwrap_or(ZERO),
-            seen_bond.get(j).copied().unwrap_or(ZERO),
-            low,
-            high,
-            rate,
-        )
-    })
+        out.end_row();
+    }
+    out
 }

@@ -119,6 +119,164 @@ fn small_quotient(x: u64, y: u64, inverse: f64) -> Option<u64> {
     Some(q - u64::from(rest < 0) + u64::from(rest >= y as i64))
 }
 
+/// Exact unsigned division of any u64 by one fixed divisor ≥ 2, by a multiply and shifts.
+///
+/// A column pass divides thousands of cells by the same sum; a hardware or 128-bit division
+/// per cell dominates the epoch, while this costs one 64×64 multiply. It is the classic
+/// round-down reciprocal with an add step (Granlund–Montgomery, as libdivide's branch-free
+/// variant): `magic` holds the low 64 bits of a 65-bit multiplier, so
+/// `q = (mulhi(magic, n) + n) / 2^(shift+1)`, computed without overflowing 64 bits.
+#[derive(Debug, Clone, Copy)]
+struct Reciprocal {
+    magic: u64,
+    shift: u32,
+}
+
+impl Reciprocal {
+    /// The reciprocal of `d`, or `None` for 0 and 1 (callers take another path there).
+    const fn new(d: u64) -> Option<Self> {
+        if d < 2 {
+            return None;
+        }
+        let log2 = 63 - d.leading_zeros();
+        if d.is_power_of_two() {
+            // magic 0: q = (n / 2) >> (log2 − 1) = n >> log2.
+            return Some(Reciprocal {
+                magic: 0,
+                shift: log2 - 1,
+            });
+        }
+        // m = ⌊2^(64+log2) / d⌋ < 2^64 because d > 2^log2; the multiplier is 2m + 1 or
+        // 2m + 2 (rounded up from 2^(65+log2) / d), less its implicit top bit 2^64.
+        let numerator = 1u128 << (64 + log2);
+        let m = (numerator / d as u128) as u64;
+        let rem = (numerator % d as u128) as u64;
+        let twice_rem = rem.wrapping_add(rem);
+        let round_up = (twice_rem >= d || twice_rem < rem) as u64;
+        Some(Reciprocal {
+            magic: m.wrapping_add(m).wrapping_add(round_up).wrapping_add(1),
+            shift: log2,
+        })
+    }
+
+    /// `⌊n / d⌋`.
+    #[inline(always)]
+    fn divide(&self, n: u64) -> u64 {
+        let high = ((u128::from(self.magic) * u128::from(n)) >> 64) as u64;
+        (((n - high) >> 1) + high) >> self.shift
+    }
+}
+
+/// Reciprocals of the Taylor series' divisors 2..=31 (entries 0 and 1 unused), worked out
+/// at compile time: [`taylor_exp`] divides every term by one of them.
+const TAYLOR_DIVISORS: [Reciprocal; 32] = {
+    let mut table = [Reciprocal { magic: 0, shift: 0 }; 32];
+    let mut i = 2;
+    while i < 32 {
+        if let Some(r) = Reciprocal::new(i as u64) {
+            table[i] = r;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// A divisor shared by many cells (a row's or a column's sum or maximum), for the chain's
+/// normalisations: [`safe_div`]'s quotient, except that a zero divisor leaves the dividend
+/// as it is (every normalisation skips a row or column that sums to zero).
+///
+/// Normalised cells lie in [0, 1), so their bits `x` are below 2^32 and `x · 2^32` fits a
+/// u64; raw stored weights and bonds are whole numbers, and a whole number over a whole
+/// sum is `x / (d / 2^32)` on the bits. Both are one [`Reciprocal`] multiply; any other
+/// dividend goes through [`Divisor`]. Preparing one costs a 128-bit division, so it pays
+/// only when the same divisor serves several cells.
+#[derive(Debug, Clone, Copy)]
+pub struct SharedDivisor {
+    /// Divides `x · 2^32` for `x < fraction_limit`.
+    fraction: Reciprocal,
+    /// 2^32 when `fraction` applies to every dividend below 1, else 0 (divisor 1 or < 0,
+    /// whose quotients need the overflow check).
+    fraction_limit: u64,
+    /// Divides whole-number bits by a whole-number divisor's integer part, when ≥ 2.
+    whole: Option<Reciprocal>,
+    value: I32F32,
+}
+
+impl SharedDivisor {
+    /// Prepares division by `value`.
+    pub fn new(value: I32F32) -> Self {
+        let bits = value.to_bits();
+        let positive = if bits > 0 { bits as u64 } else { 0 };
+        // A zero divisor keeps x: magic 0 and shift 31 give (x · 2^32) / 2 / 2^31 = x.
+        let keep = Reciprocal {
+            magic: 0,
+            shift: 31,
+        };
+        let (fraction, fraction_limit) = if bits == 0 {
+            (keep, 1 << 32)
+        } else {
+            match Reciprocal::new(positive) {
+                Some(r) => (r, 1 << 32),
+                None => (keep, 0),
+            }
+        };
+        let whole = if positive & 0xFFFF_FFFF == 0 {
+            Reciprocal::new(positive >> 32)
+        } else {
+            None
+        };
+        SharedDivisor {
+            fraction,
+            fraction_limit,
+            whole,
+            value,
+        }
+    }
+
+    /// `a / value` as [`safe_div`] gives it, or `a` itself when `value` is 0.
+    #[inline(always)]
+    pub fn divide_or_keep(&self, a: I32F32) -> I32F32 {
+        let x = a.to_bits() as u64;
+        // One unsigned comparison: x ≥ 0 and x < 2^32. (x · 2^32) / d with d ≥ 2 is
+        // below 2^63, so it fits I32F32.
+        if x < self.fraction_limit {
+            return I32F32::from_bits(self.fraction.divide(x << 32) as i64);
+        }
+        if x < 1 << 63
+            && x & 0xFFFF_FFFF == 0
+            && let Some(r) = &self.whole
+        {
+            // (x · 2^32) / (w · 2^32) = x / w, and x < 2^63.
+            return I32F32::from_bits(r.divide(x) as i64);
+        }
+        self.divide_other(a)
+    }
+
+    /// Dividends the fast paths do not cover: rare in an epoch, so kept out of line.
+    #[cold]
+    #[inline(never)]
+    fn divide_other(&self, a: I32F32) -> I32F32 {
+        if self.value == ZERO {
+            a
+        } else {
+            safe_div(a, self.value)
+        }
+    }
+}
+
+/// `v` when `keep`, else 0, by masking the bits: no branch for the predictor to miss.
+#[inline(always)]
+pub fn keep_if(keep: bool, v: I32F32) -> I32F32 {
+    I32F32::from_bits(v.to_bits() & -i64::from(keep))
+}
+
+/// `a + b` on the bits, saturating: exactly I32F32's `saturating_add`, in fewer steps than
+/// the crate's generic version (which matters in loops over every cell).
+#[inline(always)]
+pub fn add(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().saturating_add(b.to_bits()))
+}
+
 /// `a / b` for I64F64, or 0 when `b` is 0 or the quotient does not fit.
 #[inline]
 pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
@@ -129,8 +287,17 @@ pub fn safe_div_64(a: I64F64, b: I64F64) -> I64F64 {
 /// multiply instead of the crate's overflow-checked 128×128 one.
 #[inline]
 pub fn mul(a: I32F32, b: I32F32) -> I32F32 {
-    let product = (i128::from(a.to_bits()) * i128::from(b.to_bits())) >> 32;
-    I32F32::from_bits(product.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64)
+    let product = i128::from(a.to_bits()) * i128::from(b.to_bits());
+    let high = (product >> 64) as i64;
+    // `product >> 32` fits i64 exactly when bits 95..=127 of the product are all equal,
+    // i.e. when `high >> 31` is 0 or −1: one comparison on the usual path.
+    if ((high >> 31) as u64).wrapping_add(1) <= 1 {
+        I32F32::from_bits((product >> 32) as i64)
+    } else if product < 0 {
+        I32F32::from_bits(i64::MIN)
+    } else {
+        I32F32::from_bits(i64::MAX)
+    }
 }
 
 /// `a · b` as `checked_mul(..).unwrap_or(0)`: 0 where the product leaves I32F32.
@@ -151,6 +318,11 @@ pub fn sum(x: &[I32F32]) -> I32F32 {
 pub fn fixed_proportion_to_u16(x: I32F32) -> u16 {
     // Multiplying by the integer 65535 is exact, so the product's integer part is
     // floor(bits · 65535 / 2^32), then clamped to u16 as the saturating conversions do.
+    let bits = x.to_bits();
+    if (0..=1 << 32).contains(&bits) {
+        // A proportion in [0, 1]: the product fits u64 and the result 65535.
+        return ((bits as u64 * 65_535) >> 32) as u16;
+    }
     let scaled = (i128::from(x.to_bits()) * 65_535) >> 32;
     scaled.clamp(0, i128::from(u16::MAX)) as u16
 }
@@ -215,8 +387,8 @@ pub fn inplace_normalize(x: &mut [I32F32]) {
     if x_sum == ZERO {
         return;
     }
-    let d = Divisor::new(x_sum);
-    x.iter_mut().for_each(|v| *v = d.divide(*v));
+    let d = SharedDivisor::new(x_sum);
+    x.iter_mut().for_each(|v| *v = d.divide_or_keep(*v));
 }
 
 /// Divides every value by a given sum (left as it is when the sum is zero).
@@ -253,9 +425,14 @@ pub fn is_topk_nonzero(vector: &[I32F32], k: usize) -> Vec<bool> {
         return result;
     }
     let mut idxs: Vec<usize> = (0..n).collect();
-    // Ascending stable sort, exactly as the chain: among equal stakes the higher uid wins.
-    idxs.sort_by_key(|&i| vector.get(i).copied().unwrap_or(ZERO));
-    for &i in idxs.iter().take(n.saturating_sub(k)) {
+    // The chain sorts ascending (stably, so among equal stakes the higher uid wins) and
+    // drops the first n − k. Ordering by (value, index) is that same order with unique
+    // keys, so partitioning at n − k finds the same first n − k without a full sort.
+    let drop = n.saturating_sub(k);
+    if drop > 0 && drop < n {
+        idxs.select_nth_unstable_by_key(drop, |&i| (vector.get(i).copied().unwrap_or(ZERO), i));
+    }
+    for &i in idxs.iter().take(drop) {
         if let Some(cell) = result.get_mut(i) {
             *cell = false;
         }
@@ -314,13 +491,15 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
     let x_bits = x.to_bits() as u64; // ≥ 0, so products of two below 2^63 fit u128
     let mut result = x.checked_add(ONE)?.to_bits();
     let mut term = x_bits;
-    for i in 2..32u64 {
+    for divisor in TAYLOR_DIVISORS.iter().skip(2) {
         // checked_mul: (term · x) / 2^32 floored; the crate fails once it leaves i64.
+        // Then the term over i, by the reciprocal of i (exact) instead of a hardware divide.
         let product = (u128::from(term) * u128::from(x_bits)) >> 32;
-        term = u64::try_from(product)
-            .ok()
-            .filter(|p| *p <= i64::MAX as u64)?
-            / i;
+        term = divisor.divide(
+            u64::try_from(product)
+                .ok()
+                .filter(|p| *p <= i64::MAX as u64)?,
+        );
         if term == 0 {
             break;
         }
@@ -344,8 +523,8 @@ pub fn inplace_row_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>]) {
     for row in matrix.iter_mut() {
         let row_sum = row.iter().fold(ZERO, |acc, (_, v)| acc.saturating_add(*v));
         if row_sum > ZERO {
-            let d = Divisor::new(row_sum);
-            row.iter_mut().for_each(|(_, v)| *v = d.divide(*v));
+            let d = SharedDivisor::new(row_sum);
+            row.iter_mut().for_each(|(_, v)| *v = d.divide_or_keep(*v));
         }
     }
 }
@@ -368,13 +547,11 @@ pub fn inplace_col_normalize_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns: 
             }
         }
     }
-    let divisors: Vec<Divisor> = col_sum.iter().map(|s| Divisor::new(*s)).collect();
+    let divisors: Vec<SharedDivisor> = col_sum.iter().map(|s| SharedDivisor::new(*s)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            if let Some(d) = divisors.get(*j as usize)
-                && !d.is_zero()
-            {
-                *v = d.divide(*v);
+            if let Some(d) = divisors.get(*j as usize) {
+                *v = d.divide_or_keep(*v);
             }
         }
     }
@@ -392,13 +569,11 @@ pub fn inplace_col_max_upscale_sparse(matrix: &mut [Vec<(u16, I32F32)>], columns
             }
         }
     }
-    let divisors: Vec<Divisor> = col_max.iter().map(|m| Divisor::new(*m)).collect();
+    let divisors: Vec<SharedDivisor> = col_max.iter().map(|m| SharedDivisor::new(*m)).collect();
     for row in matrix.iter_mut() {
         for (j, v) in row.iter_mut() {
-            if let Some(d) = divisors.get(*j as usize)
-                && !d.is_zero()
-            {
-                *v = d.divide(*v);
+            if let Some(d) = divisors.get(*j as usize) {
+                *v = d.divide_or_keep(*v);
             }
         }
     }
@@ -589,50 +764,81 @@ pub fn interpolate_sparse(
     if mat1.len() != mat2.len() {
         return mat2.to_vec();
     }
-    let columns = columns as usize;
-    let mut row1 = vec![ZERO; columns];
-    let mut row2 = vec![ZERO; columns];
-    let mut touched: Vec<usize> = Vec::new();
+    let mut scratch = InterpolateScratch::new(columns as usize);
     mat1.iter()
         .zip(mat2.iter())
         .map(|(a, b)| {
-            // Densify only the touched columns: an untouched cell interpolates 0 to 0 and
-            // is dropped, exactly as the chain's full dense pass would.
-            touched.clear();
-            for &(j, v) in a {
-                if let Some(cell) = row1.get_mut(j as usize) {
-                    *cell = v;
-                    touched.push(j as usize);
-                }
-            }
-            for &(j, v) in b {
-                if let Some(cell) = row2.get_mut(j as usize) {
-                    *cell = v;
-                    touched.push(j as usize);
-                }
-            }
-            touched.sort_unstable();
-            touched.dedup();
-            let mut out = Vec::with_capacity(touched.len());
-            for &j in &touched {
-                let v1 = row1.get(j).copied().unwrap_or(ZERO);
-                let v2 = row2.get(j).copied().unwrap_or(ZERO);
-                let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
-                if interp > ZERO {
-                    out.push((j as u16, interp));
-                }
-            }
-            for &j in &touched {
-                if let Some(c) = row1.get_mut(j) {
-                    *c = ZERO;
-                }
-                if let Some(c) = row2.get_mut(j) {
-                    *c = ZERO;
-                }
-            }
+            let mut out = Vec::with_capacity(a.len().max(b.len()));
+            interpolate_row(a, b, ratio, &mut scratch, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`interpolate_row`]: two dense rows kept zero between calls.
+pub(crate) struct InterpolateScratch {
+    row1: Vec<I32F32>,
+    row2: Vec<I32F32>,
+    touched: Vec<usize>,
+}
+
+impl InterpolateScratch {
+    /// Space for rows of `columns` columns.
+    pub(crate) fn new(columns: usize) -> Self {
+        InterpolateScratch {
+            row1: vec![ZERO; columns],
+            row2: vec![ZERO; columns],
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// One row of [`interpolate_sparse`] (ratio strictly between 0 and 1), appended to `out`.
+pub(crate) fn interpolate_row(
+    a: &[(u16, I32F32)],
+    b: &[(u16, I32F32)],
+    ratio: I32F32,
+    scratch: &mut InterpolateScratch,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let InterpolateScratch {
+        row1,
+        row2,
+        touched,
+    } = scratch;
+    // Densify only the touched columns: an untouched cell interpolates 0 to 0 and is
+    // dropped, exactly as the chain's full dense pass would.
+    touched.clear();
+    for &(j, v) in a {
+        if let Some(cell) = row1.get_mut(j as usize) {
+            *cell = v;
+            touched.push(j as usize);
+        }
+    }
+    for &(j, v) in b {
+        if let Some(cell) = row2.get_mut(j as usize) {
+            *cell = v;
+            touched.push(j as usize);
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    for &j in touched.iter() {
+        let v1 = row1.get(j).copied().unwrap_or(ZERO);
+        let v2 = row2.get(j).copied().unwrap_or(ZERO);
+        let interp = v1.saturating_add(mul(ratio, v2.saturating_sub(v1)));
+        if interp > ZERO {
+            out.push((j as u16, interp));
+        }
+    }
+    for &j in touched.iter() {
+        if let Some(c) = row1.get_mut(j) {
+            *c = ZERO;
+        }
+        if let Some(c) = row2.get_mut(j) {
+            *c = ZERO;
+        }
+    }
 }
 
 /// Exponential moving average `alpha · new + (1 − alpha) · old` of square sparse matrices.
@@ -643,57 +849,142 @@ pub fn mat_ema_sparse(
     old: &[Vec<(u16, I32F32)>],
     alpha: I32F32,
 ) -> SparseMatrix {
-    let one_minus_alpha = ONE.saturating_sub(alpha);
-    let n = new.len();
-    let mut acc = vec![ZERO; n];
-    let mut touched: Vec<usize> = Vec::new();
+    let mut scratch = EmaScratch::new(new.len(), alpha);
     let mut old_rows = old.iter();
     new.iter()
         .map(|new_row| {
             let old_row: &[(u16, I32F32)] = old_rows.next().map(Vec::as_slice).unwrap_or(&[]);
-            // Long rows: accumulate, then scan every column in order. Short rows: track the
-            // touched columns and sort them. Both emit positive cells by column.
-            let dense = (new_row.len() + old_row.len()).saturating_mul(8) > n;
-            touched.clear();
-            for &(j, v) in new_row {
-                if let Some(cell) = acc.get_mut(j as usize) {
-                    *cell = cell.saturating_add(mul(alpha, v));
-                    if !dense {
-                        touched.push(j as usize);
-                    }
-                }
-            }
-            for &(j, v) in old_row {
-                if let Some(cell) = acc.get_mut(j as usize) {
-                    *cell = cell.saturating_add(mul(one_minus_alpha, v));
-                    if !dense {
-                        touched.push(j as usize);
-                    }
-                }
-            }
             let mut out = Vec::with_capacity(new_row.len() + old_row.len());
-            if dense {
-                for (j, cell) in acc.iter_mut().enumerate() {
-                    if *cell > ZERO {
-                        out.push((j as u16, *cell));
-                    }
-                    *cell = ZERO;
-                }
-            } else {
-                touched.sort_unstable();
-                touched.dedup();
-                for &j in &touched {
-                    if let Some(cell) = acc.get_mut(j) {
-                        if *cell > ZERO {
-                            out.push((j as u16, *cell));
-                        }
-                        *cell = ZERO;
-                    }
-                }
-            }
+            ema_row(new_row, old_row, &mut scratch, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`ema_row`]: the rate, and a dense accumulator kept zero between calls.
+pub(crate) struct EmaScratch {
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    acc: Vec<I32F32>,
+    touched: Vec<usize>,
+}
+
+impl EmaScratch {
+    /// Space for an `n` × `n` EMA at rate `alpha`.
+    pub(crate) fn new(n: usize, alpha: I32F32) -> Self {
+        EmaScratch {
+            alpha,
+            one_minus_alpha: ONE.saturating_sub(alpha),
+            acc: vec![ZERO; n],
+            touched: Vec::new(),
+        }
+    }
+}
+
+/// One row of [`mat_ema_sparse`], appended to `out`: positive cells sorted by column.
+pub(crate) fn ema_row(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    scratch: &mut EmaScratch,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let EmaScratch {
+        alpha,
+        one_minus_alpha,
+        acc,
+        touched,
+    } = scratch;
+    let n = acc.len();
+    if strictly_ascending(new_row) && strictly_ascending(old_row) {
+        ema_row_merge(new_row, old_row, *alpha, *one_minus_alpha, n, out);
+        return;
+    }
+    // Long rows: accumulate, then scan every column in order. Short rows: track the
+    // touched columns and sort them. Both emit positive cells by column.
+    let dense = (new_row.len() + old_row.len()).saturating_mul(8) > n;
+    touched.clear();
+    for &(j, v) in new_row {
+        if let Some(cell) = acc.get_mut(j as usize) {
+            *cell = cell.saturating_add(mul(*alpha, v));
+            if !dense {
+                touched.push(j as usize);
+            }
+        }
+    }
+    for &(j, v) in old_row {
+        if let Some(cell) = acc.get_mut(j as usize) {
+            *cell = cell.saturating_add(mul(*one_minus_alpha, v));
+            if !dense {
+                touched.push(j as usize);
+            }
+        }
+    }
+    if dense {
+        for (j, cell) in acc.iter_mut().enumerate() {
+            if *cell > ZERO {
+                out.push((j as u16, *cell));
+            }
+            *cell = ZERO;
+        }
+    } else {
+        touched.sort_unstable();
+        touched.dedup();
+        for &j in touched.iter() {
+            if let Some(cell) = acc.get_mut(j) {
+                if *cell > ZERO {
+                    out.push((j as u16, *cell));
+                }
+                *cell = ZERO;
+            }
+        }
+    }
+}
+
+/// True when the row's columns strictly increase (sorted, no repeats), as the chain's
+/// `set_weights` stores them; such rows can be merged instead of densified.
+#[inline]
+pub(crate) fn strictly_ascending(row: &[(u16, I32F32)]) -> bool {
+    row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
+}
+
+/// [`ema_row`] for two strictly ascending rows: one merge, no dense accumulator.
+///
+/// Each column then holds at most one new and one old cell, so the dense pass's sum is
+/// `0 + α·new` then `+ (1 − α)·old`, exactly as computed here; columns ≥ n are dropped
+/// as the dense accumulator drops them.
+fn ema_row_merge(
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    alpha: I32F32,
+    one_minus_alpha: I32F32,
+    n: usize,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    let mut emit = |j: u16, v: I32F32| {
+        if (j as usize) < n && v > ZERO {
+            out.push((j, v));
+        }
+    };
+    let (mut a, mut b) = (0usize, 0usize);
+    while let (Some(&(jn, vn)), Some(&(jo, vo))) = (new_row.get(a), old_row.get(b)) {
+        if jn < jo {
+            emit(jn, mul(alpha, vn));
+            a += 1;
+        } else if jo < jn {
+            emit(jo, mul(one_minus_alpha, vo));
+            b += 1;
+        } else {
+            emit(jn, add(mul(alpha, vn), mul(one_minus_alpha, vo)));
+            a += 1;
+            b += 1;
+        }
+    }
+    for &(jn, vn) in new_row.get(a..).unwrap_or(&[]) {
+        emit(jn, mul(alpha, vn));
+    }
+    for &(jo, vo) in old_row.get(b..).unwrap_or(&[]) {
+        emit(jo, mul(one_minus_alpha, vo));
+    }
 }
 
 /// EMA with a per-cell alpha: `min(1, (1 − α_ij) · old_ij + max(0, α_ij · new_ij))`.
@@ -710,54 +1001,86 @@ pub fn mat_ema_alpha_sparse_with(
     if new.len() != old.len() {
         return new.to_vec();
     }
-    let mut decayed = vec![ZERO; columns];
-    let mut alpha_at = vec![ZERO; columns];
-    let mut wanted = vec![false; columns];
+    let mut scratch = AlphaEmaScratch::new(columns);
     new.iter()
         .zip(old.iter())
         .enumerate()
         .map(|(i, (new_row, old_row))| {
-            if new_row.is_empty() {
-                return Vec::new();
-            }
-            for &(j, _) in new_row {
-                if let (Some(a), Some(w)) =
-                    (alpha_at.get_mut(j as usize), wanted.get_mut(j as usize))
-                    && !*w
-                {
-                    *a = alpha(i, j);
-                    *w = true;
-                }
-            }
-            // The chain decays every old cell, but only those under a new cell are read.
-            for &(j, old_val) in old_row {
-                let j = j as usize;
-                if wanted.get(j).copied().unwrap_or(false)
-                    && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
-                {
-                    *cell = mul(ONE.saturating_sub(*a), old_val);
-                }
-            }
             let mut out = Vec::with_capacity(new_row.len());
-            for &(j, new_val) in new_row {
-                if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
-                    let inc = mul(a, new_val).max(ZERO);
-                    let val = d.saturating_add(inc).min(ONE);
-                    if val > ZERO {
-                        out.push((j, val));
-                    }
-                }
-            }
-            for &(j, _) in new_row {
-                let j = j as usize;
-                if let (Some(d), Some(w)) = (decayed.get_mut(j), wanted.get_mut(j)) {
-                    *d = ZERO;
-                    *w = false;
-                }
-            }
+            ema_alpha_row(i, new_row, old_row, &mut scratch, &mut alpha, &mut out);
             out
         })
         .collect()
+}
+
+/// Work space for [`ema_alpha_row`]: dense rows kept zero (and unwanted) between calls.
+pub(crate) struct AlphaEmaScratch {
+    decayed: Vec<I32F32>,
+    alpha_at: Vec<I32F32>,
+    wanted: Vec<bool>,
+}
+
+impl AlphaEmaScratch {
+    /// Space for rows of `columns` columns.
+    pub(crate) fn new(columns: usize) -> Self {
+        AlphaEmaScratch {
+            decayed: vec![ZERO; columns],
+            alpha_at: vec![ZERO; columns],
+            wanted: vec![false; columns],
+        }
+    }
+}
+
+/// Row `i` of [`mat_ema_alpha_sparse_with`], appended to `out`.
+pub(crate) fn ema_alpha_row(
+    i: usize,
+    new_row: &[(u16, I32F32)],
+    old_row: &[(u16, I32F32)],
+    scratch: &mut AlphaEmaScratch,
+    alpha: &mut impl FnMut(usize, u16) -> I32F32,
+    out: &mut Vec<(u16, I32F32)>,
+) {
+    if new_row.is_empty() {
+        return;
+    }
+    let AlphaEmaScratch {
+        decayed,
+        alpha_at,
+        wanted,
+    } = scratch;
+    for &(j, _) in new_row {
+        if let (Some(a), Some(w)) = (alpha_at.get_mut(j as usize), wanted.get_mut(j as usize))
+            && !*w
+        {
+            *a = alpha(i, j);
+            *w = true;
+        }
+    }
+    // The chain decays every old cell, but only those under a new cell are read.
+    for &(j, old_val) in old_row {
+        let j = j as usize;
+        if wanted.get(j).copied().unwrap_or(false)
+            && let (Some(cell), Some(a)) = (decayed.get_mut(j), alpha_at.get(j))
+        {
+            *cell = mul(ONE.saturating_sub(*a), old_val);
+        }
+    }
+    for &(j, new_val) in new_row {
+        if let (Some(&d), Some(&a)) = (decayed.get(j as usize), alpha_at.get(j as usize)) {
+            let inc = mul(a, new_val).max(ZERO);
+            let val = d.saturating_add(inc).min(ONE);
+            if val > ZERO {
+                out.push((j, val));
+            }
+        }
+    }
+    for &(j, _) in new_row {
+        let j = j as usize;
+        if let (Some(d), Some(w)) = (decayed.get_mut(j), wanted.get_mut(j)) {
+            *d = ZERO;
+            *w = false;
+        }
+    }
 }
 
 /// [`mat_ema_alpha_sparse_with`] over a dense alpha matrix, as the chain's function takes it.
@@ -853,11 +1176,55 @@ pub fn weighted_median(
 /// determined (the smallest vote v whose stake at or below v exceeds `Σstake − κ`, else
 /// the largest vote), and fixed-point sums are exact, so a faster selection over each
 /// column's non-zero votes returns the same value.
-pub fn weighted_median_col_sparse(
+pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
     stake: &[I32F32],
-    score: &[Vec<(u16, I32F32)>],
+    score: &[R],
     columns: u16,
     majority: I32F32,
+) -> Vec<I32F32> {
+    weighted_median_columns(
+        stake,
+        score,
+        columns,
+        majority,
+        &mut MedianScratch::default(),
+    )
+}
+
+/// Two buffers of `(score, stake)` votes that a selection partitions back and forth.
+pub(crate) type PartitionBuffers = (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>);
+
+/// Work space for [`weighted_median_columns`], reusable from one epoch to the next.
+#[derive(Debug, Default)]
+pub(crate) struct MedianScratch {
+    /// Column c's votes start at `starts[c]`.
+    starts: Vec<usize>,
+    /// One past column c's last vote so far.
+    ends: Vec<usize>,
+    /// The voter that wrote column c's last vote (`usize::MAX`: none yet).
+    last_voter: Vec<usize>,
+    /// `(score, stake)` of every vote, column after column.
+    votes: Vec<(I32F32, I32F32)>,
+    /// Two buffers for one column's partitions.
+    partitions: PartitionBuffers,
+}
+
+impl MedianScratch {
+    /// Memory held, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        (self.starts.capacity() + self.ends.capacity() + self.last_voter.capacity()) * 8
+            + (self.votes.capacity() + self.partitions.0.capacity() + self.partitions.1.capacity())
+                * std::mem::size_of::<(I32F32, I32F32)>()
+    }
+}
+
+/// [`weighted_median_col_sparse`] with its buffers lent by the caller.
+pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
+    stake: &[I32F32],
+    score: &[R],
+    columns: u16,
+    majority: I32F32,
+    scratch: &mut MedianScratch,
 ) -> Vec<I32F32> {
     let columns = columns as usize;
     let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
@@ -869,79 +1236,163 @@ pub fn weighted_median_col_sparse(
         return vec![ZERO; columns];
     }
 
-    // Votes by column (CSC): (voter, score) in row order, so a repeated cell in one row
-    // comes later and overwrites, as the chain's dense fill does.
-    let mut counts = vec![0usize; columns + 1];
+    // Votes by column (CSC) as (score, stake), in row order. A row may repeat a column; the
+    // chain's dense fill keeps the last value, so a repeat overwrites the voter's vote.
+    let MedianScratch {
+        starts,
+        ends,
+        last_voter,
+        votes,
+        partitions,
+    } = scratch;
+    starts.clear();
+    starts.resize(columns + 1, 0);
     let voting_rows = || {
         stake
             .iter()
             .zip(score.iter())
             .filter(|(s, _)| **s > ZERO)
-            .map(|(_, row)| row)
+            .map(|(_, row)| row.as_ref())
     };
     for row in voting_rows() {
         for &(c, _) in row {
-            if let Some(count) = counts.get_mut(c as usize + 1) {
+            if let Some(count) = starts.get_mut(c as usize + 1) {
                 *count += 1;
             }
         }
     }
-    for c in 1..counts.len() {
-        let previous = counts.get(c - 1).copied().unwrap_or(0);
-        if let Some(count) = counts.get_mut(c) {
+    for c in 1..starts.len() {
+        let previous = starts.get(c - 1).copied().unwrap_or(0);
+        if let Some(count) = starts.get_mut(c) {
             *count += previous;
         }
     }
-    let total = counts.last().copied().unwrap_or(0);
-    let mut fill = counts.clone();
-    let mut votes: Vec<(usize, I32F32)> = vec![(0, ZERO); total];
-    for (k, row) in voting_rows().enumerate() {
+    let total = starts.last().copied().unwrap_or(0);
+    ends.clear();
+    ends.extend_from_slice(starts);
+    last_voter.clear();
+    last_voter.resize(columns, usize::MAX);
+    votes.clear();
+    votes.resize(total, (ZERO, ZERO));
+    for (k, (row, &voter_stake)) in voting_rows().zip(use_stake.iter()).enumerate() {
         for &(c, v) in row {
-            if let Some(at) = fill.get_mut(c as usize)
-                && let Some(slot) = votes.get_mut(*at)
-            {
-                *slot = (k, v);
-                *at += 1;
+            let c = c as usize;
+            if let (Some(end), Some(last)) = (ends.get_mut(c), last_voter.get_mut(c)) {
+                if *last == k {
+                    // A repeated cell: the later value is the vote.
+                    if let Some(slot) = end.checked_sub(1).and_then(|at| votes.get_mut(at)) {
+                        slot.0 = v;
+                    }
+                } else if let Some(slot) = votes.get_mut(*end) {
+                    *slot = (v, voter_stake);
+                    *end += 1;
+                    *last = k;
+                }
             }
         }
     }
 
-    let mut pairs: Vec<(I32F32, I32F32)> = Vec::new();
     (0..columns)
         .map(|c| {
-            let (Some(&from), Some(&to)) = (counts.get(c), counts.get(c + 1)) else {
+            let (Some(&from), Some(&to)) = (starts.get(c), ends.get(c)) else {
                 return ZERO;
             };
-            let column = votes.get(from..to).unwrap_or(&[]);
-            // A voter's cells in one column are adjacent (rows were read in order); the
-            // last one is its vote. Zero votes join the implicit zeros of absent cells.
-            pairs.clear();
+            let Some(column) = votes.get(from..to) else {
+                return ZERO;
+            };
+            // Zero votes join the implicit zeros of absent cells.
+            let mut nonzero = 0usize;
             let mut nonzero_stake = ZERO;
-            let mut iter = column.iter().peekable();
-            while let Some(&(k, v)) = iter.next() {
-                if iter.peek().is_some_and(|next| next.0 == k) {
-                    continue;
-                }
-                if v != ZERO {
-                    let s = use_stake.get(k).copied().unwrap_or(ZERO);
-                    pairs.push((v, s));
-                    nonzero_stake = nonzero_stake.saturating_add(s);
-                }
+            for &(v, s) in column {
+                let live = v != ZERO;
+                nonzero += usize::from(live);
+                nonzero_stake = add(nonzero_stake, keep_if(live, s));
             }
-            let zero_voters = voters - pairs.len();
+            let zero_voters = voters - nonzero;
             let zero_stake = stake_sum.saturating_sub(nonzero_stake);
-            if zero_voters > 0 && (zero_stake > minority || pairs.is_empty()) {
+            if zero_voters > 0 && (zero_stake > minority || nonzero == 0) {
                 // The smallest vote, 0, already carries more than the minority.
                 return ZERO;
             }
             let below = if zero_voters > 0 { zero_stake } else { ZERO };
-            select_weighted(&mut pairs, minority, below)
+            select_weighted_by_copy(column, minority, below, partitions)
         })
         .collect()
 }
 
+/// [`select_weighted`] over the non-zero scores of `votes` (zero scores are skipped, as
+/// the caller counts them into `below`), with partitions that copy instead of swapping.
+///
+/// Every element is written to both ends of a second buffer and only the matching end's
+/// cursor moves, so the loop has no data-dependent branch: on random scores an in-place
+/// partition mispredicts about every other comparison, and that dominated consensus. The
+/// answer is the same because it is fully determined by the votes (fixed-point sums of
+/// normalised stakes are exact), whichever pivots lead to it.
+fn select_weighted_by_copy(
+    votes: &[(I32F32, I32F32)],
+    minority: I32F32,
+    mut below: I32F32,
+    buffers: &mut PartitionBuffers,
+) -> I32F32 {
+    let (current, next) = buffers;
+    current.clear();
+    current.resize(votes.len(), (ZERO, ZERO));
+    next.clear();
+    next.resize(votes.len(), (ZERO, ZERO));
+    let (mut from, mut to) = (0usize, votes.len());
+    let mut first = true;
+    loop {
+        // The first partition reads the votes themselves; later ones the last partition.
+        let part = if first {
+            votes
+        } else {
+            current.get(from..to).unwrap_or(&[])
+        };
+        let len = part.len();
+        // The middle score, or the next non-zero one (only the first partition holds zeros).
+        let middle = part.get(len / 2..).unwrap_or(&[]);
+        let Some(&(pivot, _)) = middle.iter().chain(part).find(|(v, _)| *v != ZERO) else {
+            return ZERO;
+        };
+        let dest = next.get_mut(..len).unwrap_or(&mut []);
+        let (mut lower, mut upper) = (0usize, 0usize);
+        let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
+        for &(v, s) in part {
+            let live = v != ZERO;
+            let is_lower = live & (v < pivot);
+            let is_upper = live & (v > pivot);
+            // lower + upper ≤ elements seen < len, so both slots exist and neither
+            // overwrites a kept element.
+            if let Some(slot) = dest.get_mut(lower) {
+                *slot = (v, s);
+            }
+            if let Some(slot) = dest.get_mut(len - 1 - upper) {
+                *slot = (v, s);
+            }
+            lower += usize::from(is_lower);
+            upper += usize::from(is_upper);
+            lo_stake = add(lo_stake, keep_if(is_lower, s));
+            // The pivot is not zero, so an equal score is a live one.
+            eq_stake = add(eq_stake, keep_if(v == pivot, s));
+        }
+        let through_pivot = add(add(below, lo_stake), eq_stake);
+        if lower > 0 && add(below, lo_stake) > minority {
+            (from, to) = (0, lower);
+        } else if through_pivot <= minority && upper > 0 {
+            below = through_pivot;
+            (from, to) = (len - upper, len);
+        } else {
+            return pivot;
+        }
+        std::mem::swap(current, next);
+        first = false;
+    }
+}
+
 /// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the
-/// largest value when none qualifies. Quickselect with three-way partitions, in place.
+/// largest value when none qualifies. Quickselect with three-way partitions, in place: the
+/// earlier selection, kept as the reference [`select_weighted_by_copy`] is tested against.
+#[cfg(test)]
 fn select_weighted(pairs: &mut [(I32F32, I32F32)], minority: I32F32, mut below: I32F32) -> I32F32 {
     let mut part: &mut [(I32F32, I32F32)] = pairs;
     loop {

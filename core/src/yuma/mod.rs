@@ -1,11 +1,13 @@
 //! Yuma consensus: the chain's epoch, reproduced bit for bit for projections and what-ifs.
 //!
 //! - [`math`]: the fixed-point helpers of subtensor's `epoch/math.rs`;
+//! - [`csr`]: flat sparse rows for the epoch's hot path;
 //! - [`epoch`]: [`run_epoch`], the sparse `epoch_mechanism` (Yuma 2, or Yuma 3 with
 //!   optional liquid alpha);
 //! - [`input`]: the JSON case format of the shared vectors, and running a case;
 //! - [`error`]: what can be wrong with an input.
 
+pub mod csr;
 pub mod epoch;
 pub mod error;
 pub mod input;

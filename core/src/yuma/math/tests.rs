@@ -830,3 +830,243 @@ fn mat_ema_sparse_equals_a_dense_pass_on_short_and_long_rows() {
         assert_eq!(mat_ema_sparse(&new, &old, alpha), naive, "round {round}");
     }
 }
+
+#[test]
+fn reciprocal_division_equals_integer_division() {
+    let mut rng = Lcg(23);
+    let mut divisors: Vec<u64> = vec![
+        2,
+        3,
+        5,
+        7,
+        10,
+        65_535,
+        65_536,
+        (1 << 32) - 1,
+        1 << 32,
+        (1 << 32) + 1,
+        (1 << 63) - 1,
+        1 << 63,
+        (1 << 63) + 1,
+        u64::MAX - 1,
+        u64::MAX,
+    ];
+    divisors.extend((0..2_000).map(|_| 2 + rng.next() % (1 << (1 + rng.next() % 62))));
+    divisors.extend(
+        (0..500)
+            .map(|_| (rng.next() << 11) | rng.next())
+            .filter(|d| *d >= 2),
+    );
+    for d in divisors {
+        let r = Reciprocal::new(d).expect("a divisor of at least 2");
+        let mut numerators = vec![0, 1, d - 1, d, d.wrapping_add(1), u64::MAX, u64::MAX - 1];
+        numerators.extend([
+            d.wrapping_mul(3),
+            (u64::MAX / d) * d,
+            (u64::MAX / d) * d - 1,
+        ]);
+        numerators.extend((0..100).map(|_| (rng.next() << 11) ^ rng.next()));
+        numerators.extend((0..50).map(|_| rng.next() % (1 << 33)));
+        for x in numerators {
+            assert_eq!(r.divide(x), x / d, "{x} / {d}");
+        }
+    }
+    assert!(Reciprocal::new(0).is_none() && Reciprocal::new(1).is_none());
+}
+
+#[test]
+fn shared_divisor_equals_safe_division_and_keeps_on_zero() {
+    let mut rng = Lcg(29);
+    let specials = [
+        0i64,
+        1,
+        2,
+        3,
+        (1 << 32) - 1,
+        1 << 32,
+        (1 << 32) + 1,
+        1 << 31,
+        65_535 << 32,
+        i64::MAX,
+        i64::MAX - (i64::MAX & 0xFFFF_FFFF),
+        -1,
+        i64::MIN,
+        -(1 << 32),
+    ];
+    let pick = |rng: &mut Lcg| -> i64 {
+        match rng.next() % 6 {
+            0 => (rng.next() % (1 << 32)) as i64,
+            1 => ((rng.next() % (1 << 20)) << 32) as i64,
+            2 => rng.next() as i64 - (1 << 40),
+            3 => (rng.next() % 8) as i64,
+            4 => (rng.next() as i64) << 10,
+            _ => specials[(rng.next() % specials.len() as u64) as usize],
+        }
+    };
+    for _ in 0..300_000 {
+        let (a, b) = (
+            I32F32::from_bits(pick(&mut rng)),
+            I32F32::from_bits(pick(&mut rng)),
+        );
+        let expected = if b == fx(0.) {
+            a
+        } else {
+            a.checked_div(b).unwrap_or(fx(0.))
+        };
+        assert_eq!(
+            SharedDivisor::new(b).divide_or_keep(a),
+            expected,
+            "{a} / {b}"
+        );
+    }
+}
+
+#[test]
+fn bit_operations_equal_the_crate() {
+    let mut rng = Lcg(31);
+    let specials = [0i64, 1, -1, i64::MAX, i64::MIN, 1 << 32, -(1 << 32)];
+    for _ in 0..200_000 {
+        let pick = |rng: &mut Lcg| match rng.next() % 3 {
+            0 => specials[(rng.next() % specials.len() as u64) as usize],
+            1 => (rng.next() % (1 << 34)) as i64,
+            _ => ((rng.next() << 11) ^ rng.next()) as i64,
+        };
+        let (a, b) = (
+            I32F32::from_bits(pick(&mut rng)),
+            I32F32::from_bits(pick(&mut rng)),
+        );
+        assert_eq!(add(a, b), a.saturating_add(b), "{a} + {b}");
+        assert_eq!(keep_if(true, a), a);
+        assert_eq!(keep_if(false, a), fx(0.));
+    }
+}
+
+#[test]
+fn branch_free_selection_equals_the_in_place_quickselect() {
+    let mut rng = Lcg(37);
+    let mut buffers = (Vec::new(), Vec::new());
+    for round in 0..5_000 {
+        let len = 1 + (rng.next() % 70) as usize;
+        // Few distinct scores in some rounds, so ties and equal pivots are common.
+        let few_levels = round % 3 == 0;
+        let mut pairs: Vec<(I32F32, I32F32)> = (0..len)
+            .map(|_| {
+                let v = if few_levels {
+                    (1 + rng.next() % 4) << 30
+                } else {
+                    1 + rng.next() % (1 << 33)
+                };
+                let v = I32F32::from_bits(v as i64);
+                let s = I32F32::from_bits((rng.next() % (1 << 28)) as i64);
+                (v, s)
+            })
+            .collect();
+        let total: I32F32 = pairs.iter().fold(fx(0.), |acc, p| acc.saturating_add(p.1));
+        let below = if rng.next().is_multiple_of(2) {
+            fx(0.)
+        } else {
+            I32F32::from_bits((rng.next() % (1 << 30)) as i64)
+        };
+        let minority = I32F32::from_bits((rng.next() % (total.to_bits().max(1) as u64 * 2)) as i64);
+        // Zero scores among the votes are skipped, as if they were not there.
+        let mut votes = pairs.clone();
+        for _ in 0..rng.next() % 4 {
+            let at = (rng.next() % (votes.len() as u64 + 1)) as usize;
+            let stake = I32F32::from_bits((rng.next() % (1 << 28)) as i64);
+            votes.insert(at, (fx(0.), stake));
+        }
+        let fast = select_weighted_by_copy(&votes, minority, below, &mut buffers);
+        let reference = select_weighted(&mut pairs, minority, below);
+        assert_eq!(fast, reference, "round {round}");
+    }
+}
+
+#[test]
+fn weighted_median_on_larger_columns_equals_the_chains_search() {
+    let mut rng = Lcg(41);
+    for round in 0..60 {
+        let n = 20 + (rng.next() % 60) as usize;
+        let stake: Vec<I32F32> = (0..n)
+            .map(|_| {
+                if rng.next().is_multiple_of(4) {
+                    fx(0.)
+                } else {
+                    I32F32::from_bits((rng.next() % (1 << 40)) as i64)
+                }
+            })
+            .collect();
+        let mut score: SparseMatrix = vec![Vec::new(); n];
+        for row in score.iter_mut() {
+            for j in 0..n {
+                if !rng.next().is_multiple_of(3) {
+                    let v = if rng.next().is_multiple_of(10) {
+                        0
+                    } else {
+                        rng.next() % (1 << 32)
+                    };
+                    row.push((j as u16, I32F32::from_bits(v as i64)));
+                }
+            }
+            if round % 4 == 0 && !row.is_empty() {
+                // A repeated cell in a later position overrides the earlier one.
+                let k = (rng.next() % row.len() as u64) as usize;
+                if let Some(&(j, _)) = row.get(k) {
+                    row.push((j, I32F32::from_bits((rng.next() % (1 << 32)) as i64)));
+                }
+            }
+        }
+        for kappa_bits in [0u16, 32767, 65535, 20000] {
+            let kappa = safe_div(fx(f64::from(kappa_bits)), fx(65535.));
+            assert_eq!(
+                weighted_median_col_sparse(&stake, &score, n as u16, kappa),
+                reference_median_cols(&stake, &score, n as u16, kappa),
+                "round {round}, kappa {kappa_bits}"
+            );
+        }
+    }
+}
+
+#[test]
+fn ema_merge_of_sorted_rows_equals_a_dense_pass() {
+    let mut rng = Lcg(43);
+    for round in 0..2_000 {
+        let n = 1 + (rng.next() % 90) as usize;
+        let sorted_row = |rng: &mut Lcg| -> Vec<(u16, I32F32)> {
+            let mut row = Vec::new();
+            for j in 0..n as u16 + 3 {
+                if rng.next().is_multiple_of(2 + round % 5) {
+                    let v = (rng.next() % (1 << 34)) as i64 - (1 << 31);
+                    row.push((j, I32F32::from_bits(v)));
+                }
+            }
+            row
+        };
+        let (new_row, old_row) = (sorted_row(&mut rng), sorted_row(&mut rng));
+        let alpha = I32F32::from_bits((rng.next() % (1 << 33)) as i64);
+        let mut dense = vec![fx(0.); n];
+        for &(j, v) in &new_row {
+            if let Some(c) = dense.get_mut(j as usize) {
+                *c = c.saturating_add(alpha.saturating_mul(v));
+            }
+        }
+        for &(j, v) in &old_row {
+            if let Some(c) = dense.get_mut(j as usize) {
+                *c = c.saturating_add(fx(1.).saturating_sub(alpha).saturating_mul(v));
+            }
+        }
+        let expected: Vec<(u16, I32F32)> = dense
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > fx(0.))
+            .map(|(j, v)| (j as u16, *v))
+            .collect();
+        let mut merged = Vec::new();
+        ema_row(
+            &new_row,
+            &old_row,
+            &mut EmaScratch::new(n, alpha),
+            &mut merged,
+        );
+        assert_eq!(merged, expected, "round {round}");
+    }
+}
