@@ -41,7 +41,7 @@ fn shell_shows_live_status_and_settings_work_by_label() {
         Arc::new(Mutex::new(None)),
     );
     let mut harness = Harness::builder()
-        .with_size([1200.0, 760.0])
+        .with_size([1200.0, 1000.0])
         .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
 
     // The status bar goes live with the recorded head block.
