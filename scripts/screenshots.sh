@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 TARGET="${CARGO_TARGET_DIR:-target}/debug"
 OUT="${1:-docs/screenshots}"
+mkdir -p "$OUT"
 DISPLAY_NUMBER="${SCREENSHOT_DISPLAY:-:79}"
 PORT="${SCREENSHOT_PORT:-9791}"
 work="$(mktemp -d)"

@@ -637,6 +637,9 @@ impl ScriptedChain {
     }
 }
 
+/// What `StakeInfoRuntimeApi_get_stake_fee` answers in a staged scene, in the input token.
+pub const SCENE_STAKE_FEE: u64 = 50_000;
+
 /// A staking scene: a signer with TAO, one subnet with a registered validator, a spot
 /// price, the node's swap simulation and fee quote.
 #[derive(Debug, Clone)]
@@ -710,6 +713,12 @@ impl ScriptedChain {
             "sim_swap_tao_for_alpha",
             None,
             &values::sim_swap(tao, alpha, tao_fee, slippage),
+        )?;
+        self.set_api(
+            "StakeInfoRuntimeApi",
+            "get_stake_fee",
+            None,
+            &V::u128(u128::from(SCENE_STAKE_FEE)),
         )?;
         self.set_api(
             "TransactionPaymentApi",

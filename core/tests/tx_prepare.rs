@@ -11,7 +11,9 @@ use taoscope_core::chain::ChainClient;
 use taoscope_core::explorer::{Alpha, Rao};
 use taoscope_core::keys::{AccountId, Keypair};
 use taoscope_core::network::Network;
-use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, StakeScene, values};
+use taoscope_core::scripted_peer::{
+    SCENE_STAKE_FEE, ScriptedChain, ScriptedPeer, StakeScene, values,
+};
 use taoscope_core::tx::{Action, Tolerance, TxError, Warning, prepare};
 
 const PRICE: u64 = 25_000_000; // 0.025 TAO per alpha
@@ -80,6 +82,15 @@ async fn a_guarded_add_stake_is_quoted_by_the_node() {
     // 0.46 α of 79.96 α ideal.
     assert_eq!(q.price_impact_ppm, Some(5_752));
     assert_eq!(q.tx_fee_rao, Some(FEE));
+    assert_eq!(q.stake_fee, Some(SCENE_STAKE_FEE), "from get_stake_fee");
+    assert_stake_fee_asked(
+        &peer,
+        &pinned,
+        None,
+        (key("//Alice"), key("//Alice")),
+        Some((key("//Charlie"), 1)),
+        2_000_000_000,
+    );
     assert_eq!(prepared.context.nonce, 9, "AccountNonceApi");
     assert_eq!(prepared.context.spec_version, 393);
     assert_eq!(prepared.block_number, 1_000);
@@ -287,4 +298,50 @@ async fn a_key_of_the_wrong_size_is_not_used() {
         .expect("prepared");
     assert!(!prepared.shielded());
     assert!(prepared.warnings.contains(&Warning::NotShielded));
+}
+
+/// The node was asked `StakeInfoRuntimeApi_get_stake_fee` once, with arguments that
+/// decode, one by one and with nothing left over, against the served metadata's own input
+/// types, and that hold the places, coldkeys and amount given.
+fn assert_stake_fee_asked(
+    peer: &ScriptedPeer,
+    pinned: &taoscope_core::chain::PinnedBlock,
+    origin: Option<(AccountId, u16)>,
+    coldkeys: (AccountId, AccountId),
+    destination: Option<(AccountId, u16)>,
+    amount: u64,
+) {
+    use parity_scale_codec::Encode;
+    let asked: Vec<String> = peer
+        .calls()
+        .iter()
+        .filter(|(m, p)| {
+            m == "state_call"
+                && p.first().and_then(|v| v.as_str()) == Some("StakeInfoRuntimeApi_get_stake_fee")
+        })
+        .filter_map(|(_, p)| p.get(1).and_then(|v| v.as_str()).map(str::to_string))
+        .collect();
+    assert_eq!(asked.len(), 1, "asked once");
+    let bytes = hex::decode(asked[0].trim_start_matches("0x")).expect("hex");
+    let metadata = pinned.metadata();
+    let method = metadata
+        .runtime_api_trait_by_name("StakeInfoRuntimeApi")
+        .and_then(|t| t.method_by_name("get_stake_fee"))
+        .expect("spec 393 has get_stake_fee");
+    let mut input = &bytes[..];
+    for param in method.inputs() {
+        scale_value::scale::decode_as_type(&mut input, param.id, metadata.types())
+            .expect("each argument decodes with its own type");
+    }
+    assert!(input.is_empty(), "no bytes left over");
+    let place = |p: Option<(AccountId, u16)>| p.map(|(a, n)| (*a.as_bytes(), n));
+    let expected = (
+        place(origin),
+        *coldkeys.0.as_bytes(),
+        place(destination),
+        *coldkeys.1.as_bytes(),
+        amount,
+    )
+        .encode();
+    assert_eq!(bytes, expected);
 }

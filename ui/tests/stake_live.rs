@@ -118,6 +118,9 @@ fn add_stake_is_quoted_by_the_node_signed_once_and_read_back_after_finality() {
     step_until(&mut review.harness, "Review before signing", 60);
     review.harness.get_by_label_contains("α249.85");
     review.harness.get_by_label("τ0.000215");
+    // The chain's own stake fee (get_stake_fee), in the token paid in.
+    review.harness.get_by_label("Stake fee");
+    review.harness.get_by_label("τ0.00005");
     assert!(
         review.peer.count("state_call") > 0,
         "the quote came from the node"

@@ -204,6 +204,7 @@ struct DryRun<'a> {
     minimum_received: Option<u64>,
     limit_price: Option<u64>,
     fee_rao: Option<u64>,
+    stake_fee: Option<u64>,
     shielded: bool,
     shield_fee_rao: Option<u64>,
     burn_rao: Option<u64>,
@@ -246,6 +247,7 @@ fn dry_run_out(prepared: &Prepared) -> Result<serde_json::Value, Failure> {
         minimum_received: prepared.quote.minimum_out,
         limit_price: prepared.quote.limit_price,
         fee_rao: prepared.quote.tx_fee_rao,
+        stake_fee: prepared.quote.stake_fee,
         shielded: prepared.shielded(),
         shield_fee_rao: prepared.quote.shield_fee_rao,
         burn_rao: prepared.quote.burn_rao,
@@ -302,6 +304,17 @@ fn print_review(prepared: &Prepared) {
         line(
             "tx.review.shield_fee",
             format!("{} TAO", units_text_short(fee)),
+        );
+    }
+    if let Some(fee) = q.stake_fee {
+        let unit = if matches!(prepared.action, Action::AddStake { .. }) {
+            "TAO"
+        } else {
+            "alpha"
+        };
+        line(
+            "tx.review.stake_fee",
+            format!("{} {unit}", units_text_short(fee)),
         );
     }
     if q.limit_price.is_some() {

@@ -11,7 +11,7 @@ use super::error::TxError;
 use crate::amount::UNITS_PER_TOKEN;
 use crate::chain::{ChainError, PinnedBlock};
 use crate::explorer::Balance;
-use crate::explorer::decode::{SWAP_API, decode_api_answer, decode_error};
+use crate::explorer::decode::{STAKE_INFO_API, SWAP_API, decode_api_answer, decode_error};
 use crate::explorer::wire::{DispatchInfoWire, SimSwapWire};
 use crate::keys::AccountId;
 
@@ -147,6 +147,9 @@ pub struct Quote {
     /// The shield wrapper's own fee, rao, paid in TAO on top of `tx_fee_rao` when the
     /// transaction goes out shielded.
     pub shield_fee_rao: Option<u64>,
+    /// What the chain charges for moving this stake (`StakeInfoRuntimeApi_get_stake_fee`),
+    /// in the input token; `None` for other actions or where the runtime lacks the API.
+    pub stake_fee: Option<u64>,
 }
 
 /// An action checked, bounded and quoted at one block, with what signing needs.
@@ -524,6 +527,7 @@ pub async fn prepare(
     {
         warnings.push(Warning::NotShielded);
     }
+    quote.stake_fee = stake_fee(pinned, &action, &signer).await?;
     if quote.price_impact_ppm.is_some_and(|p| p > HIGH_IMPACT_PPM) {
         warnings.push(Warning::HighPriceImpact {
             ppm: quote.price_impact_ppm.unwrap_or(0),
@@ -747,6 +751,83 @@ async fn sim_swap(
     decode_api_answer(pinned.metadata(), SWAP_API, method, &bytes)
         .map(Some)
         .map_err(chain)
+}
+
+/// `StakeInfoRuntimeApi_get_stake_fee(origin, origin_coldkey, destination,
+/// destination_coldkey, amount)` for a stake move: where the stake leaves (hotkey, subnet)
+/// and where it goes, `None` on the TAO side of an add or remove.
+async fn stake_fee(
+    pinned: &PinnedBlock,
+    action: &Action,
+    signer: &AccountId,
+) -> Result<Option<u64>, TxError> {
+    type Place = Option<([u8; 32], u16)>;
+    let at = |hotkey: &AccountId, netuid: u16| Some((*hotkey.as_bytes(), netuid));
+    let me = *signer.as_bytes();
+    let (origin, destination, destination_coldkey, amount): (Place, Place, [u8; 32], u64) =
+        match action {
+            Action::AddStake {
+                hotkey,
+                netuid,
+                amount,
+                ..
+            } => (None, at(hotkey, *netuid), me, amount.0),
+            Action::RemoveStake {
+                hotkey,
+                netuid,
+                amount,
+                ..
+            } => (at(hotkey, *netuid), None, me, amount.0),
+            Action::MoveStake {
+                origin_hotkey,
+                destination_hotkey,
+                origin_netuid,
+                destination_netuid,
+                amount,
+            } => (
+                at(origin_hotkey, *origin_netuid),
+                at(destination_hotkey, *destination_netuid),
+                me,
+                amount.0,
+            ),
+            Action::SwapStake {
+                hotkey,
+                origin_netuid,
+                destination_netuid,
+                amount,
+                ..
+            } => (
+                at(hotkey, *origin_netuid),
+                at(hotkey, *destination_netuid),
+                me,
+                amount.0,
+            ),
+            Action::TransferStake {
+                destination_coldkey,
+                hotkey,
+                origin_netuid,
+                destination_netuid,
+                amount,
+            } => (
+                at(hotkey, *origin_netuid),
+                at(hotkey, *destination_netuid),
+                *destination_coldkey.as_bytes(),
+                amount.0,
+            ),
+            _ => return Ok(None),
+        };
+    let method = "get_stake_fee";
+    if !crate::explorer::decode::has_runtime_api(pinned.metadata(), STAKE_INFO_API, method) {
+        return Ok(None);
+    }
+    let args = (origin, me, destination, destination_coldkey, amount).encode();
+    let bytes = pinned
+        .state_call(STAKE_INFO_API, method, &args)
+        .await
+        .map_err(chain)?;
+    let fee: u64 =
+        decode_api_answer(pinned.metadata(), STAKE_INFO_API, method, &bytes).map_err(chain)?;
+    Ok(Some(fee))
 }
 
 /// `AccountNonceApi_account_nonce`: the next nonce the chain expects from `account`.

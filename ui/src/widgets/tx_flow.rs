@@ -275,6 +275,15 @@ pub fn review_ui(ui: &mut egui::Ui, data: &ReviewData, theme: Theme) {
                     None => unknown.clone(),
                 };
                 row_ui(ui, &tr("txui.review.fee"), &fee, None, theme);
+                if let Some(stake_fee) = data.quote.stake_fee {
+                    row_ui(
+                        ui,
+                        &tr("txui.review.stake_fee"),
+                        &amount_text(stake_fee, &input_symbol, 9),
+                        Some(&tr("txui.hint.stake_fee")),
+                        theme,
+                    );
+                }
                 if let Some(shield_fee) = data.quote.shield_fee_rao {
                     row_ui(
                         ui,
