@@ -345,3 +345,84 @@ fn assert_stake_fee_asked(
         .encode();
     assert_eq!(bytes, expected);
 }
+
+/// Alice's stake with Charlie on `netuid`, in alpha units.
+fn position_with_charlie(netuid: u16, alpha: u64) -> Value {
+    let (alice, charlie) = (key("//Alice"), key("//Charlie"));
+    Value::named_composite([
+        ("hotkey", values::account(charlie.as_bytes())),
+        ("coldkey", values::account(alice.as_bytes())),
+        ("netuid", Value::u128(u128::from(netuid))),
+        ("stake", Value::u128(u128::from(alpha))),
+        ("locked", Value::u128(0)),
+        ("emission", Value::u128(0)),
+        ("tao_emission", Value::u128(0)),
+        ("drain", Value::u128(0)),
+        ("is_registered", Value::bool(true)),
+    ])
+}
+
+#[tokio::test]
+async fn unstake_all_says_every_position_is_sold_in_full() {
+    let mut c = chain();
+    c.set_api(
+        "StakeInfoRuntimeApi",
+        "get_stake_info_for_coldkey",
+        None,
+        &Value::unnamed_composite([
+            position_with_charlie(0, 4_000_000_000),
+            position_with_charlie(1, 3_000_000_000),
+            position_with_charlie(2, 7),
+        ]),
+    )
+    .expect("stake info");
+    let (_peer, pinned) = pinned(c).await;
+    let all = prepare(
+        &pinned,
+        Action::UnstakeAll {
+            hotkey: key("//Charlie"),
+        },
+        key("//Alice"),
+        Tolerance::DEFAULT,
+        true,
+    )
+    .await
+    .expect("prepared");
+    let sold = Warning::SellsEveryPosition {
+        positions: 3,
+        to_root: false,
+    };
+    assert!(all.warnings.contains(&sold), "{:?}", all.warnings);
+    assert!(
+        sold.describe().contains("3 positions"),
+        "{}",
+        sold.describe()
+    );
+    assert!(sold.describe().contains("no dust"), "{}", sold.describe());
+    let alpha_only = prepare(
+        &pinned,
+        Action::UnstakeAllAlpha {
+            hotkey: key("//Charlie"),
+        },
+        key("//Alice"),
+        Tolerance::DEFAULT,
+        true,
+    )
+    .await
+    .expect("prepared");
+    // Root stays (and grows): only the two subnet positions are sold.
+    let to_root = Warning::SellsEveryPosition {
+        positions: 2,
+        to_root: true,
+    };
+    assert!(
+        alpha_only.warnings.contains(&to_root),
+        "{:?}",
+        alpha_only.warnings
+    );
+    assert!(
+        to_root.describe().contains("root"),
+        "{}",
+        to_root.describe()
+    );
+}

@@ -95,6 +95,14 @@ pub enum Warning {
     NotShielded,
     /// The fee is taken in alpha from the position, not from the TAO balance.
     FeeTakenFromStake,
+    /// Unstake-all sells each of these positions in full, so no dust stays behind;
+    /// with `to_root` the TAO is staked again on root (subnet 0) with the same validator.
+    SellsEveryPosition {
+        /// Positions with this validator that are sold.
+        positions: usize,
+        /// `unstake_all_alpha`: the TAO goes to root stake, not to the free balance.
+        to_root: bool,
+    },
 }
 
 impl Warning {
@@ -117,6 +125,16 @@ impl Warning {
             Warning::UnclaimedRootDividends => tr("tx.warning.unclaimed_root_dividends"),
             Warning::NotShielded => tr("tx.warning.not_shielded"),
             Warning::FeeTakenFromStake => tr("tx.warning.fee_taken_from_stake"),
+            Warning::SellsEveryPosition { positions, to_root } => {
+                let count = u64::try_from(*positions).unwrap_or(u64::MAX);
+                let positions = crate::i18n::tr_count("unit.positions", count, &[]);
+                let key = if *to_root {
+                    "tx.warning.sells_every_position_to_root"
+                } else {
+                    "tx.warning.sells_every_position"
+                };
+                tr_with(key, &[("positions", &positions)])
+            }
         }
     }
 }
@@ -258,6 +276,7 @@ pub async fn prepare(
     check_subnets(pinned, &action).await?;
 
     let mut replacement = None;
+    let unstake_to_root = matches!(action, Action::UnstakeAllAlpha { .. });
     match &mut action {
         Action::Transfer { dest, .. } => {
             if *dest == signer {
@@ -470,13 +489,18 @@ pub async fn prepare(
         Action::UnstakeAll { hotkey } | Action::UnstakeAllAlpha { hotkey } => {
             let stakes = pinned.stake_for_coldkey(&signer_key).await.map_err(chain)?;
             let hotkey_ss58 = hotkey.to_ss58();
-            if !stakes
+            let to_root = unstake_to_root;
+            // unstake_all_alpha leaves root stake where it is (and adds to it).
+            let positions = stakes
                 .iter()
-                .any(|s| s.hotkey == hotkey_ss58 && s.stake.0 > 0)
-            {
+                .filter(|s| s.hotkey == hotkey_ss58 && s.stake.0 > 0)
+                .filter(|s| !(to_root && s.netuid == 0))
+                .count();
+            if positions == 0 {
                 return Err(TxError::NotEnoughStake { wanted: 1, held: 0 });
             }
             root_dividend_reminder(pinned, &signer, &mut warnings).await?;
+            warnings.push(Warning::SellsEveryPosition { positions, to_root });
         }
         Action::BurnedRegister { netuid, hotkey }
         | Action::RegisterLimit { netuid, hotkey, .. } => {
