@@ -1,8 +1,7 @@
 //! `taoscope --screenshot` under a real X server (Xvfb), against the replay of finney.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use taoscope_core::replay::{ReplayServer, default_fixtures_dir};
 
@@ -13,43 +12,46 @@ struct VirtualDisplay {
 }
 
 impl VirtualDisplay {
+    /// Starts Xvfb on a display number it picks itself (`-displayfd`): the X server's own
+    /// locking makes parallel tests and stale locks from killed runs safe.
     fn start() -> VirtualDisplay {
-        for n in 90..140 {
-            let socket = PathBuf::from(format!("/tmp/.X11-unix/X{n}"));
-            let lock = PathBuf::from(format!("/tmp/.X{n}-lock"));
-            if socket.exists() || lock.exists() {
-                continue;
-            }
-            let child = Command::new("Xvfb")
-                .args([
-                    &format!(":{n}"),
-                    "-screen",
-                    "0",
-                    "1280x800x24",
-                    "-nolisten",
-                    "tcp",
-                ])
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("Xvfb is installed (scripts/install-deps.sh installs it)");
-            let started = Instant::now();
-            while !socket.exists() && started.elapsed() < Duration::from_secs(10) {
-                std::thread::sleep(Duration::from_millis(50));
-            }
-            assert!(socket.exists(), "Xvfb :{n} came up");
-            return VirtualDisplay {
-                child,
-                display: format!(":{n}"),
-            };
+        use std::io::BufRead;
+        let mut child = Command::new("Xvfb")
+            .args([
+                "-displayfd",
+                "1",
+                "-screen",
+                "0",
+                "1280x800x24",
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("Xvfb is installed (scripts/install-deps.sh installs it)");
+        let stdout = child.stdout.take().expect("Xvfb's stdout");
+        let mut line = String::new();
+        // Xvfb writes the number once it accepts connections, or exits without one.
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let number: u32 = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("Xvfb came up and named its display, got {line:?}"));
+        VirtualDisplay {
+            child,
+            display: format!(":{number}"),
         }
-        panic!("no free X display number between :90 and :139");
     }
 }
 
 impl Drop for VirtualDisplay {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL would leave them.
+        if let Ok(pid) = libc::pid_t::try_from(self.child.id()) {
+            // SAFETY: the child is ours and still unreaped, so the PID is not reused.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+        }
         let _ = self.child.wait();
     }
 }
