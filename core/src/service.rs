@@ -330,17 +330,34 @@ const CACHE_ENTRIES: usize = 48;
 #[derive(Default)]
 struct AnswerCache {
     entries: Vec<(String, u64, Request, Response)>,
+    /// Answers read before this block are stale: a transaction of ours landed there. The
+    /// connection may not have seen that block finalized yet, so its head alone cannot
+    /// tell an answer from before the transaction.
+    floor: u64,
 }
 
 impl AnswerCache {
     fn get(&self, genesis: &str, block: u64, request: &Request) -> Option<Response> {
+        if block < self.floor {
+            return None;
+        }
         self.entries
             .iter()
             .find(|(g, b, r, _)| g == genesis && *b == block && r == request)
             .map(|(_, _, _, response)| response.clone())
     }
 
+    /// Our transaction changed the chain in block `block`: nothing read before it is reused.
+    fn changed_at(&mut self, block: u64) {
+        self.floor = self.floor.max(block);
+        let floor = self.floor;
+        self.entries.retain(|(_, b, ..)| *b >= floor);
+    }
+
     fn put(&mut self, genesis: &str, block: u64, request: Request, response: Response) {
+        if block < self.floor {
+            return;
+        }
         let newest = self
             .entries
             .iter()
@@ -371,20 +388,27 @@ fn live_head(supervisor: &ChainSupervisor) -> Option<(String, u64)> {
 }
 
 /// Runs `request`, answering from `cache` when it was already read at the newest finalized
-/// block (unless `fresh`), and keeping a fresh answer under the block it was read at.
+/// block, and keeping a fresh answer under the block it was read at. A transaction that
+/// lands makes every answer read before its block stale.
 async fn execute_cached(
     supervisor: &ChainSupervisor,
     cache: &Mutex<AnswerCache>,
     id: RequestId,
     request: Request,
-    fresh: bool,
     progress: &(dyn Fn(Response) + Sync),
 ) -> Response {
     if !request.is_chain_read() {
-        return execute(supervisor, id, request, progress).await;
+        let response = execute(supervisor, id, request, progress).await;
+        if let Response::TxFinished(Ok(
+            TxStatus::InBlock { block_number, .. } | TxStatus::Finalized { block_number, .. },
+        )) = &response
+            && let Ok(mut cache) = cache.lock()
+        {
+            cache.changed_at(*block_number);
+        }
+        return response;
     }
-    if !fresh
-        && let Some((genesis, block)) = live_head(supervisor)
+    if let Some((genesis, block)) = live_head(supervisor)
         && let Some(hit) = cache
             .lock()
             .ok()
@@ -474,17 +498,6 @@ impl CoreHandle {
 
     /// Sends a request; its response arrives later through [`CoreHandle::poll`].
     pub fn send(&mut self, request: Request) -> RequestId {
-        self.send_with(request, false)
-    }
-
-    /// Sends a read that must reach the node even when an answer at the newest finalized
-    /// block is cached: after a transaction finalizes, the connection may not have seen
-    /// the new finalized head yet, and the cached answer would show the old state.
-    pub fn send_fresh(&mut self, request: Request) -> RequestId {
-        self.send_with(request, true)
-    }
-
-    fn send_with(&mut self, request: Request, fresh: bool) -> RequestId {
         let id = self.next_id;
         self.next_id += 1;
         let supervisor = self.supervisor.clone();
@@ -499,7 +512,7 @@ impl CoreHandle {
             };
             let response = match snapshot.and_then(|s| from_snapshot(&s, &request)) {
                 Some(answer) => answer,
-                None => execute_cached(&supervisor, &cache, id, request, fresh, &progress).await,
+                None => execute_cached(&supervisor, &cache, id, request, &progress).await,
             };
             let _ = tx.send((id, response));
             waker();
@@ -972,6 +985,24 @@ fn unlock_signer(
 mod tests {
     use super::*;
     use crate::explorer::Rao;
+
+    /// After our transaction lands in block 11, the answer cached at block 10 is not
+    /// reused (the connection may still report 10 as its head), and a late answer read at
+    /// 10 is not stored; answers from 11 on are cached as before.
+    #[test]
+    fn a_landed_transaction_makes_earlier_answers_stale() {
+        let request = Request::Balance { account: [7; 32] };
+        let answer = Response::TxFinished(Err(TxError::SameSubnet));
+        let mut cache = AnswerCache::default();
+        cache.put("g", 10, request.clone(), answer.clone());
+        assert!(cache.get("g", 10, &request).is_some());
+        cache.changed_at(11);
+        assert!(cache.get("g", 10, &request).is_none());
+        cache.put("g", 10, request.clone(), answer.clone());
+        assert!(cache.get("g", 10, &request).is_none());
+        cache.put("g", 11, request.clone(), answer);
+        assert!(cache.get("g", 11, &request).is_some());
+    }
     use crate::tx::{ChainContext, Quote};
 
     const ALICE_NACL: &str = "5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1";

@@ -228,8 +228,6 @@ pub struct StakePageState {
     delegates: Loadable<Vec<Delegate>>,
     positions: Loadable<Vec<StakeEntry>>,
     balance: Loadable<Balance>,
-    /// Set when a transaction finished: the next position and balance reads skip the cache.
-    read_fresh: bool,
     sort: ValidatorSort,
     hotkey: Option<String>,
     amount_text: String,
@@ -263,7 +261,6 @@ impl Default for StakePageState {
             delegates: Loadable::Idle,
             positions: Loadable::Idle,
             balance: Loadable::Idle,
-            read_fresh: false,
             sort: ValidatorSort::Stake,
             hotkey: None,
             amount_text: String::new(),
@@ -404,21 +401,13 @@ impl StakePageState {
             self.balance = Loadable::Idle;
         }
         if let Some(signer) = signer {
-            let fresh = std::mem::take(&mut self.read_fresh);
-            let mut send = |request| {
-                if fresh {
-                    core.send_fresh(request)
-                } else {
-                    core.send(request)
-                }
-            };
             if matches!(self.positions, Loadable::Idle) {
-                self.positions = Loadable::Loading(send(Request::StakeForColdkey {
+                self.positions = Loadable::Loading(core.send(Request::StakeForColdkey {
                     coldkey: *signer.account.as_bytes(),
                 }));
             }
             if matches!(self.balance, Loadable::Idle) {
-                self.balance = Loadable::Loading(send(Request::Balance {
+                self.balance = Loadable::Loading(core.send(Request::Balance {
                     account: *signer.account.as_bytes(),
                 }));
             }
@@ -443,11 +432,9 @@ impl StakePageState {
             && flow.handle_response(id, response)
         {
             if flow.finished.is_some() {
-                // The position changed (or not): read it again for the result screen,
-                // past any answer cached before the transaction.
+                // The position changed (or not): read it again for the result screen.
                 self.positions = Loadable::Idle;
                 self.balance = Loadable::Idle;
-                self.read_fresh = true;
             }
             return true;
         }
