@@ -191,22 +191,11 @@ async fn sending_to_a_hotkey_warns_and_below_minimum_stake_is_refused() {
 async fn unstaking_more_than_the_position_holds_is_refused() {
     let mut c = chain();
     let (alice, charlie) = (key("//Alice"), key("//Charlie"));
-    let position = Value::named_composite([
-        ("hotkey", values::account(charlie.as_bytes())),
-        ("coldkey", values::account(alice.as_bytes())),
-        ("netuid", Value::u128(1)),
-        ("stake", Value::u128(3_000_000_000)),
-        ("locked", Value::u128(0)),
-        ("emission", Value::u128(0)),
-        ("tao_emission", Value::u128(0)),
-        ("drain", Value::u128(0)),
-        ("is_registered", Value::bool(true)),
-    ]);
     c.set_api(
         "StakeInfoRuntimeApi",
         "get_stake_info_for_coldkey",
         None,
-        &Value::unnamed_composite([position]),
+        &Value::unnamed_composite([position_with_charlie(1, 3_000_000_000)]),
     )
     .expect("stake info");
     let (_peer, pinned) = pinned(c).await;

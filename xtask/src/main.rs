@@ -56,7 +56,7 @@ fn bundle(args: Vec<String>) -> Result<()> {
     let binary = match binary {
         Some(path) => path,
         None => {
-            let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            let status = cargo()
                 .args(["build", "--release", "--locked", "-p", "taoscope"])
                 .current_dir(&root)
                 .status()
@@ -81,9 +81,14 @@ fn bundle(args: Vec<String>) -> Result<()> {
     Ok(())
 }
 
+/// The cargo that runs this task (`$CARGO`), else the one on `PATH`.
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
 /// Cargo's target directory (it honours `CARGO_TARGET_DIR` and config files).
 fn target_directory() -> Result<PathBuf> {
-    let output = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+    let output = cargo()
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(repository_root())
         .output()
