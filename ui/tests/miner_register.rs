@@ -11,7 +11,6 @@
 //! One test runs the three in turn: a submission writes the pending-transactions journal
 //! under `TAOSCOPE_CONFIG_DIR`, which is set once, before anything else in this binary runs.
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -19,15 +18,12 @@ use egui_kittest::kittest::Queryable;
 use scale_value::Value;
 use taoscope_core::keys::{AccountId, Keypair};
 use taoscope_core::miner::supervisor::{process_alive, read_pid_file};
-use taoscope_core::network::Network;
 use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, StakeScene, values};
-use taoscope_core::service::CoreHandle;
-use taoscope_core::settings::Settings;
 use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{scripted_app, step_until};
 
 /// The test miner: one line that matches the profile's health pattern, then ticks.
 const MINER: &str = "#!/bin/sh\necho \"test miner up\"\ni=0\nwhile :; do i=$((i+1)); echo \"tick $i\"; sleep 0.05; done\n";
@@ -113,78 +109,43 @@ impl Scene {
 }
 
 /// The app on the Miner page against `chain`, with a test-miner profile on subnet 1
-/// (one setup step; healthy once it prints "test miner up"), its row selected.
+/// (one setup step; healthy once it prints "test miner up"), its row selected. The
+/// alice-nacl wallet is copied in as "default", the page's default wallet name.
 fn scene(chain: ScriptedChain) -> Scene {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let chain = Arc::new(chain);
-    let peer = runtime
-        .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-        .expect("peer");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let wallets = dir.path().join("wallets");
-    let vectors = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/keys/wallets");
-    copy_dir(&vectors.join("alice-nacl"), &wallets.join("default"));
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir_all(&profiles).expect("dir");
-    let script = dir.path().join("miner.sh");
-    std::fs::write(&script, MINER).expect("script");
-    std::fs::write(
-        profiles.join("test-miner.toml"),
-        format!(
-            "name = \"test-miner\"\nnetuid = 1\ndisplay_name = \"Test miner\"\n\
-             description = \"Prints ticks.\"\n[gpu]\nmin_vram_mb = 0\nclass = \"none\"\n\
-             [[setup]]\nname = \"prepare\"\ncommand = [\"sh\", \"-c\", \"echo preparing\"]\n\
-             [launch]\ncommand = [\"sh\", \"{}\"]\n[health]\npattern = '^test miner up$'\n",
-            script.display()
-        ),
-    )
-    .expect("profile");
-    let miners = dir.path().join("miners");
-    let network = Network::parse(&peer.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let settings = Settings {
-        network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(wallets),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
-        page: Some(Page::Miner),
-        miners_dir: Some(miners.clone()),
-        miner_profiles_dir: Some(profiles),
-        ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(
-        core,
-        settings,
-        Some(dir.path().join("s.json")),
-        &options,
-        Arc::new(Mutex::new(None)),
-    );
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 1600.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
+    let app = scripted_app(chain, "default", [1280.0, 1600.0], |dir| {
+        let profiles = dir.join("profiles");
+        std::fs::create_dir_all(&profiles).expect("dir");
+        let script = dir.join("miner.sh");
+        std::fs::write(&script, MINER).expect("script");
+        std::fs::write(
+            profiles.join("test-miner.toml"),
+            format!(
+                "name = \"test-miner\"\nnetuid = 1\ndisplay_name = \"Test miner\"\n\
+                 description = \"Prints ticks.\"\n[gpu]\nmin_vram_mb = 0\nclass = \"none\"\n\
+                 [[setup]]\nname = \"prepare\"\ncommand = [\"sh\", \"-c\", \"echo preparing\"]\n\
+                 [launch]\ncommand = [\"sh\", \"{}\"]\n[health]\npattern = '^test miner up$'\n",
+                script.display()
+            ),
+        )
+        .expect("profile");
+        LaunchOptions {
+            page: Some(Page::Miner),
+            miners_dir: Some(dir.join("miners")),
+            miner_profiles_dir: Some(profiles),
+            ..LaunchOptions::default()
+        }
+    });
+    let miners = app.dir.path().join("miners");
+    let mut harness = app.harness;
     step_until(&mut harness, "1 · Test miner", 20);
     harness.get_by_label("1 · Test miner").click();
     harness.run_steps(2);
     Scene {
         harness,
-        peer,
+        peer: app.peer,
         miners,
-        _runtime: runtime,
-        _dir: dir,
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
+        _runtime: app.runtime,
+        _dir: app.dir,
     }
 }
 

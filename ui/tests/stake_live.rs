@@ -4,21 +4,16 @@
 //! once, follows the transaction to a final block and reads the new position past the
 //! answer cached before it.
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use taoscope_core::keys::AccountId;
-use taoscope_core::network::Network;
-use taoscope_core::scripted_peer::{ScriptedChain, ScriptedPeer, StakeScene, SubnetScene};
-use taoscope_core::service::CoreHandle;
-use taoscope_core::settings::Settings;
+use taoscope_core::scripted_peer::{ScriptedChain, StakeScene, SubnetScene};
+use taoscope_ui::LaunchOptions;
 use taoscope_ui::pages::Page;
 use taoscope_ui::pages::stake::StakeScript;
-use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{ScriptedApp, scripted_app, step_until};
 
 /// alice-nacl's coldkey and its password.
 const COLDKEY: &str = "5CY5SPdYA8kErKEZJ2ZXkKTknnns7WuKAD45rNC7EgnftDg1";
@@ -52,56 +47,12 @@ fn chain() -> ScriptedChain {
     chain
 }
 
-struct Scene {
-    harness: Harness<'static, TaoscopeApp>,
-    peer: ScriptedPeer,
-    _runtime: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
-}
-
-fn scene(script: StakeScript) -> Scene {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let chain = Arc::new(chain());
-    let peer = runtime
-        .block_on(ScriptedPeer::start(move |m, p| chain.answer(m, p)))
-        .expect("peer");
-    let dir = tempfile::tempdir().expect("tempdir");
-    let wallets = dir.path().join("wallets");
-    let wallet = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/vectors/keys/wallets/alice-nacl/coldkey");
-    std::fs::create_dir_all(wallets.join("alice")).expect("dir");
-    std::fs::copy(&wallet, wallets.join("alice/coldkey")).expect("coldkey");
-    let public = wallet.with_file_name("coldkeypub.txt");
-    std::fs::copy(&public, wallets.join("alice/coldkeypub.txt")).expect("coldkeypub");
-    let network = Network::parse(&peer.url()).expect("url");
-    let core = CoreHandle::start(network.clone(), Arc::new(|| {})).expect("core");
-    let settings = Settings {
-        network,
-        language: Some(taoscope_core::i18n::Language::En),
-        wallet_path: Some(wallets),
-        ..Settings::default()
-    };
-    let options = LaunchOptions {
+fn scene(script: StakeScript) -> ScriptedApp {
+    scripted_app(chain(), "alice", [1280.0, 1400.0], |_| LaunchOptions {
         page: Some(Page::StakeScripted(script)),
         script_password: Some(zeroize::Zeroizing::new(PASSWORD.to_string())),
         ..LaunchOptions::default()
-    };
-    let app = TaoscopeApp::new(
-        core,
-        settings,
-        Some(dir.path().join("s.json")),
-        &options,
-        Arc::new(Mutex::new(None)),
-    );
-    let harness = Harness::builder()
-        .with_size([1280.0, 1400.0])
-        .build_ui_state(|ui, app: &mut TaoscopeApp| app.frame_ui(ui), app);
-    Scene {
-        harness,
-        peer,
-        _runtime: runtime,
-        _dir: dir,
-    }
+    })
 }
 
 /// Both runs share one test: a submission writes the pending-transactions journal under
