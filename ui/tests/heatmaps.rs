@@ -91,6 +91,9 @@ fn heatmaps_are_fetched_only_when_opened() {
         std::thread::sleep(std::time::Duration::from_millis(40));
         harness.step();
     }
+    // Its refusal is drawn (with a retry button) before the layout is final; under a loaded
+    // machine a fixed number of frames was not always enough.
+    step_until(&mut harness, "Try again", 20);
     harness.run_steps(5);
     let paged = |s: &ReplayServer| {
         s.served()
