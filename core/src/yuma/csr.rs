@@ -263,7 +263,7 @@ pub fn divisors(values: &[I32F32]) -> Vec<SharedDivisor> {
 
 /// Yuma 2's bond EMA of two matrices that still need their column normalisation:
 /// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
-/// also returns the result's column sums.
+/// also returns the result's column sums and column maxima.
 ///
 /// Each input comes with one divisor per column (its column sums). A long row is summed
 /// into a dense row as the chain does, dividing on the way, and read out without a branch
@@ -275,11 +275,12 @@ pub fn ema_of_normalized(
     (old, old_divisors): (&Csr, &[SharedDivisor]),
     alpha: I32F32,
     mut out: Csr,
-) -> (Csr, Vec<I32F32>) {
+) -> (Csr, ColumnTotals) {
     let rows = new.row_count();
     let one_minus_alpha = ONE.saturating_sub(alpha);
     let mut scratch = math::EmaScratch::new(rows, alpha);
     let mut sums = vec![ZERO; rows];
+    let mut max = vec![ZERO; rows];
     let mut dense = vec![ZERO; rows];
     let (mut new_copy, mut old_copy) = (Vec::new(), Vec::new());
     let normalized = |divisors: &[SharedDivisor], j: u16, v: I32F32| match divisors.get(j as usize)
@@ -306,13 +307,16 @@ pub fn ema_of_normalized(
                 }
             }
             let touched = dense.get_mut(first..=last).zip(sums.get_mut(first..=last));
-            if let Some((touched, touched_sums)) = touched {
+            if let Some(((touched, touched_sums), touched_max)) =
+                touched.zip(max.get_mut(first..=last))
+            {
                 // Every column is written to the next free slot; only a positive one keeps it.
                 let cells = out.cells_mut();
                 let start = cells.len();
                 cells.resize(start + touched.len(), (0, ZERO));
                 let mut kept = start;
-                for (j, (cell, sum)) in (first..).zip(touched.iter_mut().zip(touched_sums)) {
+                let columns = touched.iter_mut().zip(touched_sums).zip(touched_max);
+                for (j, ((cell, sum), column_max)) in (first..).zip(columns) {
                     let v = *cell;
                     let positive = v > ZERO;
                     if let Some(slot) = cells.get_mut(kept) {
@@ -320,6 +324,7 @@ pub fn ema_of_normalized(
                     }
                     kept += usize::from(positive);
                     *sum = math::add(*sum, math::keep_if(positive, v));
+                    *column_max = (*column_max).max(v);
                     *cell = ZERO;
                 }
                 cells.truncate(kept);
@@ -341,11 +346,23 @@ pub fn ema_of_normalized(
             math::ema_row(&new_copy, &old_copy, &mut scratch, out.cells_mut());
             for &(j, v) in out.cells_mut().get(start..).unwrap_or(&[]) {
                 add_to_column(&mut sums, j, v);
+                if let Some(m) = max.get_mut(j as usize) {
+                    *m = (*m).max(v);
+                }
             }
         }
         out.end_row();
     }
-    (out, sums)
+    (out, ColumnTotals { sums, max })
+}
+
+/// Each column's saturating sum and largest value (0 where none is above 0).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ColumnTotals {
+    /// The sum of each column, in row order.
+    pub sums: Vec<I32F32>,
+    /// The largest value of each column, at least 0.
+    pub max: Vec<I32F32>,
 }
 
 #[cfg(test)]

@@ -504,44 +504,50 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             }
         };
         let cells = bonds_delta.cell_count() + bonds.cell_count();
-        let (mut ema_bonds, ema_sums) = csr::ema_of_normalized(
+        let (ema_bonds, totals) = csr::ema_of_normalized(
             (&bonds_delta, &csr::divisors(&delta_sums)),
             (&bonds, &csr::divisors(&bond_sums)),
             ema_alpha,
             workspace.matrix(n_usize, cells),
         );
         // One sweep: column normalisation, dividends (`matmul_transpose_sparse` of the
-        // normalised bonds and incentive) and each column's largest normalised bond.
-        let column_divisors = csr::divisors(&ema_sums);
-        let mut column_max = vec![ZERO; n_usize];
+        // normalised bonds and incentive) and the stored bonds, which are max-upscaled per
+        // column. A division by a column's sum never lowers an order (it is a floor of a
+        // monotone map), so the largest normalised bond is the largest bond normalised.
+        let column_divisors = csr::divisors(&totals.sums);
+        let upscale: Vec<SharedDivisor> = column_divisors
+            .iter()
+            .zip(&totals.max)
+            .map(|(d, m)| SharedDivisor::new(d.divide_or_keep(*m)))
+            .collect();
         dividends = vec![ZERO; n_usize];
-        ema_bonds.for_each_row_mut(|i, row| {
-            let mut dividend = ZERO;
-            for (j, v) in row.iter_mut() {
-                let column = *j as usize;
-                if let Some(d) = column_divisors.get(column) {
-                    *v = d.divide_or_keep(*v);
-                }
+        for (i, (row, (dividend, stored))) in ema_bonds
+            .rows()
+            .zip(dividends.iter_mut().zip(bonds_out.iter_mut()))
+            .enumerate()
+        {
+            let keep = new_validator_permits.get(i).copied().unwrap_or(false);
+            if keep {
+                stored.reserve_exact(row.len());
+            }
+            for &(j, v) in row {
+                let column = j as usize;
+                let normalized = match column_divisors.get(column) {
+                    Some(d) => d.divide_or_keep(v),
+                    None => v,
+                };
                 let x = incentive.get(column).copied().unwrap_or(ZERO);
-                dividend = math::add(dividend, math::mul(x, *v));
-                if let Some(m) = column_max.get_mut(column)
-                    && *m < *v
-                {
-                    *m = *v;
+                *dividend = math::add(*dividend, math::mul(x, normalized));
+                if keep {
+                    let upscaled = match upscale.get(column) {
+                        Some(d) => d.divide_or_keep(normalized),
+                        None => normalized,
+                    };
+                    stored.push((j, math::fixed_proportion_to_u16(upscaled)));
                 }
-            }
-            if let Some(d) = dividends.get_mut(i) {
-                *d = dividend;
-            }
-        });
-        math::inplace_normalize(&mut dividends);
-        // Stored bonds are max-upscaled per column; only kept rows need the division.
-        let upscale = csr::divisors(&column_max);
-        for (uid, out) in bonds_out.iter_mut().enumerate() {
-            if new_validator_permits.get(uid).copied().unwrap_or(false) {
-                *out = stored_row(ema_bonds.row(uid), Some(&upscale));
             }
         }
+        math::inplace_normalize(&mut dividends);
         workspace.give_back(bonds);
         workspace.give_back(bonds_delta);
         workspace.give_back(ema_bonds);
@@ -682,6 +688,10 @@ fn liquid_alpha_ema(
     let mut seen_weight = vec![ZERO; columns];
     let mut seen_bond = vec![ZERO; columns];
     let mut filled: Vec<usize> = Vec::new();
+    let mut asked = vec![false; columns];
+    let alpha_at_zero = math::alpha_sigmoid_at_rate(ZERO, ZERO, ZERO, low, high, rate);
+    let mut alpha_of = vec![ZERO; columns];
+    let (mut asked_columns, mut distances, mut alphas) = (Vec::new(), Vec::new(), Vec::new());
     let mut scratch = math::AlphaEmaScratch::new(columns);
     out.reserve(rows, weights.cell_count());
     for i in 0..rows {
@@ -699,17 +709,41 @@ fn liquid_alpha_ema(
                     filled.push(c as usize);
                 }
             }
-            let mut alpha = |_: usize, j: u16| {
-                let j = j as usize;
-                math::alpha_sigmoid_at_rate(
-                    consensus.get(j).copied().unwrap_or(ZERO),
-                    seen_weight.get(j).copied().unwrap_or(ZERO),
-                    seen_bond.get(j).copied().unwrap_or(ZERO),
-                    low,
-                    high,
-                    rate,
-                )
-            };
+            // Every distinct column of the row gets its rate up front, so the `exp`s run
+            // in batches (`alpha_sigmoid_batch`).
+            for &(j, _) in w_row {
+                let c = j as usize;
+                if let Some(flag) = asked.get_mut(c)
+                    && !*flag
+                {
+                    let distance = math::sigmoid_distance(
+                        consensus.get(c).copied().unwrap_or(ZERO),
+                        seen_weight.get(c).copied().unwrap_or(ZERO),
+                        seen_bond.get(c).copied().unwrap_or(ZERO),
+                    );
+                    if distance == ZERO {
+                        // A weight at or below consensus and at least the bond: common,
+                        // and always the same rate.
+                        if let Some(slot) = alpha_of.get_mut(c) {
+                            *slot = alpha_at_zero;
+                        }
+                    } else {
+                        *flag = true;
+                        asked_columns.push(c);
+                        distances.push(distance);
+                    }
+                }
+            }
+            math::alpha_sigmoid_batch(&distances, low, high, rate, &mut alphas);
+            for (&c, &a) in asked_columns.iter().zip(alphas.iter()) {
+                if let (Some(slot), Some(flag)) = (alpha_of.get_mut(c), asked.get_mut(c)) {
+                    *slot = a;
+                    *flag = false;
+                }
+            }
+            asked_columns.clear();
+            distances.clear();
+            let mut alpha = |_: usize, j: u16| alpha_of.get(j as usize).copied().unwrap_or(ZERO);
             math::ema_alpha_row(
                 i,
                 w_row,

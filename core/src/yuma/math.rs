@@ -514,6 +514,55 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
     }
 }
 
+/// [`exp_safe`] of four inputs at once, each lane bit for bit as [`exp_safe`] gives it.
+///
+/// The Taylor loop is one long chain of dependent multiplies, so a single `exp` leaves
+/// the multiplier idle most of the time; four independent chains in step keep it busy.
+/// A lane whose term has reached 0 keeps adding 0, exactly as if it had stopped; a lane
+/// that would leave the crate's range (never, for inputs clamped to ±20) or is one of the
+/// crate's special cases is redone on its own.
+pub fn exp_safe_lanes(inputs: [I32F32; 4]) -> [I32F32; 4] {
+    let limit = I32F32::from_num(20);
+    let clamped = inputs.map(|v| v.max(-limit).min(limit));
+    let mut x = [0u64; 4];
+    let mut result = [0i64; 4];
+    let mut regular = [true; 4];
+    for (lane, &v) in clamped.iter().enumerate() {
+        let magnitude = v.to_bits().unsigned_abs();
+        regular[lane] = v != ZERO && v != ONE && magnitude <= 20 << 32;
+        x[lane] = magnitude;
+        result[lane] = (magnitude as i64).wrapping_add(1 << 32);
+    }
+    let mut term = x;
+    for divisor in TAYLOR_DIVISORS.iter().skip(2) {
+        let mut live = 0u64;
+        for lane in 0..4 {
+            let product = (u128::from(term[lane]) * u128::from(x[lane])) >> 32;
+            // Past i64 the crate gives up; such a lane is redone on its own below.
+            regular[lane] &= product <= i64::MAX as u128;
+            term[lane] = divisor.divide(product as u64 & (i64::MAX as u64));
+            let (sum, overflow) = result[lane].overflowing_add(term[lane] as i64);
+            regular[lane] &= !overflow;
+            result[lane] = sum;
+            live |= term[lane];
+        }
+        if live == 0 {
+            break;
+        }
+    }
+    let mut out = [ZERO; 4];
+    for lane in 0..4 {
+        let v = clamped[lane];
+        out[lane] = if regular[lane] {
+            let e = I32F32::from_bits(result[lane]);
+            if v < ZERO { safe_div(ONE, e) } else { e }
+        } else {
+            exp_safe(v)
+        };
+    }
+    out
+}
+
 // ----------------------------------------------------------------------------------------
 // Sparse matrices
 // ----------------------------------------------------------------------------------------
@@ -1458,13 +1507,57 @@ pub fn alpha_sigmoid_at_rate(
     alpha_high: I32F32,
     rate: I32F32,
 ) -> I32F32 {
+    let exponent = sigmoid_exponent(sigmoid_distance(consensus, weight, bond), rate);
+    alpha_from_exp(exp_safe(exponent), alpha_low, alpha_high)
+}
+
+/// [`alpha_sigmoid_at_rate`] of many cells, given each cell's [`sigmoid_distance`]:
+/// the same values, with the `exp`s four at a time ([`exp_safe_lanes`]).
+pub fn alpha_sigmoid_batch(
+    distances: &[I32F32],
+    alpha_low: I32F32,
+    alpha_high: I32F32,
+    rate: I32F32,
+    out: &mut Vec<I32F32>,
+) {
+    out.clear();
+    let mut chunks = distances.chunks_exact(4);
+    for chunk in chunks.by_ref() {
+        let mut exponents = [ZERO; 4];
+        for (e, d) in exponents.iter_mut().zip(chunk) {
+            *e = sigmoid_exponent(*d, rate);
+        }
+        let exps = exp_safe_lanes(exponents);
+        out.extend(exps.map(|e| alpha_from_exp(e, alpha_low, alpha_high)));
+    }
+    for d in chunks.remainder() {
+        let e = exp_safe(sigmoid_exponent(*d, rate));
+        out.push(alpha_from_exp(e, alpha_low, alpha_high));
+    }
+}
+
+/// The distance liquid alpha's sigmoid reads: how far the weight runs above consensus
+/// (buying) when it is at least the bond, else how far it falls below the bond (selling),
+/// each clamped to [0, 1].
+#[inline]
+pub fn sigmoid_distance(consensus: I32F32, weight: I32F32, bond: I32F32) -> I32F32 {
     let diff_buy = clamp_value(weight.saturating_sub(consensus), ZERO, ONE);
     let diff_sell = clamp_value(bond.saturating_sub(weight), ZERO, ONE);
-    let combined = if weight >= bond { diff_buy } else { diff_sell };
+    if weight >= bond { diff_buy } else { diff_sell }
+}
+
+/// The sigmoid's exponent `rate · (distance − ½)`.
+#[inline]
+fn sigmoid_exponent(distance: I32F32, rate: I32F32) -> I32F32 {
     let half = I32F32::from_bits(1 << 31);
-    let exponent = mul(rate, combined.saturating_sub(half));
+    mul(rate, distance.saturating_sub(half))
+}
+
+/// `clamp(low + σ · (high − low))` with σ = 1 / (1 + e), e the sigmoid's `exp`.
+#[inline]
+fn alpha_from_exp(e: I32F32, alpha_low: I32F32, alpha_high: I32F32) -> I32F32 {
     // The denominator is at least 1, so safe_div equals the chain's saturating_div here.
-    let sigmoid = safe_div(ONE, ONE.saturating_add(exp_safe(exponent)));
+    let sigmoid = safe_div(ONE, ONE.saturating_add(e));
     let alpha = alpha_low.saturating_add(mul(sigmoid, alpha_high.saturating_sub(alpha_low)));
     clamp_value(alpha, alpha_low, alpha_high)
 }

@@ -110,14 +110,16 @@ fn normalised_ema_equals_normalising_then_the_chain_ema() {
 
         let (new, old) = (Csr::from_rows(&new_rows), Csr::from_rows(&old_rows));
         let cells = new.cell_count() + old.cell_count();
-        let (ema, sums) = ema_of_normalized(
+        let (ema, totals) = ema_of_normalized(
             (&new, &divisors(&new.column_sums(n as u16))),
             (&old, &divisors(&old.column_sums(n as u16))),
             alpha,
             workspace.matrix(n, cells),
         );
         assert_eq!(ema.to_rows(), expected, "round {round}");
-        assert_eq!(sums, expected_sums, "round {round}");
+        assert_eq!(totals.sums, expected_sums, "round {round}");
+        let expected_max = Csr::from_rows(&expected).column_max(n as u16);
+        assert_eq!(totals.max, expected_max, "round {round}");
         workspace.give_back(ema);
     }
 }

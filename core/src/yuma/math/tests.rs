@@ -1070,3 +1070,60 @@ fn ema_merge_of_sorted_rows_equals_a_dense_pass() {
         assert_eq!(merged, expected, "round {round}");
     }
 }
+
+#[test]
+fn exp_lanes_equal_exp_safe_lane_by_lane() {
+    let mut rng = Lcg(23);
+    let limit = 24i64 << 32;
+    let mut inputs: Vec<I32F32> = (0..40_000)
+        .map(|_| I32F32::from_bits((rng.next() % (2 * limit as u64 + 1)) as i64 - limit))
+        .collect();
+    // Special cases and extremes, mixed into lanes with ordinary inputs.
+    inputs.extend(
+        [
+            0,
+            1 << 32,
+            -(1 << 32),
+            20 << 32,
+            -(20 << 32),
+            1,
+            -1,
+            i64::MAX,
+            i64::MIN,
+        ]
+        .map(I32F32::from_bits),
+    );
+    inputs.extend([fx(0.3), fx(-4.9), fx(0.), fx(1.)]);
+    for lanes in inputs.chunks(4) {
+        let mut four = [fx(0.5); 4];
+        four.iter_mut().zip(lanes).for_each(|(l, v)| *l = *v);
+        let expected = four.map(exp_safe);
+        assert_eq!(exp_safe_lanes(four), expected, "{four:?}");
+    }
+}
+
+#[test]
+fn batched_liquid_alpha_equals_one_cell_at_a_time() {
+    let mut rng = Lcg(29);
+    let unit = |rng: &mut Lcg| I32F32::from_bits((rng.next() % (1 << 33)) as i64);
+    for len in [0usize, 1, 3, 4, 5, 8, 63, 200] {
+        let cells: Vec<_> = (0..len)
+            .map(|_| (unit(&mut rng), unit(&mut rng), unit(&mut rng)))
+            .collect();
+        let (lo, hi) = (fx(0.7), fx(0.9));
+        for steepness in [1000i16, 10, -500, 32767, -32768, 0] {
+            let rate = I32F32::from_num(steepness).saturating_div(I32F32::from_num(-100));
+            let distances: Vec<_> = cells
+                .iter()
+                .map(|&(c, w, b)| sigmoid_distance(c, w, b))
+                .collect();
+            let mut batch = Vec::new();
+            alpha_sigmoid_batch(&distances, lo, hi, rate, &mut batch);
+            let one_by_one: Vec<_> = cells
+                .iter()
+                .map(|&(c, w, b)| alpha_sigmoid_at_rate(c, w, b, lo, hi, rate))
+                .collect();
+            assert_eq!(batch, one_by_one, "len {len}, steepness {steepness}");
+        }
+    }
+}
