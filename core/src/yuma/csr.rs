@@ -295,14 +295,15 @@ pub fn ema_of_normalized(
             let (mut first, mut last) = (usize::MAX, 0usize);
             for &(j, v) in new_row {
                 if let Some(cell) = dense.get_mut(j as usize) {
-                    *cell = math::add(*cell, math::mul(alpha, normalized(new_divisors, j, v)));
+                    let grown = math::mul_unit(alpha, normalized(new_divisors, j, v));
+                    *cell = math::add_bounded(*cell, grown);
                     (first, last) = (first.min(j as usize), last.max(j as usize));
                 }
             }
             for &(j, v) in old_row {
                 if let Some(cell) = dense.get_mut(j as usize) {
-                    let decayed = math::mul(one_minus_alpha, normalized(old_divisors, j, v));
-                    *cell = math::add(*cell, decayed);
+                    let decayed = math::mul_unit(one_minus_alpha, normalized(old_divisors, j, v));
+                    *cell = math::add_bounded(*cell, decayed);
                     (first, last) = (first.min(j as usize), last.max(j as usize));
                 }
             }
@@ -323,7 +324,7 @@ pub fn ema_of_normalized(
                         *slot = (j as u16, v);
                     }
                     kept += usize::from(positive);
-                    *sum = math::add(*sum, math::keep_if(positive, v));
+                    *sum = math::add_bounded(*sum, math::keep_if(positive, v));
                     *column_max = (*column_max).max(v);
                     *cell = ZERO;
                 }

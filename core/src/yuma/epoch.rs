@@ -386,14 +386,14 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             let threshold = consensus.get(j as usize).copied().unwrap_or(ZERO);
             let c = v.min(threshold); // `min` keeps v on a tie, as the chain does
             let keep = !((threshold < v) & (threshold <= ZERO));
-            let term = math::keep_if(keep, math::mul(scale, c));
+            let term = math::keep_if(keep, math::mul_unit(scale, c));
             if let Some(slot) = cells.get_mut(kept) {
                 *slot = (j, if keep_delta { term } else { c });
             }
             kept += usize::from(keep);
             *trust = math::add(*trust, math::keep_if(keep, c));
             add_to_column(&mut ranks, j, term);
-            add_to_column(&mut preranks, j, math::mul(scale, v));
+            add_to_column(&mut preranks, j, math::mul_unit(scale, v));
         }
         cells.truncate(kept);
         clipped_weights.end_row();
@@ -537,7 +537,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
                     None => v,
                 };
                 let x = incentive.get(column).copied().unwrap_or(ZERO);
-                *dividend = math::add(*dividend, math::mul(x, normalized));
+                *dividend = math::add_bounded(*dividend, math::mul_unit(x, normalized));
                 if keep {
                     let upscaled = match upscale.get(column) {
                         Some(d) => d.divide_or_keep(normalized),

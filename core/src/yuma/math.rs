@@ -300,6 +300,23 @@ pub fn mul(a: I32F32, b: I32F32) -> I32F32 {
     }
 }
 
+/// [`mul`] of two values in [0, 1] (bits in `0..=2^32`), such as normalised weights,
+/// stakes and bonds: their product always fits, so there is no overflow to check.
+#[inline(always)]
+pub fn mul_unit(a: I32F32, b: I32F32) -> I32F32 {
+    debug_assert!((0..=1 << 32).contains(&a.to_bits()) && (0..=1 << 32).contains(&b.to_bits()));
+    let product = u128::from(a.to_bits() as u64) * u128::from(b.to_bits() as u64);
+    I32F32::from_bits((product >> 32) as i64)
+}
+
+/// [`add`] where the sum cannot reach I32F32's limit (2^31): a running sum of at most a
+/// few thousand terms in [0, 1], as every column and row total of an epoch is. Saturation
+/// never happens there, so the plain sum is the chain's saturating one.
+#[inline(always)]
+pub fn add_bounded(a: I32F32, b: I32F32) -> I32F32 {
+    I32F32::from_bits(a.to_bits().wrapping_add(b.to_bits()))
+}
+
 /// `a · b` as `checked_mul(..).unwrap_or(0)`: 0 where the product leaves I32F32.
 #[inline]
 pub fn mul_or_zero(a: I32F32, b: I32F32) -> I32F32 {

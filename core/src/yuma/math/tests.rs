@@ -1127,3 +1127,23 @@ fn batched_liquid_alpha_equals_one_cell_at_a_time() {
         }
     }
 }
+
+#[test]
+fn unit_products_and_bounded_sums_equal_the_general_ones() {
+    let mut rng = Lcg(31);
+    let unit = |rng: &mut Lcg| I32F32::from_bits((rng.next() % ((1 << 32) + 1)) as i64);
+    let mut pairs: Vec<(I32F32, I32F32)> = (0..50_000)
+        .map(|_| (unit(&mut rng), unit(&mut rng)))
+        .collect();
+    let (zero, one) = (fx(0.), fx(1.));
+    pairs.extend([
+        (zero, zero),
+        (one, one),
+        (one, zero),
+        (I32F32::from_bits(1), one),
+    ]);
+    for (a, b) in pairs {
+        assert_eq!(mul_unit(a, b), mul(a, b), "{a} * {b}");
+        assert_eq!(add_bounded(a, b), add(a, b), "{a} + {b}");
+    }
+}
