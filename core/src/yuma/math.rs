@@ -1271,6 +1271,10 @@ pub(crate) struct MedianScratch {
     last_voter: Vec<usize>,
     /// `(score, stake)` of every vote, column after column.
     votes: Vec<(I32F32, I32F32)>,
+    /// How many of column c's votes are not zero.
+    nonzero: Vec<usize>,
+    /// The stake behind column c's non-zero votes.
+    nonzero_stake: Vec<I32F32>,
     /// Two buffers for one column's partitions.
     partitions: PartitionBuffers,
 }
@@ -1278,7 +1282,12 @@ pub(crate) struct MedianScratch {
 impl MedianScratch {
     /// Memory held, in bytes.
     pub(crate) fn bytes(&self) -> usize {
-        (self.starts.capacity() + self.ends.capacity() + self.last_voter.capacity()) * 8
+        (self.starts.capacity()
+            + self.ends.capacity()
+            + self.last_voter.capacity()
+            + self.nonzero.capacity()
+            + self.nonzero_stake.capacity())
+            * 8
             + (self.votes.capacity() + self.partitions.0.capacity() + self.partitions.1.capacity())
                 * std::mem::size_of::<(I32F32, I32F32)>()
     }
@@ -1309,6 +1318,8 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
         ends,
         last_voter,
         votes,
+        nonzero,
+        nonzero_stake,
         partitions,
     } = scratch;
     starts.clear();
@@ -1338,22 +1349,48 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
     ends.extend_from_slice(starts);
     last_voter.clear();
     last_voter.resize(columns, usize::MAX);
-    votes.clear();
-    votes.resize(total, (ZERO, ZERO));
+    nonzero.clear();
+    nonzero.resize(columns, 0);
+    nonzero_stake.clear();
+    nonzero_stake.resize(columns, ZERO);
+    // Every slot read below is written first, so old contents may stay.
+    if votes.len() < total {
+        votes.resize(total, (ZERO, ZERO));
+    }
+    // Each column's count and stake of non-zero votes are kept up on the way; they add
+    // normalised stakes (at most 1 in all), so no sum saturates and a replaced vote can be
+    // taken back out exactly.
     for (k, (row, &voter_stake)) in voting_rows().zip(use_stake.iter()).enumerate() {
+        // A row with strictly ascending columns cannot repeat one.
+        let may_repeat = !strictly_ascending(row);
         for &(c, v) in row {
             let c = c as usize;
-            if let (Some(end), Some(last)) = (ends.get_mut(c), last_voter.get_mut(c)) {
-                if *last == k {
-                    // A repeated cell: the later value is the vote.
-                    if let Some(slot) = end.checked_sub(1).and_then(|at| votes.get_mut(at)) {
-                        slot.0 = v;
-                    }
-                } else if let Some(slot) = votes.get_mut(*end) {
-                    *slot = (v, voter_stake);
-                    *end += 1;
-                    *last = k;
+            let (Some(end), Some(last), Some(count), Some(live_stake)) = (
+                ends.get_mut(c),
+                last_voter.get_mut(c),
+                nonzero.get_mut(c),
+                nonzero_stake.get_mut(c),
+            ) else {
+                continue;
+            };
+            let live = v != ZERO;
+            if may_repeat && *last == k {
+                // A repeated cell: the later value is the vote.
+                if let Some(slot) = end.checked_sub(1).and_then(|at| votes.get_mut(at)) {
+                    let was_live = slot.0 != ZERO;
+                    *count = *count - usize::from(was_live) + usize::from(live);
+                    *live_stake = I32F32::from_bits(
+                        live_stake.to_bits() - keep_if(was_live, voter_stake).to_bits()
+                            + keep_if(live, voter_stake).to_bits(),
+                    );
+                    slot.0 = v;
                 }
+            } else if let Some(slot) = votes.get_mut(*end) {
+                *slot = (v, voter_stake);
+                *end += 1;
+                *last = k;
+                *count += usize::from(live);
+                *live_stake = add_bounded(*live_stake, keep_if(live, voter_stake));
             }
         }
     }
@@ -1367,16 +1404,11 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
                 return ZERO;
             };
             // Zero votes join the implicit zeros of absent cells.
-            let mut nonzero = 0usize;
-            let mut nonzero_stake = ZERO;
-            for &(v, s) in column {
-                let live = v != ZERO;
-                nonzero += usize::from(live);
-                nonzero_stake = add(nonzero_stake, keep_if(live, s));
-            }
-            let zero_voters = voters - nonzero;
-            let zero_stake = stake_sum.saturating_sub(nonzero_stake);
-            if zero_voters > 0 && (zero_stake > minority || nonzero == 0) {
+            let live = nonzero.get(c).copied().unwrap_or(0);
+            let live_stake = nonzero_stake.get(c).copied().unwrap_or(ZERO);
+            let zero_voters = voters - live;
+            let zero_stake = stake_sum.saturating_sub(live_stake);
+            if zero_voters > 0 && (zero_stake > minority || live == 0) {
                 // The smallest vote, 0, already carries more than the minority.
                 return ZERO;
             }
