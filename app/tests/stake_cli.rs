@@ -263,8 +263,8 @@ mod scripted {
             vec![
                 "Sending to the node",
                 "Waiting in the node's queue",
-                "In block #2001, waiting for finality",
-                "Final in block #2001",
+                "In block #2,001, waiting for finality",
+                "Final in block #2,001",
             ],
             "{stderr}"
         );

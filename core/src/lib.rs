@@ -1,8 +1,9 @@
 //! Taoscope's engine, with no GUI dependencies: networks and the chain client,
 //! the request bridge the UI talks to, settings and message catalogues.
 //!
-//! `yuma` reproduces the chain's epoch and `emission` its block emission and halvings.
-//! Keys, wallets and pool math join as their issues land.
+//! Keys and btcli wallets, the explorer's domain model, transactions, the local miner,
+//! and the projections: `yuma` reproduces the chain's epoch and `emission` its block
+//! emission and halvings.
 
 rust_i18n::i18n!("locales", fallback = "en");
 
@@ -17,6 +18,7 @@ pub mod chain;
 pub mod emission;
 pub mod explorer;
 pub mod forecast;
+pub mod format;
 pub mod i18n;
 pub mod keychain;
 pub mod keys;

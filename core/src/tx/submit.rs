@@ -73,12 +73,14 @@ impl TxStatus {
             TxStatus::Submitting => tr("tx.status.submitting"),
             TxStatus::Ready => tr("tx.status.ready"),
             TxStatus::Broadcast => tr("tx.status.broadcast"),
-            TxStatus::InBlock { block_number, .. } => {
-                tr_with("tx.status.in_block", &[("block", block_number)])
-            }
-            TxStatus::Finalized { block_number, .. } => {
-                tr_with("tx.status.finalized", &[("block", block_number)])
-            }
+            TxStatus::InBlock { block_number, .. } => tr_with(
+                "tx.status.in_block",
+                &[("block", &crate::format::thousands(*block_number))],
+            ),
+            TxStatus::Finalized { block_number, .. } => tr_with(
+                "tx.status.finalized",
+                &[("block", &crate::format::thousands(*block_number))],
+            ),
             TxStatus::Retracted => tr("tx.status.retracted"),
             TxStatus::Dropped => tr("tx.status.dropped"),
             TxStatus::Invalid => tr("tx.status.invalid"),
