@@ -59,6 +59,48 @@ shot whatif.png --network ws://127.0.0.1:1 --snapshot bundled --page whatif:1
 shot shell.png --network "$live" --page settings
 shot settings-ru.png --network "$live" --page settings --lang ru
 
+# The Miner page with a running miner that the window re-attaches to: a test profile in
+# the config folder (no GPU needed) started in the background by the CLI, as a user would.
+miner_config="$work/miner-config"
+miner_data="$work/miner-data"
+mkdir -p "$miner_config/miners" "$work/wallets/demo/hotkeys"
+cat >"$work/miner.sh" <<'MINER'
+#!/bin/sh
+echo "test miner up: serving on port 8091"
+i=0
+while :; do
+    i=$((i + 1))
+    if [ $((i % 9)) -eq 0 ]; then echo "WARNING: validator 5F3sa… timed out, retrying"; fi
+    echo "step $i | processed request $((i * 7)) | latency $((20 + i)) ms"
+    sleep 0.2
+done
+MINER
+cat >"$miner_config/miners/test-miner.toml" <<PROFILE
+name = "test-miner"
+netuid = 1
+display_name = "Test miner"
+description = "Prints a request log; needs no GPU."
+[gpu]
+min_vram_mb = 0
+class = "none"
+[[setup]]
+name = "prepare"
+command = ["sh", "-c", "echo preparing for {hotkey}"]
+[launch]
+command = ["sh", "$work/miner.sh"]
+[health]
+pattern = 'processed request \d+'
+PROFILE
+TAOSCOPE_CONFIG_DIR="$miner_config" TAOSCOPE_DATA_DIR="$miner_data" \
+    "$TARGET/taoscope" miner run --profile test-miner --wallet demo --hotkey default \
+    --wallet-path "$work/wallets" --network "$live" --detach --skip-registration-check >/dev/null 2>&1
+sleep 6
+DISPLAY="$DISPLAY_NUMBER" TAOSCOPE_CONFIG_DIR="$miner_config" TAOSCOPE_DATA_DIR="$miner_data" \
+    timeout 90 "$TARGET/taoscope" --wallet-path "$work/wallets" --network "$live" \
+    --screenshot "$OUT/miner.png" --page miner >/dev/null
+echo "$OUT/miner.png"
+pkill -f "$work/miner.sh" 2>/dev/null || true
+
 # The Stake review and progress against the scripted node (spec 393, made-up subnet
 # "apex"): a real sim_swap quote, then a real signed submit followed to a final block,
 # signed with the alice-nacl test wallet from ../shared/vectors.

@@ -319,7 +319,8 @@ fn table_ui(
     TableBuilder::new(ui)
         .striped(true)
         .column(Column::exact(60.0))
-        .column(Column::initial(130.0).at_least(100.0))
+        // Sized to the longest name shown, so short names leave room for every column.
+        .column(Column::auto().at_least(90.0))
         .columns(Column::auto().at_least(70.0), columns.len() - 2)
         .header(24.0, |mut header| {
             for (column, key, term) in columns {
