@@ -132,11 +132,21 @@ impl Target {
 }
 
 /// The repository root (the directory holding `tauri.conf.json`).
+///
+/// Cargo names the running package's folder at run time (`cargo xtask`, `cargo test`); every
+/// package sits one level below the root. The folder this crate was compiled in is only the
+/// fallback: a build cache shared between two clones can hand one clone the other's build.
 pub fn repository_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    let has_manifest = |root: &Path| root.join("tauri.conf.json").is_file();
+    let at_run_time = std::env::var_os("CARGO_MANIFEST_DIR")
+        .and_then(|dir| Path::new(&dir).parent().map(Path::to_path_buf))
+        .filter(|root| has_manifest(root));
+    at_run_time.unwrap_or_else(|| {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."))
+    })
 }
 
 /// Reads `tauri.conf.json` under `root`.
