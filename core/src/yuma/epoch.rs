@@ -429,17 +429,6 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
 
     let mut dividends: Vec<I32F32>;
     // The new bonds as stored, for the rows that keep a validator permit.
-    let stored_row = |row: &[(u16, I32F32)], upscale: Option<&[SharedDivisor]>| {
-        row.iter()
-            .map(|&(j, v)| {
-                let v = match upscale.and_then(|d| d.get(j as usize)) {
-                    Some(d) => d.divide_or_keep(v),
-                    None => v,
-                };
-                (j, math::fixed_proportion_to_u16(v))
-            })
-            .collect::<Vec<(u16, u16)>>()
-    };
     let mut bonds_out: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n_usize];
     if params.yuma3_enabled {
         let to_proportion = SharedDivisor::new(I32F32::from_num(u16::MAX));
@@ -478,7 +467,12 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         math::inplace_normalize(&mut dividends);
         for (uid, out) in bonds_out.iter_mut().enumerate() {
             if new_validator_permits.get(uid).copied().unwrap_or(false) {
-                *out = stored_row(ema_bonds.row(uid), None);
+                // Yuma 3 stores its bonds as they are (proportions of 65535).
+                *out = ema_bonds
+                    .row(uid)
+                    .iter()
+                    .map(|&(j, v)| (j, math::fixed_proportion_to_u16(v)))
+                    .collect();
             }
         }
         workspace.give_back(bonds);
