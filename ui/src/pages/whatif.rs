@@ -369,7 +369,7 @@ fn stake_ui(ui: &mut egui::Ui, state: &mut WhatIfPageState, metagraph: &Metagrap
     let label_text = tr_with("whatif.stake_of", &[("uid", &uid)]);
     ui.horizontal(|ui| {
         let label = ui.label(&label_text);
-        ui.add(egui::TextEdit::singleline(&mut state.stake_text).desired_width(140.0))
+        ui.add(egui::TextEdit::singleline(&mut state.stake_text).desired_width(180.0))
             .labelled_by(label.id);
     });
     match parse_alpha_amount(&state.stake_text) {
