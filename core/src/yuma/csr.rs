@@ -265,7 +265,9 @@ pub fn divisors(values: &[I32F32]) -> Vec<SharedDivisor> {
 /// `inplace_col_normalize_sparse` of each, then [`math::mat_ema_sparse`], in one sweep that
 /// also returns the result's column sums and column maxima.
 ///
-/// Each input comes with one divisor per column (its column sums). A long row is summed
+/// Each input comes with one divisor per column (its column sums, for every column below
+/// the row count), so every normalised cell lies in [0, 1], and `alpha` lies in [0, 1]:
+/// the products then need no overflow check ([`math::mul_unit`]). A long row is summed
 /// into a dense row as the chain does, dividing on the way, and read out without a branch
 /// per column (a validator's bonds cover most columns, so whether a column is positive is
 /// a coin toss to the branch predictor). A short row is divided into a copy and goes
@@ -357,7 +359,7 @@ pub fn ema_of_normalized(
     (out, ColumnTotals { sums, max })
 }
 
-/// Each column's saturating sum and largest value (0 where none is above 0).
+/// Each column's sum and largest value (0 where none is above 0).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ColumnTotals {
     /// The sum of each column, in row order.
