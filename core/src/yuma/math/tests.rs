@@ -649,20 +649,25 @@ fn reference_median_cols(
         .collect()
 }
 
+/// `n` stakes: 0 one time in `zero_one_in`, else up to 2^`bits` bits.
+fn random_stakes(rng: &mut Lcg, n: usize, zero_one_in: u64, bits: u32) -> Vec<I32F32> {
+    (0..n)
+        .map(|_| {
+            if rng.next().is_multiple_of(zero_one_in) {
+                fx(0.)
+            } else {
+                I32F32::from_bits((rng.next() % (1u64 << bits)) as i64)
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn fast_median_equals_the_chains_search() {
     let mut rng = Lcg(3);
     for round in 0..400 {
         let n = 1 + (rng.next() % 24) as usize;
-        let stake: Vec<I32F32> = (0..n)
-            .map(|_| {
-                if rng.next().is_multiple_of(3) {
-                    fx(0.)
-                } else {
-                    I32F32::from_bits((rng.next() % (1 << 34)) as i64)
-                }
-            })
-            .collect();
+        let stake = random_stakes(&mut rng, n, 3, 34);
         // Few distinct values so ties are common; some stored zeros and repeated cells.
         let levels = 1 + rng.next() % 6;
         let mut score: SparseMatrix = vec![Vec::new(); n];
@@ -986,15 +991,7 @@ fn weighted_median_on_larger_columns_equals_the_chains_search() {
     let mut rng = Lcg(41);
     for round in 0..60 {
         let n = 20 + (rng.next() % 60) as usize;
-        let stake: Vec<I32F32> = (0..n)
-            .map(|_| {
-                if rng.next().is_multiple_of(4) {
-                    fx(0.)
-                } else {
-                    I32F32::from_bits((rng.next() % (1 << 40)) as i64)
-                }
-            })
-            .collect();
+        let stake = random_stakes(&mut rng, n, 4, 40);
         let mut score: SparseMatrix = vec![Vec::new(); n];
         for row in score.iter_mut() {
             for j in 0..n {
