@@ -455,3 +455,29 @@ fn optimised_epoch_equals_the_plain_chain_port_on_larger_subnets() {
         assert_eq!(fast, plain, "round {round}: n = {}, {params:?}", input.n);
     }
 }
+
+/// A larger case with every row strictly ascending, as `set_weights` stores them, mostly
+/// Yuma 2 with the full bonds penalty: the shape where the epoch lays rows out densely.
+fn sorted_large_case(rng: &mut Lcg) -> (EpochParams, EpochInput) {
+    let (mut params, mut input) = random_large_case(rng);
+    for row in input.weights.iter_mut().chain(input.bonds.iter_mut()) {
+        row.sort_by_key(|&(j, _)| j);
+        row.dedup_by_key(|&mut (j, _)| j);
+    }
+    if !rng.chance(4) {
+        params.yuma3_enabled = false;
+        params.bonds_penalty = 65_535;
+    }
+    (params, input)
+}
+
+#[test]
+fn optimised_epoch_equals_the_plain_chain_port_on_sorted_subnets() {
+    let mut rng = Lcg(2026);
+    for round in 0..120 {
+        let (params, input) = sorted_large_case(&mut rng);
+        let fast = run_epoch(&params, &input).expect("valid input");
+        let plain = reference_epoch(&params, &input);
+        assert_eq!(fast, plain, "round {round}: n = {}, {params:?}", input.n);
+    }
+}

@@ -184,6 +184,8 @@ pub struct Workspace {
     matrices: Vec<Csr>,
     /// Buffers of the consensus step.
     pub(crate) median: math::MedianScratch,
+    /// The two buffers of Yuma 2's dense bond rows.
+    dense: (Vec<u64>, Vec<u64>),
 }
 
 thread_local! {
@@ -232,6 +234,16 @@ impl Workspace {
         m
     }
 
+    /// The buffers for Yuma 2's dense bond rows (empty the first time).
+    pub(crate) fn take_dense(&mut self) -> (Vec<u64>, Vec<u64>) {
+        std::mem::take(&mut self.dense)
+    }
+
+    /// Hands the dense rows' buffers back.
+    pub(crate) fn give_back_dense(&mut self, buffers: (Vec<u64>, Vec<u64>)) {
+        self.dense = buffers;
+    }
+
     /// Hands a matrix's memory back for later [`Workspace::matrix`] calls.
     pub fn give_back(&mut self, m: Csr) {
         self.matrices.push(m);
@@ -244,7 +256,8 @@ impl Workspace {
             .iter()
             .map(|m| m.cell_capacity() * cell + m.offsets.capacity() * 8)
             .sum();
-        matrices + self.median.bytes()
+        let dense = (self.dense.0.capacity() + self.dense.1.capacity()) * 8;
+        matrices + self.median.bytes() + dense
     }
 }
 

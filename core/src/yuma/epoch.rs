@@ -6,6 +6,7 @@
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
 use super::csr::{self, Csr, Workspace, add_to_column};
+use super::dense::{DenseEpoch, WeightMasks};
 use super::error::YumaError;
 use super::math::{self, SharedDivisor};
 
@@ -229,10 +230,26 @@ pub fn validate(params: &EpochParams, input: &EpochInput) -> Result<(), YumaErro
 /// Runs one epoch. An empty subnet (n = 0) gives an output whose vectors are all empty.
 pub fn run_epoch(params: &EpochParams, input: &EpochInput) -> Result<EpochOutput, YumaError> {
     validate(params, input)?;
-    Ok(epoch_unchecked(params, input))
+    Ok(epoch_unchecked(params, input, Layout::Best))
 }
 
-fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
+/// Which matrix layouts an epoch may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// Dense rows where they apply ([`DenseEpoch::plan`]), else sparse rows.
+    Best,
+    /// Sparse rows only: the reference the dense layout is tested against.
+    #[cfg(test)]
+    SparseOnly,
+}
+
+/// [`run_epoch`] on sparse rows only, for tests of the dense layout.
+#[cfg(test)]
+pub(crate) fn run_epoch_sparse(params: &EpochParams, input: &EpochInput) -> EpochOutput {
+    epoch_unchecked(params, input, Layout::SparseOnly)
+}
+
+fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> EpochOutput {
     let n = input.n;
     let n_usize = n as usize;
     if n == 0 {
@@ -310,56 +327,20 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
             .copied()
             .unwrap_or(0)
     };
-    let stored_cells = input.weights.iter().take(n_usize).map(Vec::len).sum();
-    // Matrices come from (and go back to) this thread's kept buffers.
-    let mut workspace = Workspace::take();
-    let mut weights = workspace.matrix(n_usize, stored_cells);
-    for i in 0..n_usize {
-        if !validator_forbids.get(i).copied().unwrap_or(true) {
-            let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
-            let updated = input.last_update.get(i).copied().unwrap_or(0);
-            let commit = commit_blocks
-                .as_ref()
-                .map(|c| c.get(i).copied().unwrap_or(0));
-            let mut row_sum = ZERO;
-            for &(j, v) in stored {
-                let self_weight = i == j as usize && owner_uid != Some(j);
-                if j < n
-                    && !self_weight
-                    && updated > registered_at(j)
-                    && commit.is_none_or(|cb| cb >= registered_at(j))
-                {
-                    let v = I32F32::from_num(v);
-                    row_sum = math::add(row_sum, v);
-                    weights.cells_mut().push((j, v));
-                }
-            }
-            // Row normalisation, fused with the masks (`inplace_row_normalize_sparse`).
-            if row_sum > ZERO {
-                let d = SharedDivisor::new(row_sum);
-                weights
-                    .open_row_mut()
-                    .iter_mut()
-                    .for_each(|(_, v)| *v = d.divide_or_keep(*v));
-            }
+    // Whether weight cell (i, j) counts: a closure per row i, taking the column j.
+    let cell_filter = |i: usize| {
+        let updated = input.last_update.get(i).copied().unwrap_or(0);
+        let commit = commit_blocks
+            .as_ref()
+            .map(|c| c.get(i).copied().unwrap_or(0));
+        move |j: u16| {
+            let self_weight = i == j as usize && owner_uid != Some(j);
+            j < n
+                && !self_weight
+                && updated > registered_at(j)
+                && commit.is_none_or(|cb| cb >= registered_at(j))
         }
-        weights.end_row();
-    }
-
-    // == Consensus, validator trust ==
-    let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
-    let consensus = math::weighted_median_columns(
-        &active_stake,
-        &weights.row_slices(),
-        n,
-        kappa,
-        &mut workspace.median,
-    );
-
-    // == Rank = incentive ==
-    // One sweep clips each cell at its column's consensus (`col_clip_sparse`) and sums
-    // validator trust (row sums of the clipped cells), rank (stake times clipped cells,
-    // by column) and pre-rank (stake times unclipped cells), in the chain's order.
+    };
     let bonds_penalty = math::safe_div(
         I32F32::from_num(params.bonds_penalty),
         I32F32::from_num(u16::MAX),
@@ -369,35 +350,114 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
     // then keeps those products instead, and rank before normalising is the delta's
     // column sums.
     let keep_delta = !params.yuma3_enabled && bonds_penalty == ONE;
-    let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
-    let mut validator_trust = vec![ZERO; n_usize];
-    let mut ranks = vec![ZERO; n_usize];
-    let mut preranks = vec![ZERO; n_usize];
-    for (i, (row, trust)) in weights.rows().zip(validator_trust.iter_mut()).enumerate() {
-        let scale = active_stake.get(i).copied().unwrap_or(ZERO);
-        // Every cell is written to the next free slot and kept unless dropped. Cells above
-        // their column's consensus (about half) are clipped to it, or dropped where it is
-        // zero (often a whole column), so the sweep has no branch on either comparison.
-        let cells = clipped_weights.cells_mut();
-        let start = cells.len();
-        cells.resize(start + row.len(), (0, ZERO));
-        let mut kept = start;
-        for &(j, v) in row {
-            let threshold = consensus.get(j as usize).copied().unwrap_or(ZERO);
-            let c = v.min(threshold); // `min` keeps v on a tie, as the chain does
-            let keep = !((threshold < v) & (threshold <= ZERO));
-            let term = math::keep_if(keep, math::mul_unit(scale, c));
-            if let Some(slot) = cells.get_mut(kept) {
-                *slot = (j, if keep_delta { term } else { c });
+    // Matrices come from (and go back to) this thread's kept buffers.
+    let mut workspace = Workspace::take();
+    // There, where validators weight and bond most miners (the usual case), the matrices
+    // go on dense rows instead ([`DenseEpoch`]).
+    let mut dense = if keep_delta && layout == Layout::Best {
+        let rows = (input.weights.as_slice(), input.bonds.as_slice());
+        match DenseEpoch::plan(rows, &validator_forbids, n_usize, workspace.take_dense()) {
+            Ok(plan) => Some(plan),
+            Err(buffers) => {
+                workspace.give_back_dense(buffers);
+                None
             }
-            kept += usize::from(keep);
-            *trust = math::add(*trust, math::keep_if(keep, c));
-            add_to_column(&mut ranks, j, term);
-            add_to_column(&mut preranks, j, math::mul_unit(scale, v));
         }
-        cells.truncate(kept);
-        clipped_weights.end_row();
+    } else {
+        None
+    };
+    let stored_cells = if dense.is_some() {
+        0
+    } else {
+        input.weights.iter().take(n_usize).map(Vec::len).sum()
+    };
+    let mut weights = workspace.matrix(n_usize, stored_cells);
+    if let Some(dense) = dense.as_mut() {
+        let masks = WeightMasks {
+            forbids: &validator_forbids,
+            registered: &input.block_at_registration,
+            last_update: &input.last_update,
+            commits: commit_blocks.as_deref(),
+            owner: owner_uid,
+        };
+        dense.fill_weights(&input.weights, &masks);
+    } else {
+        for i in 0..n_usize {
+            if !validator_forbids.get(i).copied().unwrap_or(true) {
+                let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
+                let counts = cell_filter(i);
+                let mut row_sum = ZERO;
+                for &(j, v) in stored {
+                    if counts(j) {
+                        let v = I32F32::from_num(v);
+                        row_sum = math::add(row_sum, v);
+                        weights.cells_mut().push((j, v));
+                    }
+                }
+                // Row normalisation, fused with the masks (`inplace_row_normalize_sparse`).
+                if row_sum > ZERO {
+                    let d = SharedDivisor::new(row_sum);
+                    weights
+                        .open_row_mut()
+                        .iter_mut()
+                        .for_each(|(_, v)| *v = d.divide_or_keep(*v));
+                }
+            }
+            weights.end_row();
+        }
     }
+
+    // == Consensus, validator trust ==
+    let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
+    let consensus = match &dense {
+        Some(dense) => dense.consensus(&active_stake, kappa, &mut workspace.median),
+        None => math::weighted_median_columns(
+            &active_stake,
+            &weights.row_slices(),
+            n,
+            kappa,
+            &mut workspace.median,
+        ),
+    };
+
+    // == Rank = incentive ==
+    // One sweep clips each cell at its column's consensus (`col_clip_sparse`) and sums
+    // validator trust (row sums of the clipped cells), rank (stake times clipped cells,
+    // by column) and pre-rank (stake times unclipped cells), in the chain's order.
+    let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
+    let (validator_trust, mut ranks, preranks) = if let Some(dense) = dense.as_mut() {
+        dense.clip(&consensus, &active_stake)
+    } else {
+        let mut validator_trust = vec![ZERO; n_usize];
+        let mut ranks = vec![ZERO; n_usize];
+        let mut preranks = vec![ZERO; n_usize];
+        for (i, (row, trust)) in weights.rows().zip(validator_trust.iter_mut()).enumerate() {
+            let scale = active_stake.get(i).copied().unwrap_or(ZERO);
+            // Every cell is written to the next free slot and kept unless dropped. Cells
+            // above their column's consensus (about half) are clipped to it, or dropped where
+            // it is zero (often a whole column), so the sweep has no branch on either.
+            let cells = clipped_weights.cells_mut();
+            let start = cells.len();
+            cells.resize(start + row.len(), (0, ZERO));
+            let mut kept = start;
+            for &(j, v) in row {
+                let threshold = consensus.get(j as usize).copied().unwrap_or(ZERO);
+                let c = v.min(threshold); // `min` keeps v on a tie, as the chain does
+                let keep = !((threshold < v) & (threshold <= ZERO));
+                let term = math::keep_if(keep, math::mul_unit(scale, c));
+                if let Some(slot) = cells.get_mut(kept) {
+                    *slot = (j, if keep_delta { term } else { c });
+                }
+                kept += usize::from(keep);
+                *trust = math::add(*trust, math::keep_if(keep, c));
+                add_to_column(&mut ranks, j, term);
+                add_to_column(&mut preranks, j, math::mul_unit(scale, v));
+            }
+            cells.truncate(kept);
+            clipped_weights.end_row();
+        }
+        (validator_trust, ranks, preranks)
+    };
     let trust_legacy = math::vecdiv(&ranks, &preranks);
     let delta_sums = keep_delta.then(|| ranks.clone());
     math::inplace_normalize(&mut ranks);
@@ -478,6 +538,15 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput) -> EpochOutput {
         workspace.give_back(bonds);
         workspace.give_back(weights_for_bonds);
         workspace.give_back(ema_bonds);
+    } else if let Some(mut plan) = dense {
+        let counts = |j: u16| last_tempo > registered_at(j);
+        let stored_sums = plan.fill_stored(&input.bonds, counts);
+        let delta_sums = delta_sums.as_deref().unwrap_or(&[]);
+        let totals = plan.ema(delta_sums, &stored_sums, ema_alpha);
+        (dividends, bonds_out) = plan.dividends(&totals, &incentive, &new_validator_permits);
+        math::inplace_normalize(&mut dividends);
+        workspace.give_back_dense(plan.into_buffers());
+        workspace.give_back(weights_for_bonds);
     } else {
         let (bonds, bond_sums) =
             stored_bonds(input, n, last_tempo, &mut workspace, I32F32::from_num);

@@ -127,14 +127,14 @@ fn small_quotient(x: u64, y: u64, inverse: f64) -> Option<u64> {
 /// variant): `magic` holds the low 64 bits of a 65-bit multiplier, so
 /// `q = (mulhi(magic, n) + n) / 2^(shift+1)`, computed without overflowing 64 bits.
 #[derive(Debug, Clone, Copy)]
-struct Reciprocal {
+pub(crate) struct Reciprocal {
     magic: u64,
     shift: u32,
 }
 
 impl Reciprocal {
     /// The reciprocal of `d`, or `None` for 0 and 1 (callers take another path there).
-    const fn new(d: u64) -> Option<Self> {
+    pub(crate) const fn new(d: u64) -> Option<Self> {
         if d < 2 {
             return None;
         }
@@ -157,6 +157,12 @@ impl Reciprocal {
             magic: m.wrapping_add(m).wrapping_add(round_up).wrapping_add(1),
             shift: log2,
         })
+    }
+
+    /// The multiplier (less its top bit) and the final shift, for vectorised copies of
+    /// [`Reciprocal::divide`].
+    pub(crate) const fn parts(&self) -> (u64, u32) {
+        (self.magic, self.shift)
     }
 
     /// `⌊n / d⌋`.
@@ -1280,6 +1286,14 @@ pub(crate) struct MedianScratch {
 }
 
 impl MedianScratch {
+    /// A buffer for votes and the two partition buffers, for a caller that lays out the
+    /// votes itself.
+    pub(crate) fn votes_and_partitions(
+        &mut self,
+    ) -> (&mut Vec<(I32F32, I32F32)>, &mut PartitionBuffers) {
+        (&mut self.votes, &mut self.partitions)
+    }
+
     /// Memory held, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         (self.starts.capacity()
@@ -1302,12 +1316,8 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
     scratch: &mut MedianScratch,
 ) -> Vec<I32F32> {
     let columns = columns as usize;
-    let mut use_stake: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
-    inplace_normalize(&mut use_stake);
-    let stake_sum = sum(&use_stake);
-    let minority = stake_sum.saturating_sub(majority);
-    let voters = use_stake.len();
-    if voters == 0 {
+    let voters = Voters::new(stake, majority);
+    if voters.count == 0 {
         return vec![ZERO; columns];
     }
 
@@ -1360,7 +1370,7 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
     // Each column's count and stake of non-zero votes are kept up on the way; they add
     // normalised stakes (at most 1 in all), so no sum saturates and a replaced vote can be
     // taken back out exactly.
-    for (k, (row, &voter_stake)) in voting_rows().zip(use_stake.iter()).enumerate() {
+    for (k, (row, &voter_stake)) in voting_rows().zip(voters.stakes.iter()).enumerate() {
         // A row with strictly ascending columns cannot repeat one.
         let may_repeat = !strictly_ascending(row);
         for &(c, v) in row {
@@ -1403,88 +1413,176 @@ pub(crate) fn weighted_median_columns<R: AsRef<[(u16, I32F32)]>>(
             let Some(column) = votes.get(from..to) else {
                 return ZERO;
             };
-            // Zero votes join the implicit zeros of absent cells.
             let live = nonzero.get(c).copied().unwrap_or(0);
             let live_stake = nonzero_stake.get(c).copied().unwrap_or(ZERO);
-            let zero_voters = voters - live;
-            let zero_stake = stake_sum.saturating_sub(live_stake);
-            if zero_voters > 0 && (zero_stake > minority || live == 0) {
-                // The smallest vote, 0, already carries more than the minority.
-                return ZERO;
-            }
-            let below = if zero_voters > 0 { zero_stake } else { ZERO };
-            select_weighted_by_copy(column, minority, below, partitions)
+            voters.median(column, (live, live_stake), partitions)
         })
         .collect()
 }
 
+/// The voters of a consensus: every uid with positive stake, their stake normalised.
+#[derive(Debug)]
+pub(crate) struct Voters {
+    /// How many uids vote.
+    pub(crate) count: usize,
+    /// The voters' normalised stakes, in uid order.
+    pub(crate) stakes: Vec<I32F32>,
+    /// Their sum (1, less rounding).
+    sum: I32F32,
+    /// The stake a median must exceed: the sum less κ.
+    minority: I32F32,
+}
+
+impl Voters {
+    /// The voters among `stake` (indexed by uid), for the quantile `majority` (κ).
+    pub(crate) fn new(stake: &[I32F32], majority: I32F32) -> Self {
+        let mut stakes: Vec<I32F32> = stake.iter().copied().filter(|s| *s > ZERO).collect();
+        inplace_normalize(&mut stakes);
+        let sum = sum(&stakes);
+        Voters {
+            count: stakes.len(),
+            minority: sum.saturating_sub(majority),
+            stakes,
+            sum,
+        }
+    }
+
+    /// One column's median from its votes `(score, stake)`: all of its non-zero votes,
+    /// and any of its zero ones. `live` is the count and stake of the non-zero votes; every
+    /// other voter votes 0.
+    pub(crate) fn median(
+        &self,
+        votes: &[(I32F32, I32F32)],
+        live: (usize, I32F32),
+        partitions: &mut PartitionBuffers,
+    ) -> I32F32 {
+        let vote = |k: usize| votes.get(k).copied().unwrap_or((ZERO, ZERO));
+        self.median_from(votes.len(), vote, live, partitions)
+    }
+
+    /// [`Voters::median`] of `len` votes read through `vote(k)`.
+    #[inline(always)]
+    pub(crate) fn median_from(
+        &self,
+        len: usize,
+        vote: impl Fn(usize) -> (I32F32, I32F32),
+        (live, live_stake): (usize, I32F32),
+        partitions: &mut PartitionBuffers,
+    ) -> I32F32 {
+        // Zero votes join the implicit zeros of absent cells.
+        let zero_voters = self.count - live.min(self.count);
+        let zero_stake = self.sum.saturating_sub(live_stake);
+        if zero_voters > 0 && (zero_stake > self.minority || live == 0) {
+            // The smallest vote, 0, already carries more than the minority.
+            return ZERO;
+        }
+        let below = if zero_voters > 0 { zero_stake } else { ZERO };
+        select_weighted_from(len, vote, self.minority, below, partitions)
+    }
+}
+
 /// [`select_weighted`] over the non-zero scores of `votes` (zero scores are skipped, as
-/// the caller counts them into `below`), with partitions that copy instead of swapping.
-///
-/// Every element is written to both ends of a second buffer and only the matching end's
-/// cursor moves, so the loop has no data-dependent branch: on random scores an in-place
-/// partition mispredicts about every other comparison, and that dominated consensus. The
-/// answer is the same because it is fully determined by the votes (fixed-point sums of
-/// normalised stakes are exact), whichever pivots lead to it.
+/// the caller counts them into `below`), with partitions that copy instead of swapping
+/// ([`partition_votes`]; in place, mispredicted branches dominated consensus). The answer
+/// is the same because it is fully determined by the votes (fixed-point sums of normalised
+/// stakes are exact), whichever pivots lead to it.
+#[cfg(test)]
 fn select_weighted_by_copy(
     votes: &[(I32F32, I32F32)],
+    minority: I32F32,
+    below: I32F32,
+    buffers: &mut PartitionBuffers,
+) -> I32F32 {
+    let vote = |k: usize| votes.get(k).copied().unwrap_or((ZERO, ZERO));
+    select_weighted_from(votes.len(), vote, minority, below, buffers)
+}
+
+/// [`select_weighted_by_copy`] over `len` votes read through `vote(k)`, so a caller can
+/// hand over votes where they lie (a column of a row-major matrix) without copying them
+/// first: the first partition copies them anyway.
+#[inline(always)]
+pub(crate) fn select_weighted_from(
+    len: usize,
+    vote: impl Fn(usize) -> (I32F32, I32F32),
     minority: I32F32,
     mut below: I32F32,
     buffers: &mut PartitionBuffers,
 ) -> I32F32 {
     let (current, next) = buffers;
     current.clear();
-    current.resize(votes.len(), (ZERO, ZERO));
+    current.resize(len, (ZERO, ZERO));
     next.clear();
-    next.resize(votes.len(), (ZERO, ZERO));
-    let (mut from, mut to) = (0usize, votes.len());
-    let mut first = true;
+    next.resize(len, (ZERO, ZERO));
+    // The first partition reads the votes themselves, zeros included; its pivot is the
+    // middle score, or the next non-zero one.
+    let Some(pivot) = (len / 2..len)
+        .chain(0..len)
+        .map(|k| vote(k).0)
+        .find(|v| *v != ZERO)
+    else {
+        return ZERO;
+    };
+    let mut split = partition_votes((0..len).map(&vote), len, pivot, next);
+    let mut part_len = len;
+    let mut pivot = pivot;
     loop {
-        // The first partition reads the votes themselves; later ones the last partition.
-        let part = if first {
-            votes
-        } else {
-            current.get(from..to).unwrap_or(&[])
-        };
-        let len = part.len();
-        // The middle score, or the next non-zero one (only the first partition holds zeros).
-        let middle = part.get(len / 2..).unwrap_or(&[]);
-        let Some(&(pivot, _)) = middle.iter().chain(part).find(|(v, _)| *v != ZERO) else {
-            return ZERO;
-        };
-        let dest = next.get_mut(..len).unwrap_or(&mut []);
-        let (mut lower, mut upper) = (0usize, 0usize);
-        let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
-        for &(v, s) in part {
-            let live = v != ZERO;
-            let is_lower = live & (v < pivot);
-            let is_upper = live & (v > pivot);
-            // lower + upper ≤ elements seen < len, so both slots exist and neither
-            // overwrites a kept element.
-            if let Some(slot) = dest.get_mut(lower) {
-                *slot = (v, s);
-            }
-            if let Some(slot) = dest.get_mut(len - 1 - upper) {
-                *slot = (v, s);
-            }
-            lower += usize::from(is_lower);
-            upper += usize::from(is_upper);
-            lo_stake = add(lo_stake, keep_if(is_lower, s));
-            // The pivot is not zero, so an equal score is a live one.
-            eq_stake = add(eq_stake, keep_if(v == pivot, s));
-        }
+        let (lower, upper, lo_stake, eq_stake) = split;
         let through_pivot = add(add(below, lo_stake), eq_stake);
-        if lower > 0 && add(below, lo_stake) > minority {
-            (from, to) = (0, lower);
+        let (from, to) = if lower > 0 && add(below, lo_stake) > minority {
+            (0, lower)
         } else if through_pivot <= minority && upper > 0 {
             below = through_pivot;
-            (from, to) = (len - upper, len);
+            (part_len - upper, part_len)
         } else {
             return pivot;
-        }
+        };
         std::mem::swap(current, next);
-        first = false;
+        // Later partitions read the last one, which holds no zeros.
+        let part = current.get(from..to).unwrap_or(&[]);
+        part_len = part.len();
+        let Some(&(p, _)) = part.get(part_len / 2) else {
+            return ZERO;
+        };
+        pivot = p;
+        split = partition_votes(part.iter().copied(), part_len, pivot, next);
     }
+}
+
+/// One partition of [`select_weighted_from`]: the non-zero votes below `pivot` to the front
+/// of `dest`, those above it to the back, returning their counts, the stake below and the
+/// stake at the pivot.
+///
+/// Every vote is written to both ends and only the matching end's cursor moves, so the loop
+/// has no data-dependent branch: on random scores a branching partition mispredicts about
+/// every other comparison. `lower + upper` never exceeds the votes seen, so both slots
+/// exist and neither overwrites a kept vote.
+#[inline(always)]
+fn partition_votes(
+    votes: impl Iterator<Item = (I32F32, I32F32)>,
+    len: usize,
+    pivot: I32F32,
+    dest: &mut [(I32F32, I32F32)],
+) -> (usize, usize, I32F32, I32F32) {
+    let dest = dest.get_mut(..len).unwrap_or(&mut []);
+    let (mut lower, mut upper) = (0usize, 0usize);
+    let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
+    for (v, s) in votes {
+        let live = v != ZERO;
+        let is_lower = live & (v < pivot);
+        let is_upper = live & (v > pivot);
+        if let Some(slot) = dest.get_mut(lower) {
+            *slot = (v, s);
+        }
+        if let Some(slot) = dest.get_mut(len.wrapping_sub(1 + upper)) {
+            *slot = (v, s);
+        }
+        lower += usize::from(is_lower);
+        upper += usize::from(is_upper);
+        lo_stake = add(lo_stake, keep_if(is_lower, s));
+        // The pivot is not zero, so an equal score is a live one.
+        eq_stake = add(eq_stake, keep_if(v == pivot, s));
+    }
+    (lower, upper, lo_stake, eq_stake)
 }
 
 /// The smallest value v in `pairs` with `below + Σ{stake : value ≤ v} > minority`, or the

@@ -1,0 +1,968 @@
+//! Yuma 2's epoch on dense rows: weights, consensus, clipping, bonds and dividends.
+//!
+//! Validators weight and bond most miners, so on a live subnet the matrices are mostly
+//! full, and the sparse passes spend their time on bookkeeping per cell (a column lookup,
+//! a bounds check, a branch) rather than on arithmetic. Here the rows that hold weights or
+//! bonds are laid out densely over the columns in use. Each pass is then a straight loop
+//! over a row that the compiler vectorises; [`multiversion`] also builds it for AVX2 and
+//! AVX-512 and picks the best one the processor has at run time.
+//!
+//! The outputs equal the sparse path's bit for bit, because this path is taken only with
+//! the full bonds penalty (the default) and when:
+//! - every row is strictly ascending, so a column holds at most one cell per row, and an
+//!   absent cell then adds exactly what a zero one does (consensus counts both as a zero
+//!   vote, clipping and the EMA add 0 for both, and the EMA keeps positive cells only);
+//! - every value is non-negative and at most its column's (or row's) sum, and every sum is
+//!   at most 1 (or a whole number below 2^31 for stored weights and bonds). No sum can
+//!   saturate, so integer additions may be reordered, and each division is `⌊x · 2^32 / d⌋`
+//!   with `0 ≤ x ≤ d`, which [`ColumnDivisors`] computes exactly with 32×32-bit multiplies.
+
+use multiversion::multiversion;
+use substrate_fixed::types::I32F32;
+
+use super::math::{MedianScratch, Reciprocal, Voters};
+
+const LOW: u64 = 0xFFFF_FFFF;
+const ONE_BITS: u64 = 1 << 32;
+const ZERO: I32F32 = I32F32::from_bits(0);
+
+/// How many dense cells the path may lay out per stored cell: beyond that, the rows are
+/// too sparse for dense passes to pay.
+const MAX_FILL: usize = 4;
+
+/// The most dense cells per matrix (16 MiB); larger subnets keep the sparse path.
+const MAX_CELLS: usize = 1 << 21;
+
+/// Yuma 2's matrices on dense rows: one row for each uid with weights or bonds, over the
+/// columns any of them use.
+#[derive(Debug)]
+pub(crate) struct DenseEpoch {
+    /// The uid of each dense row, ascending.
+    uids: Vec<usize>,
+    /// How many uids the epoch has.
+    n: usize,
+    /// The first column laid out.
+    start: usize,
+    /// How many columns are laid out.
+    width: usize,
+    /// The weights (I32F32 bits, row-normalised); after [`DenseEpoch::clip`], the bonds
+    /// delta (stake times clipped weight); after [`DenseEpoch::ema`], the new bonds.
+    cells: Vec<u64>,
+    /// The stored bonds that count (raw u16 values).
+    stored: Vec<u64>,
+}
+
+/// Each column's new bonds in the dense layout: sums and maxima, as I32F32 bits.
+#[derive(Debug)]
+pub(crate) struct EmaTotals {
+    sums: Vec<u64>,
+    max: Vec<u64>,
+}
+
+/// What masks a weight cell (i, j) on chain: no permit for i, a self-weight (except the
+/// owner's), a weight set no later than j's registration, or, under commit-reveal, a
+/// commit from before j's registration.
+#[derive(Debug)]
+pub(crate) struct WeightMasks<'a> {
+    /// Uids without a validator permit.
+    pub(crate) forbids: &'a [bool],
+    /// Each uid's registration block.
+    pub(crate) registered: &'a [u64],
+    /// Each uid's last weight update.
+    pub(crate) last_update: &'a [u64],
+    /// Under commit-reveal, each uid's earliest live commit block (`u64::MAX`: none).
+    pub(crate) commits: Option<&'a [u64]>,
+    /// The subnet owner's uid.
+    pub(crate) owner: Option<u16>,
+}
+
+/// Rows of `(column, value)` cells as the chain stores weights and bonds.
+type StoredRows = [Vec<(u16, u16)>];
+
+/// True when a stored row's columns strictly increase.
+fn ascending(row: &[(u16, u16)]) -> bool {
+    row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
+}
+
+impl DenseEpoch {
+    /// The layout for this epoch's stored rows, or the buffers back where the dense path
+    /// does not apply: a row that is not strictly ascending, or rows too sparse (or too
+    /// large) for dense passes to pay.
+    ///
+    /// `weights` and `bonds` are the stored rows; only the weight rows of uids with a
+    /// validator permit count (`forbids` are the others). Cells at columns ≥ n are left out,
+    /// as the epoch drops them. `buffers` are two vectors to reuse.
+    pub(crate) fn plan(
+        (weights, bonds): (&StoredRows, &StoredRows),
+        forbids: &[bool],
+        n: usize,
+        buffers: (Vec<u64>, Vec<u64>),
+    ) -> Result<DenseEpoch, (Vec<u64>, Vec<u64>)> {
+        let mut uids = Vec::new();
+        let (mut first, mut last) = (usize::MAX, 0usize);
+        let mut filled = 0usize;
+        // Ascending, so a row's cells inside the matrix are a prefix.
+        let inside = |row: &[(u16, u16)]| row.partition_point(|&(j, _)| (j as usize) < n);
+        for i in 0..n {
+            let permitted = !forbids.get(i).copied().unwrap_or(true);
+            let w_row = match weights.get(i) {
+                Some(row) if permitted => row.as_slice(),
+                _ => &[],
+            };
+            let b_row = bonds.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            if !ascending(w_row) || !ascending(b_row) {
+                return Err(buffers);
+            }
+            let w_row = w_row.get(..inside(w_row)).unwrap_or(&[]);
+            let b_row = b_row.get(..inside(b_row)).unwrap_or(&[]);
+            let ends = [w_row.first(), w_row.last(), b_row.first(), b_row.last()];
+            let mut any = false;
+            for (j, _) in ends.into_iter().flatten() {
+                (first, last) = (first.min(*j as usize), last.max(*j as usize));
+                any = true;
+            }
+            if any {
+                uids.push(i);
+                filled += w_row.len() + b_row.len();
+            }
+        }
+        let width = last.saturating_sub(first) + 1;
+        let dense_cells = uids.len().saturating_mul(width);
+        if uids.is_empty()
+            || dense_cells > MAX_CELLS
+            || dense_cells > filled.saturating_mul(MAX_FILL)
+        {
+            return Err(buffers);
+        }
+        let (mut cells, mut stored) = buffers;
+        // Old contents may stay: [`DenseEpoch::fill_weights`] writes every cell.
+        cells.resize(dense_cells, 0);
+        cells.truncate(dense_cells);
+        stored.clear();
+        Ok(DenseEpoch {
+            uids,
+            n,
+            start: first,
+            width,
+            cells,
+            stored,
+        })
+    }
+
+    /// Lays out the weights with the chain's masks, each row normalised to sum 1
+    /// (`inplace_row_normalize_sparse`).
+    ///
+    /// A row's sum is a whole number below 2^31 (n ≤ 16384 values ≤ 65535), so it does
+    /// not saturate, and each weight over it is `⌊v · 2^32 / Σv⌋` with `v ≤ Σv`.
+    pub(crate) fn fill_weights(&mut self, weights: &StoredRows, masks: &WeightMasks) {
+        let width = self.width;
+        if width == 0 {
+            return;
+        }
+        let columns = self.start..self.start + width;
+        let registered: Vec<u64> = columns
+            .map(|j| masks.registered.get(j).copied().unwrap_or(0))
+            .collect();
+        let mut updated = Vec::with_capacity(self.uids.len());
+        let mut commits = Vec::with_capacity(self.uids.len());
+        for (&uid, row) in self.uids.iter().zip(self.cells.chunks_exact_mut(width)) {
+            row.fill(0);
+            if masks.forbids.get(uid).copied().unwrap_or(true) {
+                // No permit: the whole row is masked (0 is no block's successor).
+                updated.push(0);
+                commits.push(0);
+                continue;
+            }
+            for &(j, v) in weights.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(cell) = row.get_mut((j as usize).wrapping_sub(self.start)) {
+                    *cell = u64::from(v);
+                }
+            }
+            // Self-weight counts for the subnet owner only.
+            if masks.owner != Some(uid as u16)
+                && let Some(cell) = row.get_mut(uid.wrapping_sub(self.start))
+            {
+                *cell = 0;
+            }
+            updated.push(masks.last_update.get(uid).copied().unwrap_or(0));
+            commits.push(match masks.commits {
+                Some(c) => c.get(uid).copied().unwrap_or(0),
+                None => u64::MAX,
+            });
+        }
+        weigh_rows(&mut self.cells, width, &registered, (&updated, &commits));
+    }
+
+    /// Consensus: each column's stake-weighted median at κ = `majority`, as
+    /// [`super::math::weighted_median_columns`] computes it from the same weights, reading each
+    /// column's votes from the dense rows. Only uids with stake vote; a uid without a row,
+    /// or a column outside the layout, votes 0.
+    pub(crate) fn consensus(
+        &self,
+        stake: &[I32F32],
+        majority: I32F32,
+        scratch: &mut MedianScratch,
+    ) -> Vec<I32F32> {
+        let mut consensus = vec![ZERO; self.n];
+        let voters = Voters::new(stake, majority);
+        let width = self.width;
+        if voters.count == 0 || width == 0 {
+            return consensus;
+        }
+        // Each voter's normalised stake, by uid (voters are the uids with stake, in order).
+        let mut voter_stake = vec![ZERO; self.n];
+        let positive = stake.iter().enumerate().filter(|(_, s)| **s > ZERO);
+        for ((uid, _), &s) in positive.zip(&voters.stakes) {
+            if let Some(slot) = voter_stake.get_mut(uid) {
+                *slot = s;
+            }
+        }
+        // The voting rows: where each starts in the layout, and its voter's stake.
+        let (starts, stakes): (Vec<usize>, Vec<u64>) = self
+            .uids
+            .iter()
+            .enumerate()
+            .filter_map(|(row, &uid)| {
+                let s = voter_stake.get(uid).copied().unwrap_or(ZERO);
+                (s > ZERO).then_some((row * width, s.to_bits() as u64))
+            })
+            .unzip();
+        // Each column's count and stake of non-zero votes (normalised stakes, at most 1 in
+        // all: no sum saturates).
+        let mut live = vec![0u64; width];
+        let mut live_stake = vec![0u64; width];
+        count_live(
+            &self.cells,
+            width,
+            (&starts, &stakes),
+            (&mut live, &mut live_stake),
+        );
+        // Each column's votes are read where they lie, down the column.
+        let (_, partitions) = scratch.votes_and_partitions();
+        let cells = &self.cells;
+        let columns = consensus.get_mut(self.start..).unwrap_or(&mut []);
+        for (j, (c, (&count, &stake))) in columns
+            .iter_mut()
+            .zip(live.iter().zip(&live_stake))
+            .enumerate()
+        {
+            let vote = |k: usize| {
+                let w = starts
+                    .get(k)
+                    .and_then(|at| cells.get(at + j))
+                    .copied()
+                    .unwrap_or(0);
+                let s = stakes.get(k).copied().unwrap_or(0);
+                (I32F32::from_bits(w as i64), I32F32::from_bits(s as i64))
+            };
+            let live = (count as usize, I32F32::from_bits(stake as i64));
+            *c = voters.median_from(starts.len(), vote, live, partitions);
+        }
+        consensus
+    }
+
+    /// The clip sweep, in place of the weights: clips each weight at its column's
+    /// consensus (`col_clip_sparse`) and leaves the bonds delta (stake times clipped
+    /// weight). It returns each uid's validator trust (its clipped weights' sum), and rank
+    /// and pre-rank (stake times clipped or unclipped weights, by column).
+    ///
+    /// Every value here is non-negative, so a weight above a zero consensus clips to 0,
+    /// which is what dropping it adds; and every sum is at most 1, so none saturates.
+    pub(crate) fn clip(
+        &mut self,
+        consensus: &[I32F32],
+        active_stake: &[I32F32],
+    ) -> (Vec<I32F32>, Vec<I32F32>, Vec<I32F32>) {
+        let n = self.n;
+        let columns = self.start..self.start + self.width;
+        let thresholds: Vec<u64> = columns
+            .clone()
+            .map(|j| consensus.get(j).map_or(0, |c| c.to_bits().max(0) as u64))
+            .collect();
+        let scales: Vec<u64> = self
+            .uids
+            .iter()
+            .map(|&uid| {
+                active_stake
+                    .get(uid)
+                    .map_or(0, |s| s.to_bits().max(0) as u64)
+            })
+            .collect();
+        let mut row_trust = vec![0u64; self.uids.len()];
+        let (mut ranks, mut preranks) = (vec![0u64; self.width], vec![0u64; self.width]);
+        clip_rows(
+            &mut self.cells,
+            self.width,
+            (&thresholds, &scales),
+            (&mut row_trust, &mut ranks, &mut preranks),
+        );
+        let mut trust = vec![ZERO; n];
+        for (&uid, t) in self.uids.iter().zip(row_trust) {
+            if let Some(slot) = trust.get_mut(uid) {
+                *slot = I32F32::from_bits(t as i64);
+            }
+        }
+        let spread = |dense: Vec<u64>| {
+            let mut full = vec![ZERO; n];
+            let part = full.get_mut(columns.clone()).unwrap_or(&mut []);
+            for (cell, v) in part.iter_mut().zip(dense) {
+                *cell = I32F32::from_bits(v as i64);
+            }
+            full
+        };
+        (trust, spread(ranks), spread(preranks))
+    }
+
+    /// Lays out the stored bonds, keeping a cell only where `counts(column)` (bonds to a
+    /// uid registered since the last epoch do not), and returns each column's sum.
+    pub(crate) fn fill_stored(
+        &mut self,
+        bonds: &StoredRows,
+        counts: impl Fn(u16) -> bool,
+    ) -> Vec<u64> {
+        let width = self.width;
+        if width == 0 {
+            return Vec::new();
+        }
+        self.stored.clear();
+        self.stored.resize(self.cells.len(), 0);
+        // All ones where a column's bonds count, else 0: one lookup per column, not per cell.
+        let masks: Vec<u64> = (self.start..self.start + width)
+            .map(|j| if counts(j as u16) { u64::MAX } else { 0 })
+            .collect();
+        for (&uid, row) in self.uids.iter().zip(self.stored.chunks_exact_mut(width)) {
+            for &(j, v) in bonds.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
+                if let Some(cell) = row.get_mut((j as usize).wrapping_sub(self.start)) {
+                    *cell = u64::from(v);
+                }
+            }
+        }
+        let mut sums = vec![0u64; width];
+        mask_columns(&mut self.stored, width, &masks, &mut sums);
+        sums
+    }
+
+    /// The EMA `α · delta / Σdelta + (1 − α) · stored / Σstored`, column-normalised as the
+    /// chain normalises each matrix, in place of the delta. `delta_sums` are the delta's
+    /// column sums for every uid (the unnormalised ranks), `stored_sums` those of
+    /// [`DenseEpoch::fill_stored`].
+    pub(crate) fn ema(
+        &mut self,
+        delta_sums: &[I32F32],
+        stored_sums: &[u64],
+        alpha: I32F32,
+    ) -> EmaTotals {
+        let columns = self.start..self.start + self.width;
+        let new = ColumnDivisors::new(
+            columns.map(|j| delta_sums.get(j).map_or(0, |s| s.to_bits().max(0) as u64)),
+        );
+        let old = ColumnDivisors::new(stored_sums.iter().copied());
+        let mut totals = EmaTotals {
+            sums: vec![0; self.width],
+            max: vec![0; self.width],
+        };
+        let alpha = alpha.to_bits().clamp(0, ONE_BITS as i64) as u64;
+        ema_rows(
+            &mut self.cells,
+            &self.stored,
+            self.width,
+            (&new, &old),
+            alpha,
+            &mut totals,
+        );
+        totals
+    }
+
+    /// Each uid's dividend before normalisation (`Σ_j bond_ij / Σ_i bond_ij · incentive_j`)
+    /// and the new bonds as stored (max-upscaled per column, as u16) for the uids that keep
+    /// a validator permit. Call after [`DenseEpoch::ema`].
+    pub(crate) fn dividends(
+        &self,
+        totals: &EmaTotals,
+        incentive: &[I32F32],
+        keeps_permit: &[bool],
+    ) -> (Vec<I32F32>, Vec<Vec<(u16, u16)>>) {
+        let n = self.n;
+        let columns = ColumnDivisors::new(totals.sums.iter().copied());
+        // The largest normalised bond is the largest bond normalised (a floor of a
+        // monotone map), so each column's upscaling divisor comes from its maximum.
+        let upscale = ColumnDivisors::new(
+            totals
+                .max
+                .iter()
+                .enumerate()
+                .map(|(j, &m)| columns.divide(j, m)),
+        );
+        let gains: Vec<u64> = (self.start..self.start + self.width)
+            .map(|j| incentive.get(j).map_or(0, |x| x.to_bits().max(0) as u64))
+            .collect();
+        let keeps: Vec<bool> = self
+            .uids
+            .iter()
+            .map(|&uid| keeps_permit.get(uid).copied().unwrap_or(false))
+            .collect();
+        let mut row_dividends = vec![0u64; self.uids.len()];
+        let mut row_bonds = vec![Vec::new(); self.uids.len()];
+        dividend_rows(
+            &self.cells,
+            (self.start, self.width),
+            (&columns, &upscale),
+            &gains,
+            &keeps,
+            (&mut row_dividends, &mut row_bonds),
+        );
+        let mut dividends = vec![I32F32::from_bits(0); n];
+        let mut bonds_out = vec![Vec::new(); n];
+        for (((&uid, dividend), cells), &keep) in self
+            .uids
+            .iter()
+            .zip(row_dividends)
+            .zip(row_bonds)
+            .zip(&keeps)
+        {
+            if let Some(d) = dividends.get_mut(uid) {
+                *d = I32F32::from_bits(dividend as i64);
+            }
+            if let Some(out) = bonds_out.get_mut(uid)
+                && keep
+            {
+                *out = cells;
+            }
+        }
+        (dividends, bonds_out)
+    }
+
+    /// The two buffers, for reuse.
+    pub(crate) fn into_buffers(self) -> (Vec<u64>, Vec<u64>) {
+        (self.cells, self.stored)
+    }
+}
+
+/// One divisor per column, for dividends at most the divisor: `⌊x · 2^32 / d⌋` for
+/// `0 ≤ x ≤ d ≤ 2^32` (I32F32's quotient on the bits), and the same for whole numbers
+/// `x ≤ d < 2^32` (a stored bond over its column's sum).
+///
+/// `x = d` gives 2^32 (and `d = 0` only meets `x = 0`, which gives 0). Otherwise
+/// `x < 2^32`, so `x · 2^32` fits a u64 and one [`Reciprocal`] divides it exactly. Its
+/// 64-bit multiplier is kept as two 32-bit halves, so the 64×64-bit high product becomes
+/// two 32×32-bit ones, which vector units have.
+#[derive(Debug)]
+struct ColumnDivisors {
+    low: Vec<u32>,
+    high: Vec<u32>,
+    shift: Vec<u32>,
+    /// The divisor itself, or `u64::MAX` for 0 (which no dividend equals).
+    equal: Vec<u64>,
+}
+
+impl ColumnDivisors {
+    fn new(divisors: impl Iterator<Item = u64>) -> Self {
+        let mut out = ColumnDivisors {
+            low: Vec::new(),
+            high: Vec::new(),
+            shift: Vec::new(),
+            equal: Vec::new(),
+        };
+        for d in divisors {
+            // 0 and 1 meet only the dividend 0 below d, and magic 0 maps 0 to 0.
+            let (magic, shift) = Reciprocal::new(d).map_or((0, 0), |r| r.parts());
+            out.low.push(magic as u32);
+            out.high.push((magic >> 32) as u32);
+            out.shift.push(shift);
+            out.equal.push(if d == 0 { u64::MAX } else { d });
+        }
+        out
+    }
+
+    /// Column j's quotient of `x` (0 past the last column).
+    fn divide(&self, j: usize, x: u64) -> u64 {
+        match (
+            self.low.get(j),
+            self.high.get(j),
+            self.shift.get(j),
+            self.equal.get(j),
+        ) {
+            (Some(&low), Some(&high), Some(&shift), Some(&equal)) => {
+                divide(x, low, high, shift, equal)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The four parameter rows cut to `width` columns (`None` if any is shorter).
+    #[allow(clippy::type_complexity)]
+    fn rows(&self, width: usize) -> Option<(&[u32], &[u32], &[u32], &[u64])> {
+        Some((
+            self.low.get(..width)?,
+            self.high.get(..width)?,
+            self.shift.get(..width)?,
+            self.equal.get(..width)?,
+        ))
+    }
+}
+
+/// `⌊x · 2^32 / d⌋` for `0 ≤ x ≤ d`, given d's [`ColumnDivisors`] entries.
+#[inline(always)]
+fn divide(x: u64, low: u32, high: u32, shift: u32, equal: u64) -> u64 {
+    let x_low = x & LOW;
+    let n = x_low << 32;
+    // mulhi(magic, x · 2^32) = high · x + ⌊low · x / 2^32⌋: the first term is whole, so
+    // flooring the sum floors only the second.
+    let high_product = u64::from(high) * x_low + ((u64::from(low) * x_low) >> 32);
+    let q = (((n - high_product) >> 1) + high_product) >> (shift & 63);
+    if x == equal { ONE_BITS } else { q }
+}
+
+/// `⌊a · b / 2^32⌋` for `a, b ≤ 2^32` (I32F32's product of two values in [0, 1]). A
+/// factor of exactly 2^32 (1.0) gives the other factor; below that, both fit 32 bits and
+/// one 32×32-bit multiply gives the product.
+#[inline(always)]
+fn mul_unit(a: u64, b: u64) -> u64 {
+    let product = ((a & LOW) * (b & LOW)) >> 32;
+    if a == ONE_BITS {
+        b
+    } else if b == ONE_BITS {
+        a
+    } else {
+        product
+    }
+}
+
+/// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row: a cell counts
+/// where its column registered before the row's last update and no later than the row's
+/// commit.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn weigh_rows(
+    cells: &mut [u64],
+    width: usize,
+    registered: &[u64],
+    (updated, commits): (&[u64], &[u64]),
+) {
+    let Some(registered) = registered.get(..width) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    let limits = updated.iter().zip(commits);
+    for (row, (&updated, &commit)) in cells.chunks_exact_mut(width).zip(limits) {
+        let mut sum = 0u64;
+        for j in 0..width {
+            let counts = (registered[j] < updated) & (registered[j] <= commit);
+            let v = row[j] & u64::from(counts).wrapping_neg();
+            row[j] = v;
+            sum += v;
+        }
+        let (magic, shift) = Reciprocal::new(sum).map_or((0, 0), |r| r.parts());
+        let (low, high, equal) = (
+            magic as u32,
+            (magic >> 32) as u32,
+            if sum == 0 { u64::MAX } else { sum },
+        );
+        for cell in row.iter_mut() {
+            *cell = divide(*cell, low, high, shift, equal);
+        }
+    }
+}
+
+/// [`DenseEpoch::consensus`]'s count, by column, of the voting rows' non-zero weights and
+/// the stake behind them. Rows start at `starts` in `cells`, with stakes `stakes`.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn count_live(
+    cells: &[u64],
+    width: usize,
+    (starts, stakes): (&[usize], &[u64]),
+    (live, live_stake): (&mut [u64], &mut [u64]),
+) {
+    let (Some(live), Some(live_stake)) = (live.get_mut(..width), live_stake.get_mut(..width))
+    else {
+        return;
+    };
+    for (&start, &stake) in starts.iter().zip(stakes) {
+        let Some(row) = cells.get(start..start + width) else {
+            continue;
+        };
+        for j in 0..width {
+            let is_live = u64::from(row[j] != 0);
+            live[j] += is_live;
+            live_stake[j] += stake & is_live.wrapping_neg();
+        }
+    }
+}
+
+/// [`DenseEpoch::fill_stored`]'s masks: each cell and'ed with its column's mask, and
+/// summed by column.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]) {
+    let (Some(masks), Some(sums)) = (masks.get(..width), sums.get_mut(..width)) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    for row in cells.chunks_exact_mut(width) {
+        for j in 0..width {
+            let v = row[j] & masks[j];
+            row[j] = v;
+            sums[j] += v;
+        }
+    }
+}
+
+/// [`DenseEpoch::clip`]'s loop over every row: the delta in place of the weights, each
+/// row's trust, and rank and pre-rank by column.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+#[allow(clippy::type_complexity)]
+fn clip_rows(
+    cells: &mut [u64],
+    width: usize,
+    (consensus, scales): (&[u64], &[u64]),
+    (trust, ranks, preranks): (&mut [u64], &mut [u64], &mut [u64]),
+) {
+    let (Some(consensus), Some(ranks), Some(preranks)) = (
+        consensus.get(..width),
+        ranks.get_mut(..width),
+        preranks.get_mut(..width),
+    ) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    for ((row, &scale), row_trust) in cells.chunks_exact_mut(width).zip(scales).zip(trust) {
+        let mut sum = 0u64;
+        for j in 0..width {
+            let w = row[j];
+            let clipped = w.min(consensus[j]);
+            let term = mul_unit(scale, clipped);
+            row[j] = term;
+            sum += clipped;
+            ranks[j] += term;
+            preranks[j] += mul_unit(scale, w);
+        }
+        *row_trust = sum;
+    }
+}
+
+/// [`DenseEpoch::ema`]'s loop over every row: new bonds in place of the delta, and their
+/// column sums and maxima.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn ema_rows(
+    delta: &mut [u64],
+    stored: &[u64],
+    width: usize,
+    (new, old): (&ColumnDivisors, &ColumnDivisors),
+    alpha: u64,
+    totals: &mut EmaTotals,
+) {
+    let beta = ONE_BITS - alpha;
+    let (Some((nl, nh, ns, ne)), Some((ol, oh, os, oe))) = (new.rows(width), old.rows(width))
+    else {
+        return;
+    };
+    let (Some(sums), Some(max)) = (totals.sums.get_mut(..width), totals.max.get_mut(..width))
+    else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    for (d_row, s_row) in delta
+        .chunks_exact_mut(width)
+        .zip(stored.chunks_exact(width))
+    {
+        for j in 0..width {
+            let grown = mul_unit(alpha, divide(d_row[j], nl[j], nh[j], ns[j], ne[j]));
+            let kept = mul_unit(beta, divide(s_row[j], ol[j], oh[j], os[j], oe[j]));
+            let e = grown + kept;
+            d_row[j] = e;
+            sums[j] += e;
+            max[j] = max[j].max(e);
+        }
+    }
+}
+
+/// [`DenseEpoch::dividends`]'s loop over every row: each row's dividend, and for rows
+/// that keep a permit, the positive cells' upscaled u16 values as (column, value).
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+#[allow(clippy::type_complexity)]
+fn dividend_rows(
+    bonds: &[u64],
+    (start, width): (usize, usize),
+    (columns, upscale): (&ColumnDivisors, &ColumnDivisors),
+    gains: &[u64],
+    keeps: &[bool],
+    (dividends, stored): (&mut [u64], &mut [Vec<(u16, u16)>]),
+) {
+    let (Some((cl, ch, cs, ce)), Some((ul, uh, us, ue)), Some(gains)) =
+        (columns.rows(width), upscale.rows(width), gains.get(..width))
+    else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    let mut normalized = vec![0u64; width];
+    let mut cells = vec![(0u16, 0u16); width];
+    let mut positive = vec![0u8; width];
+    let rows = bonds
+        .chunks_exact(width)
+        .zip(keeps)
+        .zip(dividends.iter_mut().zip(stored));
+    for ((row, &keep), (dividend, out)) in rows {
+        let mut acc = 0u64;
+        for j in 0..width {
+            let q = divide(row[j], cl[j], ch[j], cs[j], ce[j]);
+            normalized[j] = q;
+            acc += mul_unit(gains[j], q);
+        }
+        *dividend = acc;
+        if keep {
+            for j in 0..width {
+                let up = divide(normalized[j], ul[j], uh[j], us[j], ue[j]);
+                // ⌊up · 65535 / 2^32⌋, up ≤ 2^32 (`fixed_proportion_to_u16`).
+                cells[j] = ((start + j) as u16, (((up << 16) - up) >> 32) as u16);
+                positive[j] = u8::from(row[j] > 0);
+            }
+            // Every cell goes to the next free slot and only a positive one keeps it: about
+            // a quarter are zero, at random, which a branch would keep mispredicting.
+            out.resize(width, (0, 0));
+            let slots = out.as_mut_slice();
+            let mut kept = 0usize;
+            for (&cell, &keep) in cells.iter().zip(&positive) {
+                if let Some(slot) = slots.get_mut(kept) {
+                    *slot = cell;
+                }
+                kept += usize::from(keep);
+            }
+            out.truncate(kept);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yuma::epoch::{EpochInput, EpochParams, run_epoch, run_epoch_sparse};
+    use substrate_fixed::types::I64F64;
+
+    /// A small xorshift stream for random subnets.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, bound: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % bound.max(1)
+        }
+
+        fn chance(&mut self, one_in: u64) -> bool {
+            self.below(one_in) == 0
+        }
+    }
+
+    /// Strictly ascending rows (as `set_weights` stores them), some cells stored zeros, some
+    /// past the last uid, with `1 / density` of the cells filled.
+    fn sorted_rows(rng: &mut Rng, n: u16, density: u64, cap: u64) -> Vec<Vec<(u16, u16)>> {
+        (0..n)
+            .map(|_| {
+                if rng.chance(5) {
+                    return Vec::new();
+                }
+                let mut row = Vec::new();
+                for j in 0..n + 2 {
+                    if rng.chance(density) {
+                        let v = if rng.chance(8) {
+                            0
+                        } else {
+                            1 + rng.below(cap) as u16
+                        };
+                        row.push((j, v));
+                    }
+                }
+                row
+            })
+            .collect()
+    }
+
+    /// A Yuma 2 subnet with the full bonds penalty, where the dense layout applies.
+    fn dense_case(rng: &mut Rng) -> (EpochParams, EpochInput) {
+        let n = 1 + rng.below(120) as u16;
+        let nu = n as usize;
+        let block = 10_000 + rng.below(1_000);
+        let params = EpochParams {
+            kappa: [32_767, 0, 65_535, 20_000][rng.below(4) as usize],
+            bonds_moving_average: [900_000, 975_000, 0, 1_000_000][rng.below(4) as usize],
+            activity_cutoff: [5_000, 300][rng.below(2) as usize],
+            max_allowed_validators: 1 + rng.below(n as u64 + 2) as u16,
+            stake_threshold: [0, 1_000_000][rng.below(2) as usize],
+            owner_uid: rng.chance(3).then(|| rng.below(n as u64) as u16),
+            commit_reveal_enabled: rng.chance(3),
+            ..EpochParams::default()
+        };
+        // One cell in 1, 2 or 3 filled; now and then a single full weight or bond (1.0).
+        let density = 1 + rng.below(3);
+        let mut weights = sorted_rows(rng, n, density, 65_535);
+        let density = 1 + rng.below(3);
+        let mut bonds = sorted_rows(rng, n, density, 65_535);
+        if rng.chance(4) {
+            let i = rng.below(n as u64) as usize;
+            weights[i] = vec![(rng.below(n as u64) as u16, 1 + rng.below(65_535) as u16)];
+            bonds[i] = vec![(rng.below(n as u64) as u16, 1)];
+        }
+        let input = EpochInput {
+            n,
+            stake: (0..nu)
+                .map(|_| I64F64::from_num(if rng.chance(4) { 0 } else { rng.below(1 << 40) }))
+                .collect(),
+            weights,
+            bonds,
+            last_update: (0..nu).map(|_| block - rng.below(600)).collect(),
+            block_at_registration: (0..nu).map(|_| block - 200 - rng.below(1_000)).collect(),
+            validator_permit: (0..nu).map(|_| !rng.chance(4)).collect(),
+            current_block: block,
+            last_mechanism_step_block: if rng.chance(2) {
+                0
+            } else {
+                block - 100 - rng.below(400)
+            },
+            rao_emission: rng.below(1 << 40),
+            commit_block: rng.chance(2).then(|| {
+                (0..nu)
+                    .map(|_| (!rng.chance(3)).then(|| block - rng.below(1_500)))
+                    .collect()
+            }),
+        };
+        (params, input)
+    }
+
+    /// The whole epoch on dense rows equals the sparse epoch (itself tested against a plain
+    /// port of the chain's), output for output, on random subnets the dense layout takes.
+    #[test]
+    fn dense_epochs_equal_sparse_epochs() {
+        let mut rng = Rng(0x5EED_D0E5_F0D3_A5A5);
+        let mut dense = 0;
+        for round in 0..600 {
+            let (params, input) = dense_case(&mut rng);
+            let forbids: Vec<bool> = input.validator_permit.iter().map(|p| !p).collect();
+            let rows = (input.weights.as_slice(), input.bonds.as_slice());
+            let planned = DenseEpoch::plan(rows, &forbids, input.n as usize, Default::default());
+            dense += usize::from(planned.is_ok());
+            let fast = run_epoch(&params, &input).expect("valid input");
+            let sparse = run_epoch_sparse(&params, &input);
+            assert_eq!(fast, sparse, "round {round}: {params:?}\n{input:?}");
+        }
+        // The owner's forced permit can add a row the plan above missed; most cases are
+        // dense either way.
+        assert!(
+            dense > 450,
+            "only {dense} of 600 cases took the dense layout"
+        );
+    }
+
+    /// Unsorted or repeated cells, or rows too sparse, keep the sparse layout.
+    #[test]
+    fn the_dense_layout_refuses_what_it_cannot_reproduce() {
+        let n = 40;
+        let full: Vec<Vec<(u16, u16)>> = (0..n).map(|_| (0..n).map(|j| (j, 7)).collect()).collect();
+        let forbids = vec![false; n as usize];
+        let plan = |w: &[Vec<(u16, u16)>], b: &[Vec<(u16, u16)>]| {
+            DenseEpoch::plan((w, b), &forbids, n as usize, Default::default()).is_ok()
+        };
+        assert!(plan(&full, &full));
+        let mut unsorted = full.clone();
+        unsorted[3].swap(0, 1);
+        assert!(!plan(&unsorted, &full));
+        assert!(!plan(&full, &unsorted));
+        let mut repeated = full.clone();
+        repeated[5].insert(1, (0, 3));
+        assert!(!plan(&repeated, &full));
+        // One cell per row at far-apart columns: 40 rows × 40 columns for 80 cells.
+        let sparse: Vec<Vec<(u16, u16)>> = (0..n).map(|i| vec![(i, 1)]).collect();
+        assert!(!plan(&sparse, &sparse));
+        // A row the epoch ignores (no permit) may be in any order.
+        let mut forbidden = forbids.clone();
+        forbidden[3] = true;
+        assert!(
+            DenseEpoch::plan(
+                (&unsorted, &full),
+                &forbidden,
+                n as usize,
+                Default::default()
+            )
+            .is_ok()
+        );
+    }
+
+    /// The divisions the sparse path makes, against [`divide`], on the edges that matter:
+    /// x = d, d = 0 and 1, powers of two, 1.0, whole numbers.
+    #[test]
+    fn column_division_is_the_fixed_point_quotient() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut divisors: Vec<u64> = vec![0, 1, 2, 3, 4, 1 << 31, (1 << 32) - 1, 1 << 32, 65_535];
+        for _ in 0..2_000 {
+            divisors.push(next() % (ONE_BITS + 1));
+            divisors.push(next() % 65_536);
+            divisors.push(1 << (next() % 33));
+        }
+        for &d in &divisors {
+            let table = ColumnDivisors::new([d].into_iter());
+            let mut xs = vec![0, d, d / 2, d.saturating_sub(1)];
+            for _ in 0..50 {
+                xs.push(if d == 0 { 0 } else { next() % (d + 1) });
+            }
+            for x in xs {
+                let expected = if d == 0 {
+                    0
+                } else {
+                    ((u128::from(x) << 32) / u128::from(d)) as u64
+                };
+                assert_eq!(table.divide(0, x), expected, "x = {x}, d = {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn unit_products_match_the_wide_product() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % (ONE_BITS + 1)
+        };
+        let mut pairs = vec![(0, 0), (ONE_BITS, ONE_BITS), (ONE_BITS, 1), (LOW, LOW)];
+        for _ in 0..50_000 {
+            pairs.push((next(), next()));
+        }
+        for (a, b) in pairs {
+            let wide = ((u128::from(a) * u128::from(b)) >> 32) as u64;
+            assert_eq!(mul_unit(a, b), wide, "{a} × {b}");
+        }
+    }
+}
