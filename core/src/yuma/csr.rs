@@ -8,6 +8,7 @@
 
 use substrate_fixed::types::I32F32;
 
+use super::dense::DenseBuffers;
 use super::math::{self, SharedDivisor, SparseMatrix};
 
 const ZERO: I32F32 = I32F32::from_bits(0);
@@ -184,8 +185,8 @@ pub struct Workspace {
     matrices: Vec<Csr>,
     /// Buffers of the consensus step.
     pub(crate) median: math::MedianScratch,
-    /// The two buffers of Yuma 2's dense bond rows.
-    dense: (Vec<u64>, Vec<u64>),
+    /// The buffers of the dense layout.
+    dense: DenseBuffers,
 }
 
 thread_local! {
@@ -234,13 +235,13 @@ impl Workspace {
         m
     }
 
-    /// The buffers for Yuma 2's dense bond rows (empty the first time).
-    pub(crate) fn take_dense(&mut self) -> (Vec<u64>, Vec<u64>) {
+    /// The buffers for the dense layout (empty the first time).
+    pub(crate) fn take_dense(&mut self) -> DenseBuffers {
         std::mem::take(&mut self.dense)
     }
 
-    /// Hands the dense rows' buffers back.
-    pub(crate) fn give_back_dense(&mut self, buffers: (Vec<u64>, Vec<u64>)) {
+    /// Hands the dense layout's buffers back.
+    pub(crate) fn give_back_dense(&mut self, buffers: DenseBuffers) {
         self.dense = buffers;
     }
 
@@ -256,8 +257,7 @@ impl Workspace {
             .iter()
             .map(|m| m.cell_capacity() * cell + m.offsets.capacity() * 8)
             .sum();
-        let dense = (self.dense.0.capacity() + self.dense.1.capacity()) * 8;
-        matrices + self.median.bytes() + dense
+        matrices + self.median.bytes() + self.dense.bytes()
     }
 }
 

@@ -1,4 +1,4 @@
-//! Yuma 2's epoch on dense rows: weights, consensus, clipping, bonds and dividends.
+//! The epoch on dense rows: weights, consensus, clipping, bonds and dividends.
 //!
 //! Validators weight and bond most miners, so on a live subnet the matrices are mostly
 //! full, and the sparse passes spend their time on bookkeeping per cell (a column lookup,
@@ -9,18 +9,21 @@
 //!
 //! The outputs equal the sparse path's bit for bit, because this path is taken only with
 //! the full bonds penalty (the default) and when:
-//! - every row is strictly ascending, so a column holds at most one cell per row, and an
-//!   absent cell then adds exactly what a zero one does (consensus counts both as a zero
-//!   vote, clipping and the EMA add 0 for both, and the EMA keeps positive cells only);
+//! - every row is strictly ascending, so a column holds at most one cell per row. An
+//!   absent cell then adds exactly what a zero one does: consensus counts both as a zero
+//!   vote, clipping and the EMAs add 0 for both, and the EMAs keep positive cells only.
+//!   The one place where they differ, Yuma 3's liquid alpha (a bond survives only under a
+//!   weight cell, even a zero one), reads a presence mask kept beside the weights;
 //! - every value is non-negative and at most its column's (or row's) sum, and every sum is
-//!   at most 1 (or a whole number below 2^31 for stored weights and bonds). No sum can
-//!   saturate, so integer additions may be reordered, and each division is `⌊x · 2^32 / d⌋`
-//!   with `0 ≤ x ≤ d`, which [`ColumnDivisors`] computes exactly with 32×32-bit multiplies.
+//!   bounded (by 1, by the row count, or a whole number below 2^31 for stored weights and
+//!   bonds). No sum can saturate, so integer additions may be reordered, and each division
+//!   is `⌊x · 2^32 / d⌋` with `0 ≤ x ≤ d`, which [`ColumnDivisors`] computes exactly with
+//!   32×32-bit multiplies.
 
 use multiversion::multiversion;
 use substrate_fixed::types::I32F32;
 
-use super::math::{MedianScratch, Reciprocal, Voters};
+use super::math::{self, MedianScratch, Reciprocal, Voters};
 
 const LOW: u64 = 0xFFFF_FFFF;
 const ONE_BITS: u64 = 1 << 32;
@@ -33,7 +36,27 @@ const MAX_FILL: usize = 4;
 /// The most dense cells per matrix (16 MiB); larger subnets keep the sparse path.
 const MAX_CELLS: usize = 1 << 21;
 
-/// Yuma 2's matrices on dense rows: one row for each uid with weights or bonds, over the
+/// The vectors of a dense layout, kept from one epoch to the next.
+#[derive(Debug, Default)]
+pub(crate) struct DenseBuffers {
+    cells: Vec<u64>,
+    stored: Vec<u64>,
+    present: Vec<u64>,
+    scratch: Vec<u64>,
+}
+
+impl DenseBuffers {
+    /// Memory held, in bytes.
+    pub(crate) fn bytes(&self) -> usize {
+        let lanes = self.cells.capacity()
+            + self.stored.capacity()
+            + self.present.capacity()
+            + self.scratch.capacity();
+        lanes * 8
+    }
+}
+
+/// An epoch's matrices on dense rows: one row for each uid with weights or bonds, over the
 /// columns any of them use.
 #[derive(Debug)]
 pub(crate) struct DenseEpoch {
@@ -45,11 +68,15 @@ pub(crate) struct DenseEpoch {
     start: usize,
     /// How many columns are laid out.
     width: usize,
-    /// The weights (I32F32 bits, row-normalised); after [`DenseEpoch::clip`], the bonds
-    /// delta (stake times clipped weight); after [`DenseEpoch::ema`], the new bonds.
-    cells: Vec<u64>,
-    /// The stored bonds that count (raw u16 values).
-    stored: Vec<u64>,
+    /// Whether `present` is kept (Yuma 3 with liquid alpha reads it).
+    presence: bool,
+    /// `cells`: the weights (I32F32 bits, row-normalised); after [`DenseEpoch::clip`],
+    /// the clipped weights (Yuma 3) or the bonds delta, stake times clipped weight
+    /// (Yuma 2); after an EMA, the new bonds.
+    /// `stored`: the stored bonds that count (raw u16 values, or proportions for Yuma 3).
+    /// `present`: all ones where a weight cell exists (stored, unmasked, kept by the clip).
+    /// `scratch`: liquid alpha's rates.
+    buffers: DenseBuffers,
 }
 
 /// Each column's new bonds in the dense layout: sums and maxima, as I32F32 bits.
@@ -76,12 +103,27 @@ pub(crate) struct WeightMasks<'a> {
     pub(crate) owner: Option<u16>,
 }
 
+/// Liquid alpha's parameters: the rate bounds and the sigmoid's `steepness / −100`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LiquidAlpha {
+    pub(crate) low: I32F32,
+    pub(crate) high: I32F32,
+    pub(crate) rate: I32F32,
+}
+
 /// Rows of `(column, value)` cells as the chain stores weights and bonds.
 type StoredRows = [Vec<(u16, u16)>];
 
 /// True when a stored row's columns strictly increase.
 fn ascending(row: &[(u16, u16)]) -> bool {
-    row.windows(2).all(|w| matches!(w, [a, b] if a.0 < b.0))
+    // No early exit: the whole row in one straight (vectorisable) pass.
+    let pairs = row.iter().zip(row.iter().skip(1));
+    pairs.fold(true, |ok, (a, b)| ok & (a.0 < b.0))
+}
+
+/// A non-negative I32F32 as its bits (a negative one as 0).
+fn bits(x: I32F32) -> u64 {
+    x.to_bits().max(0) as u64
 }
 
 impl DenseEpoch {
@@ -91,13 +133,13 @@ impl DenseEpoch {
     ///
     /// `weights` and `bonds` are the stored rows; only the weight rows of uids with a
     /// validator permit count (`forbids` are the others). Cells at columns ≥ n are left out,
-    /// as the epoch drops them. `buffers` are two vectors to reuse.
+    /// as the epoch drops them. `presence` keeps the weight cells' presence mask.
     pub(crate) fn plan(
         (weights, bonds): (&StoredRows, &StoredRows),
         forbids: &[bool],
-        n: usize,
-        buffers: (Vec<u64>, Vec<u64>),
-    ) -> Result<DenseEpoch, (Vec<u64>, Vec<u64>)> {
+        (n, presence): (usize, bool),
+        buffers: DenseBuffers,
+    ) -> Result<DenseEpoch, DenseBuffers> {
         let mut uids = Vec::new();
         let (mut first, mut last) = (usize::MAX, 0usize);
         let mut filled = 0usize;
@@ -134,19 +176,34 @@ impl DenseEpoch {
         {
             return Err(buffers);
         }
-        let (mut cells, mut stored) = buffers;
+        let mut buffers = buffers;
         // Old contents may stay: [`DenseEpoch::fill_weights`] writes every cell.
-        cells.resize(dense_cells, 0);
-        cells.truncate(dense_cells);
-        stored.clear();
+        buffers.cells.resize(dense_cells, 0);
+        buffers.cells.truncate(dense_cells);
+        if presence {
+            buffers.present.resize(dense_cells, 0);
+            buffers.present.truncate(dense_cells);
+        }
         Ok(DenseEpoch {
             uids,
             n,
             start: first,
             width,
-            cells,
-            stored,
+            presence,
+            buffers,
         })
+    }
+
+    /// The columns laid out.
+    fn columns(&self) -> std::ops::Range<usize> {
+        self.start..self.start + self.width
+    }
+
+    /// `values[j]` for each column laid out, as bits.
+    fn per_column(&self, values: &[I32F32]) -> Vec<u64> {
+        self.columns()
+            .map(|j| values.get(j).copied().map_or(0, bits))
+            .collect()
     }
 
     /// Lays out the weights with the chain's masks, each row normalised to sum 1
@@ -159,14 +216,21 @@ impl DenseEpoch {
         if width == 0 {
             return;
         }
-        let columns = self.start..self.start + width;
-        let registered: Vec<u64> = columns
+        let registered: Vec<u64> = self
+            .columns()
             .map(|j| masks.registered.get(j).copied().unwrap_or(0))
             .collect();
         let mut updated = Vec::with_capacity(self.uids.len());
         let mut commits = Vec::with_capacity(self.uids.len());
-        for (&uid, row) in self.uids.iter().zip(self.cells.chunks_exact_mut(width)) {
+        let DenseBuffers { cells, present, .. } = &mut self.buffers;
+        let kept_rows = if self.presence { self.uids.len() } else { 0 };
+        let mut present_rows = present.chunks_exact_mut(width).take(kept_rows);
+        for (&uid, row) in self.uids.iter().zip(cells.chunks_exact_mut(width)) {
+            let mut present_row = present_rows.next();
             row.fill(0);
+            if let Some(p) = present_row.as_deref_mut() {
+                p.fill(0);
+            }
             if masks.forbids.get(uid).copied().unwrap_or(true) {
                 // No permit: the whole row is masked (0 is no block's successor).
                 updated.push(0);
@@ -174,15 +238,23 @@ impl DenseEpoch {
                 continue;
             }
             for &(j, v) in weights.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(cell) = row.get_mut((j as usize).wrapping_sub(self.start)) {
+                let at = (j as usize).wrapping_sub(self.start);
+                if let Some(cell) = row.get_mut(at) {
                     *cell = u64::from(v);
+                }
+                if let Some(p) = present_row.as_deref_mut().and_then(|p| p.get_mut(at)) {
+                    *p = u64::MAX;
                 }
             }
             // Self-weight counts for the subnet owner only.
-            if masks.owner != Some(uid as u16)
-                && let Some(cell) = row.get_mut(uid.wrapping_sub(self.start))
-            {
-                *cell = 0;
+            if masks.owner != Some(uid as u16) {
+                let at = uid.wrapping_sub(self.start);
+                if let Some(cell) = row.get_mut(at) {
+                    *cell = 0;
+                }
+                if let Some(p) = present_row.as_deref_mut().and_then(|p| p.get_mut(at)) {
+                    *p = 0;
+                }
             }
             updated.push(masks.last_update.get(uid).copied().unwrap_or(0));
             commits.push(match masks.commits {
@@ -190,11 +262,15 @@ impl DenseEpoch {
                 None => u64::MAX,
             });
         }
-        weigh_rows(&mut self.cells, width, &registered, (&updated, &commits));
+        let limits = (updated.as_slice(), commits.as_slice());
+        weigh_rows(cells, width, &registered, limits);
+        if self.presence {
+            mask_presence(present, width, &registered, limits);
+        }
     }
 
     /// Consensus: each column's stake-weighted median at κ = `majority`, as
-    /// [`super::math::weighted_median_columns`] computes it from the same weights, reading each
+    /// [`math::weighted_median_columns`] computes it from the same weights, reading each
     /// column's votes from the dense rows. Only uids with stake vote; a uid without a row,
     /// or a column outside the layout, votes 0.
     pub(crate) fn consensus(
@@ -224,22 +300,22 @@ impl DenseEpoch {
             .enumerate()
             .filter_map(|(row, &uid)| {
                 let s = voter_stake.get(uid).copied().unwrap_or(ZERO);
-                (s > ZERO).then_some((row * width, s.to_bits() as u64))
+                (s > ZERO).then_some((row * width, bits(s)))
             })
             .unzip();
         // Each column's count and stake of non-zero votes (normalised stakes, at most 1 in
         // all: no sum saturates).
+        let cells = &self.buffers.cells;
         let mut live = vec![0u64; width];
         let mut live_stake = vec![0u64; width];
         count_live(
-            &self.cells,
+            cells,
             width,
             (&starts, &stakes),
             (&mut live, &mut live_stake),
         );
         // Each column's votes are read where they lie, down the column.
         let (_, partitions) = scratch.votes_and_partitions();
-        let cells = &self.cells;
         let columns = consensus.get_mut(self.start..).unwrap_or(&mut []);
         for (j, (c, (&count, &stake))) in columns
             .iter_mut()
@@ -247,12 +323,9 @@ impl DenseEpoch {
             .enumerate()
         {
             let vote = |k: usize| {
-                let w = starts
-                    .get(k)
-                    .and_then(|at| cells.get(at + j))
-                    .copied()
-                    .unwrap_or(0);
+                let w = starts.get(k).and_then(|at| cells.get(at + j));
                 let s = stakes.get(k).copied().unwrap_or(0);
+                let w = w.copied().unwrap_or(0);
                 (I32F32::from_bits(w as i64), I32F32::from_bits(s as i64))
             };
             let live = (count as usize, I32F32::from_bits(stake as i64));
@@ -262,37 +335,37 @@ impl DenseEpoch {
     }
 
     /// The clip sweep, in place of the weights: clips each weight at its column's
-    /// consensus (`col_clip_sparse`) and leaves the bonds delta (stake times clipped
-    /// weight). It returns each uid's validator trust (its clipped weights' sum), and rank
-    /// and pre-rank (stake times clipped or unclipped weights, by column).
+    /// consensus (`col_clip_sparse`), leaving the clipped weight, or with `delta` the
+    /// bonds delta (stake times clipped weight). It returns each uid's validator trust
+    /// (its clipped weights' sum), and rank and pre-rank (stake times clipped or unclipped
+    /// weights, by column).
     ///
     /// Every value here is non-negative, so a weight above a zero consensus clips to 0,
-    /// which is what dropping it adds; and every sum is at most 1, so none saturates.
+    /// which is what dropping it adds (the presence mask drops it); and every sum is at
+    /// most 1, so none saturates.
     pub(crate) fn clip(
         &mut self,
         consensus: &[I32F32],
         active_stake: &[I32F32],
+        delta: bool,
     ) -> (Vec<I32F32>, Vec<I32F32>, Vec<I32F32>) {
         let n = self.n;
-        let columns = self.start..self.start + self.width;
-        let thresholds: Vec<u64> = columns
-            .clone()
-            .map(|j| consensus.get(j).map_or(0, |c| c.to_bits().max(0) as u64))
-            .collect();
+        let width = self.width;
+        let thresholds = self.per_column(consensus);
         let scales: Vec<u64> = self
             .uids
             .iter()
-            .map(|&uid| {
-                active_stake
-                    .get(uid)
-                    .map_or(0, |s| s.to_bits().max(0) as u64)
-            })
+            .map(|&uid| active_stake.get(uid).copied().map_or(0, bits))
             .collect();
+        let DenseBuffers { cells, present, .. } = &mut self.buffers;
+        if self.presence {
+            drop_above_zero_consensus(present, cells, width, &thresholds);
+        }
         let mut row_trust = vec![0u64; self.uids.len()];
-        let (mut ranks, mut preranks) = (vec![0u64; self.width], vec![0u64; self.width]);
+        let (mut ranks, mut preranks) = (vec![0u64; width], vec![0u64; width]);
         clip_rows(
-            &mut self.cells,
-            self.width,
+            cells,
+            (width, delta),
             (&thresholds, &scales),
             (&mut row_trust, &mut ranks, &mut preranks),
         );
@@ -302,6 +375,7 @@ impl DenseEpoch {
                 *slot = I32F32::from_bits(t as i64);
             }
         }
+        let columns = self.columns();
         let spread = |dense: Vec<u64>| {
             let mut full = vec![ZERO; n];
             let part = full.get_mut(columns.clone()).unwrap_or(&mut []);
@@ -324,13 +398,15 @@ impl DenseEpoch {
         if width == 0 {
             return Vec::new();
         }
-        self.stored.clear();
-        self.stored.resize(self.cells.len(), 0);
         // All ones where a column's bonds count, else 0: one lookup per column, not per cell.
-        let masks: Vec<u64> = (self.start..self.start + width)
+        let masks: Vec<u64> = self
+            .columns()
             .map(|j| if counts(j as u16) { u64::MAX } else { 0 })
             .collect();
-        for (&uid, row) in self.uids.iter().zip(self.stored.chunks_exact_mut(width)) {
+        let DenseBuffers { cells, stored, .. } = &mut self.buffers;
+        stored.clear();
+        stored.resize(cells.len(), 0);
+        for (&uid, row) in self.uids.iter().zip(stored.chunks_exact_mut(width)) {
             for &(j, v) in bonds.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
                 if let Some(cell) = row.get_mut((j as usize).wrapping_sub(self.start)) {
                     *cell = u64::from(v);
@@ -338,64 +414,124 @@ impl DenseEpoch {
             }
         }
         let mut sums = vec![0u64; width];
-        mask_columns(&mut self.stored, width, &masks, &mut sums);
+        mask_columns(stored, width, &masks, &mut sums);
         sums
     }
 
-    /// The EMA `α · delta / Σdelta + (1 − α) · stored / Σstored`, column-normalised as the
-    /// chain normalises each matrix, in place of the delta. `delta_sums` are the delta's
-    /// column sums for every uid (the unnormalised ranks), `stored_sums` those of
+    /// Yuma 3: the stored bonds (u16 proportions of 65535) as fractions, `⌊v · 2^32 /
+    /// 65535⌋`. Call after [`DenseEpoch::fill_stored`].
+    pub(crate) fn stored_as_proportions(&mut self) {
+        let table = ColumnDivisors::new(std::iter::once(u64::from(u16::MAX)));
+        divide_all(&mut self.buffers.stored, &table);
+    }
+
+    /// Yuma 2's EMA `α · delta / Σdelta + (1 − α) · stored / Σstored`, column-normalised
+    /// as the chain normalises each matrix, in place of the delta. `delta_sums` are the
+    /// delta's column sums for every uid (the unnormalised ranks), `stored_sums` those of
     /// [`DenseEpoch::fill_stored`].
-    pub(crate) fn ema(
+    pub(crate) fn normalized_ema(
         &mut self,
         delta_sums: &[I32F32],
         stored_sums: &[u64],
         alpha: I32F32,
     ) -> EmaTotals {
-        let columns = self.start..self.start + self.width;
-        let new = ColumnDivisors::new(
-            columns.map(|j| delta_sums.get(j).map_or(0, |s| s.to_bits().max(0) as u64)),
-        );
+        let new = ColumnDivisors::new(self.per_column(delta_sums).into_iter());
         let old = ColumnDivisors::new(stored_sums.iter().copied());
         let mut totals = EmaTotals {
             sums: vec![0; self.width],
             max: vec![0; self.width],
         };
-        let alpha = alpha.to_bits().clamp(0, ONE_BITS as i64) as u64;
         ema_rows(
-            &mut self.cells,
-            &self.stored,
+            (&mut self.buffers.cells, &self.buffers.stored),
             self.width,
-            (&new, &old),
-            alpha,
+            Some((&new, &old)),
+            bits(alpha).min(ONE_BITS),
             &mut totals,
         );
         totals
     }
 
-    /// Each uid's dividend before normalisation (`Σ_j bond_ij / Σ_i bond_ij · incentive_j`)
-    /// and the new bonds as stored (max-upscaled per column, as u16) for the uids that keep
-    /// a validator permit. Call after [`DenseEpoch::ema`].
+    /// Yuma 3's EMA without liquid alpha, `α · clipped + (1 − α) · stored`, in place of
+    /// the clipped weights (`mat_ema_sparse`).
+    pub(crate) fn plain_ema(&mut self, alpha: I32F32) -> EmaTotals {
+        let mut totals = EmaTotals {
+            sums: vec![0; self.width],
+            max: vec![0; self.width],
+        };
+        ema_rows(
+            (&mut self.buffers.cells, &self.buffers.stored),
+            self.width,
+            None,
+            bits(alpha).min(ONE_BITS),
+            &mut totals,
+        );
+        totals
+    }
+
+    /// Yuma 3's EMA with liquid alpha (`mat_ema_alpha_sparse`), in place of the clipped
+    /// weights: each weight cell's rate comes from the sigmoid of how far its weight falls
+    /// below its bond, and only cells under a weight cell come out.
+    ///
+    /// The clipped weight c never exceeds consensus, so the sigmoid's distance is the
+    /// selling one, `b − c` where the bond b is larger, else 0. Distance 0 (the common
+    /// case) always gives the same rate; the others go through the chain's `exp`, four
+    /// at a time ([`math::alpha_sigmoid_batch`]).
+    pub(crate) fn liquid_alpha_ema(&mut self, liquid: LiquidAlpha) -> EmaTotals {
+        let width = self.width;
+        let DenseBuffers {
+            cells,
+            stored,
+            present,
+            scratch,
+        } = &mut self.buffers;
+        scratch.clear();
+        scratch.resize(cells.len(), 0);
+        sell_distances((cells, stored, present), scratch);
+        let (mut at, mut distances) = (Vec::new(), Vec::new());
+        for (k, &d) in scratch.iter().enumerate() {
+            if d != 0 {
+                at.push(k);
+                distances.push(I32F32::from_bits(d as i64));
+            }
+        }
+        let mut alphas = Vec::with_capacity(distances.len());
+        let LiquidAlpha { low, high, rate } = liquid;
+        math::alpha_sigmoid_batch(&distances, low, high, rate, &mut alphas);
+        let at_zero = math::alpha_sigmoid_at_rate(ZERO, ZERO, ZERO, low, high, rate);
+        scratch.fill(bits(at_zero));
+        for (&k, &a) in at.iter().zip(&alphas) {
+            if let Some(slot) = scratch.get_mut(k) {
+                *slot = bits(a);
+            }
+        }
+        let mut totals = EmaTotals {
+            sums: vec![0; width],
+            max: vec![0; width],
+        };
+        alpha_ema_rows((cells, stored, present, scratch), width, &mut totals);
+        totals
+    }
+
+    /// Each uid's sum of column-normalised new bonds times incentive (`Σ_j bond_ij /
+    /// Σ_i bond_ij · incentive_j`: Yuma 2's dividend before normalisation, Yuma 3's before
+    /// its stake product), and the new bonds as stored for the uids that keep a validator
+    /// permit: max-upscaled per column for Yuma 2 (`upscale`), as they are for Yuma 3,
+    /// then as u16 proportions. Call after an EMA.
     pub(crate) fn dividends(
         &self,
         totals: &EmaTotals,
         incentive: &[I32F32],
-        keeps_permit: &[bool],
+        (keeps_permit, upscale): (&[bool], bool),
     ) -> (Vec<I32F32>, Vec<Vec<(u16, u16)>>) {
         let n = self.n;
         let columns = ColumnDivisors::new(totals.sums.iter().copied());
         // The largest normalised bond is the largest bond normalised (a floor of a
         // monotone map), so each column's upscaling divisor comes from its maximum.
-        let upscale = ColumnDivisors::new(
-            totals
-                .max
-                .iter()
-                .enumerate()
-                .map(|(j, &m)| columns.divide(j, m)),
-        );
-        let gains: Vec<u64> = (self.start..self.start + self.width)
-            .map(|j| incentive.get(j).map_or(0, |x| x.to_bits().max(0) as u64))
-            .collect();
+        let upscale = upscale.then(|| {
+            let maxima = totals.max.iter().enumerate();
+            ColumnDivisors::new(maxima.map(|(j, &m)| columns.divide(j, m)))
+        });
+        let gains = self.per_column(incentive);
         let keeps: Vec<bool> = self
             .uids
             .iter()
@@ -404,22 +540,16 @@ impl DenseEpoch {
         let mut row_dividends = vec![0u64; self.uids.len()];
         let mut row_bonds = vec![Vec::new(); self.uids.len()];
         dividend_rows(
-            &self.cells,
+            &self.buffers.cells,
             (self.start, self.width),
-            (&columns, &upscale),
-            &gains,
-            &keeps,
+            (&columns, upscale.as_ref()),
+            (&gains, &keeps),
             (&mut row_dividends, &mut row_bonds),
         );
-        let mut dividends = vec![I32F32::from_bits(0); n];
+        let mut dividends = vec![ZERO; n];
         let mut bonds_out = vec![Vec::new(); n];
-        for (((&uid, dividend), cells), &keep) in self
-            .uids
-            .iter()
-            .zip(row_dividends)
-            .zip(row_bonds)
-            .zip(&keeps)
-        {
+        let rows = self.uids.iter().zip(row_dividends).zip(row_bonds);
+        for (((&uid, dividend), cells), &keep) in rows.zip(&keeps) {
             if let Some(d) = dividends.get_mut(uid) {
                 *d = I32F32::from_bits(dividend as i64);
             }
@@ -432,27 +562,69 @@ impl DenseEpoch {
         (dividends, bonds_out)
     }
 
-    /// The two buffers, for reuse.
-    pub(crate) fn into_buffers(self) -> (Vec<u64>, Vec<u64>) {
-        (self.cells, self.stored)
+    /// The buffers, for reuse.
+    pub(crate) fn into_buffers(self) -> DenseBuffers {
+        self.buffers
     }
 }
 
-/// One divisor per column, for dividends at most the divisor: `⌊x · 2^32 / d⌋` for
-/// `0 ≤ x ≤ d ≤ 2^32` (I32F32's quotient on the bits), and the same for whole numbers
-/// `x ≤ d < 2^32` (a stored bond over its column's sum).
+/// One divisor per column, for dividends at most the divisor and at most 1: `⌊x · 2^32 /
+/// d⌋` for `0 ≤ x ≤ d` and `x ≤ 2^32` (I32F32's quotient on the bits), and the same for
+/// whole numbers `x ≤ d < 2^32` (a stored bond over its column's sum).
 ///
-/// `x = d` gives 2^32 (and `d = 0` only meets `x = 0`, which gives 0). Otherwise
-/// `x < 2^32`, so `x · 2^32` fits a u64 and one [`Reciprocal`] divides it exactly. Its
-/// 64-bit multiplier is kept as two 32-bit halves, so the 64×64-bit high product becomes
-/// two 32×32-bit ones, which vector units have.
+/// Below both limits, `x < 2^32`, so `x · 2^32` fits a u64 and one [`Reciprocal`] divides
+/// it exactly; its 64-bit multiplier is kept as two 32-bit halves, so the 64×64-bit high
+/// product becomes two 32×32-bit ones, which vector units have. The one dividend at a
+/// limit, `x = min(d, 2^32)`, takes a quotient worked out in advance (`d = 0` and `d = 1`
+/// meet only it and 0, which the multiplier 0 maps to 0).
 #[derive(Debug)]
 struct ColumnDivisors {
     low: Vec<u32>,
     high: Vec<u32>,
     shift: Vec<u32>,
-    /// The divisor itself, or `u64::MAX` for 0 (which no dividend equals).
-    equal: Vec<u64>,
+    /// The dividend at the limit (`u64::MAX` for d = 0, which meets only 0).
+    limit: Vec<u64>,
+    /// Its quotient: 2^32 for d ≤ 2^32, else `⌊2^64 / d⌋`.
+    at_limit: Vec<u64>,
+    /// Whether every divisor is at most 2^32 (1.0), so every quotient at the limit is 2^32.
+    within_one: bool,
+}
+
+/// One column's [`ColumnDivisors`] entries, by value.
+#[derive(Debug, Clone, Copy)]
+struct Divisor {
+    low: u32,
+    high: u32,
+    shift: u32,
+    limit: u64,
+    at_limit: u64,
+}
+
+impl Divisor {
+    fn new(d: u64) -> Self {
+        let (magic, shift) = Reciprocal::new(d).map_or((0, 0), |r| r.parts());
+        let (limit, at_limit) = match d {
+            0 => (u64::MAX, 0),
+            1..=ONE_BITS => (d, ONE_BITS),
+            _ => (ONE_BITS, ((1u128 << 64) / u128::from(d)) as u64),
+        };
+        Divisor {
+            low: magic as u32,
+            high: (magic >> 32) as u32,
+            shift,
+            limit,
+            at_limit,
+        }
+    }
+
+    #[inline(always)]
+    fn divide(&self, x: u64) -> u64 {
+        divide(
+            x,
+            (self.low, self.high, self.shift),
+            (self.limit, self.at_limit),
+        )
+    }
 }
 
 impl ColumnDivisors {
@@ -461,56 +633,93 @@ impl ColumnDivisors {
             low: Vec::new(),
             high: Vec::new(),
             shift: Vec::new(),
-            equal: Vec::new(),
+            limit: Vec::new(),
+            at_limit: Vec::new(),
+            within_one: true,
         };
-        for d in divisors {
-            // 0 and 1 meet only the dividend 0 below d, and magic 0 maps 0 to 0.
-            let (magic, shift) = Reciprocal::new(d).map_or((0, 0), |r| r.parts());
-            out.low.push(magic as u32);
-            out.high.push((magic >> 32) as u32);
-            out.shift.push(shift);
-            out.equal.push(if d == 0 { u64::MAX } else { d });
+        for d in divisors.map(Divisor::new) {
+            out.within_one &= d.at_limit == ONE_BITS || d.limit == u64::MAX;
+            out.low.push(d.low);
+            out.high.push(d.high);
+            out.shift.push(d.shift);
+            out.limit.push(d.limit);
+            out.at_limit.push(d.at_limit);
         }
         out
     }
 
     /// Column j's quotient of `x` (0 past the last column).
     fn divide(&self, j: usize, x: u64) -> u64 {
-        match (
-            self.low.get(j),
-            self.high.get(j),
-            self.shift.get(j),
-            self.equal.get(j),
-        ) {
-            (Some(&low), Some(&high), Some(&shift), Some(&equal)) => {
-                divide(x, low, high, shift, equal)
-            }
-            _ => 0,
-        }
+        self.column(j).map_or(0, |d| d.divide(x))
     }
 
-    /// The four parameter rows cut to `width` columns (`None` if any is shorter).
-    #[allow(clippy::type_complexity)]
-    fn rows(&self, width: usize) -> Option<(&[u32], &[u32], &[u32], &[u64])> {
-        Some((
-            self.low.get(..width)?,
-            self.high.get(..width)?,
-            self.shift.get(..width)?,
-            self.equal.get(..width)?,
-        ))
+    #[inline(always)]
+    fn column(&self, j: usize) -> Option<Divisor> {
+        Some(Divisor {
+            low: *self.low.get(j)?,
+            high: *self.high.get(j)?,
+            shift: *self.shift.get(j)?,
+            limit: *self.limit.get(j)?,
+            at_limit: *self.at_limit.get(j)?,
+        })
+    }
+
+    /// The parameter rows cut to `width` columns (`None` if any is shorter).
+    #[inline(always)]
+    fn rows(&self, width: usize) -> Option<DivisorRows<'_>> {
+        Some(DivisorRows {
+            low: self.low.get(..width)?,
+            high: self.high.get(..width)?,
+            shift: self.shift.get(..width)?,
+            limit: self.limit.get(..width)?,
+            at_limit: self.at_limit.get(..width)?,
+        })
     }
 }
 
-/// `⌊x · 2^32 / d⌋` for `0 ≤ x ≤ d`, given d's [`ColumnDivisors`] entries.
+/// [`ColumnDivisors`] cut to a row's width, for the kernels.
+#[derive(Clone, Copy)]
+struct DivisorRows<'a> {
+    low: &'a [u32],
+    high: &'a [u32],
+    shift: &'a [u32],
+    limit: &'a [u64],
+    at_limit: &'a [u64],
+}
+
+impl DivisorRows<'_> {
+    /// Column j's quotient of `x`; j must be below the width (the kernels' loop bound).
+    #[inline(always)]
+    fn divide(&self, j: usize, x: u64) -> u64 {
+        divide(
+            x,
+            (self.low[j], self.high[j], self.shift[j]),
+            (self.limit[j], self.at_limit[j]),
+        )
+    }
+
+    /// [`DivisorRows::divide`] for a table [`ColumnDivisors::within_one`], whose quotient
+    /// at the limit is always 2^32: one load less per cell.
+    #[inline(always)]
+    fn divide_within_one(&self, j: usize, x: u64) -> u64 {
+        divide(
+            x,
+            (self.low[j], self.high[j], self.shift[j]),
+            (self.limit[j], ONE_BITS),
+        )
+    }
+}
+
+/// `⌊x · 2^32 / d⌋` for `0 ≤ x ≤ d`, `x ≤ 2^32`, given d's [`ColumnDivisors`] entries.
 #[inline(always)]
-fn divide(x: u64, low: u32, high: u32, shift: u32, equal: u64) -> u64 {
+fn divide(x: u64, (low, high, shift): (u32, u32, u32), (limit, at_limit): (u64, u64)) -> u64 {
     let x_low = x & LOW;
     let n = x_low << 32;
     // mulhi(magic, x · 2^32) = high · x + ⌊low · x / 2^32⌋: the first term is whole, so
     // flooring the sum floors only the second.
     let high_product = u64::from(high) * x_low + ((u64::from(low) * x_low) >> 32);
     let q = (((n - high_product) >> 1) + high_product) >> (shift & 63);
-    if x == equal { ONE_BITS } else { q }
+    if x == limit { at_limit } else { q }
 }
 
 /// `⌊a · b / 2^32⌋` for `a, b ≤ 2^32` (I32F32's product of two values in [0, 1]). A
@@ -528,9 +737,14 @@ fn mul_unit(a: u64, b: u64) -> u64 {
     }
 }
 
-/// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row: a cell counts
-/// where its column registered before the row's last update and no later than the row's
-/// commit.
+/// All ones where a weight at a column registered at `registered` counts for a row last
+/// updated at `updated` whose earliest live commit is `commit`, else 0.
+#[inline(always)]
+fn counts(registered: u64, updated: u64, commit: u64) -> u64 {
+    u64::from((registered < updated) & (registered <= commit)).wrapping_neg()
+}
+
+/// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
@@ -551,19 +765,38 @@ fn weigh_rows(
     for (row, (&updated, &commit)) in cells.chunks_exact_mut(width).zip(limits) {
         let mut sum = 0u64;
         for j in 0..width {
-            let counts = (registered[j] < updated) & (registered[j] <= commit);
-            let v = row[j] & u64::from(counts).wrapping_neg();
+            let v = row[j] & counts(registered[j], updated, commit);
             row[j] = v;
             sum += v;
         }
-        let (magic, shift) = Reciprocal::new(sum).map_or((0, 0), |r| r.parts());
-        let (low, high, equal) = (
-            magic as u32,
-            (magic >> 32) as u32,
-            if sum == 0 { u64::MAX } else { sum },
-        );
+        let d = Divisor::new(sum);
         for cell in row.iter_mut() {
-            *cell = divide(*cell, low, high, shift, equal);
+            *cell = d.divide(*cell);
+        }
+    }
+}
+
+/// [`DenseEpoch::fill_weights`]'s masks on the presence mask.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn mask_presence(
+    present: &mut [u64],
+    width: usize,
+    registered: &[u64],
+    (updated, commits): (&[u64], &[u64]),
+) {
+    let Some(registered) = registered.get(..width) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    let limits = updated.iter().zip(commits);
+    for (row, (&updated, &commit)) in present.chunks_exact_mut(width).zip(limits) {
+        for j in 0..width {
+            row[j] &= counts(registered[j], updated, commit);
         }
     }
 }
@@ -618,8 +851,45 @@ fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]
     }
 }
 
-/// [`DenseEpoch::clip`]'s loop over every row: the delta in place of the weights, each
-/// row's trust, and rank and pre-rank by column.
+/// Every cell divided by the one divisor in `table`.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn divide_all(cells: &mut [u64], table: &ColumnDivisors) {
+    let Some(d) = table.column(0) else {
+        return;
+    };
+    for cell in cells.iter_mut() {
+        *cell = d.divide(*cell);
+    }
+}
+
+/// Drops from the presence mask the weights the clip drops: above a zero consensus.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn drop_above_zero_consensus(present: &mut [u64], cells: &[u64], width: usize, consensus: &[u64]) {
+    let Some(consensus) = consensus.get(..width) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    for (p_row, w_row) in present
+        .chunks_exact_mut(width)
+        .zip(cells.chunks_exact(width))
+    {
+        for j in 0..width {
+            let dropped = (w_row[j] > 0) & (consensus[j] == 0);
+            p_row[j] &= !u64::from(dropped).wrapping_neg();
+        }
+    }
+}
+
+/// [`DenseEpoch::clip`]'s loop over every row: the clipped weights (or with `delta`, stake
+/// times them) in place of the weights, each row's trust, and rank and pre-rank by column.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
@@ -627,7 +897,7 @@ fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]
 #[allow(clippy::type_complexity)]
 fn clip_rows(
     cells: &mut [u64],
-    width: usize,
+    (width, delta): (usize, bool),
     (consensus, scales): (&[u64], &[u64]),
     (trust, ranks, preranks): (&mut [u64], &mut [u64], &mut [u64]),
 ) {
@@ -647,7 +917,7 @@ fn clip_rows(
             let w = row[j];
             let clipped = w.min(consensus[j]);
             let term = mul_unit(scale, clipped);
-            row[j] = term;
+            row[j] = if delta { term } else { clipped };
             sum += clipped;
             ranks[j] += term;
             preranks[j] += mul_unit(scale, w);
@@ -656,25 +926,21 @@ fn clip_rows(
     }
 }
 
-/// [`DenseEpoch::ema`]'s loop over every row: new bonds in place of the delta, and their
-/// column sums and maxima.
+/// The constant-rate EMAs' loop over every row, new bonds in place of the new values:
+/// `α · new + (1 − α) · old`, each first divided by its column's divisor where `divisors`
+/// are given (Yuma 2's normalisations). Also each column's sum and maximum.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
 ))]
 fn ema_rows(
-    delta: &mut [u64],
-    stored: &[u64],
+    (new, old): (&mut [u64], &[u64]),
     width: usize,
-    (new, old): (&ColumnDivisors, &ColumnDivisors),
+    divisors: Option<(&ColumnDivisors, &ColumnDivisors)>,
     alpha: u64,
     totals: &mut EmaTotals,
 ) {
     let beta = ONE_BITS - alpha;
-    let (Some((nl, nh, ns, ne)), Some((ol, oh, os, oe))) = (new.rows(width), old.rows(width))
-    else {
-        return;
-    };
     let (Some(sums), Some(max)) = (totals.sums.get_mut(..width), totals.max.get_mut(..width))
     else {
         return;
@@ -682,23 +948,95 @@ fn ema_rows(
     if width == 0 {
         return;
     }
-    for (d_row, s_row) in delta
-        .chunks_exact_mut(width)
-        .zip(stored.chunks_exact(width))
-    {
-        for j in 0..width {
-            let grown = mul_unit(alpha, divide(d_row[j], nl[j], nh[j], ns[j], ne[j]));
-            let kept = mul_unit(beta, divide(s_row[j], ol[j], oh[j], os[j], oe[j]));
-            let e = grown + kept;
-            d_row[j] = e;
-            sums[j] += e;
-            max[j] = max[j].max(e);
+    let rows = new.chunks_exact_mut(width).zip(old.chunks_exact(width));
+    match divisors.map(|(n, o)| (n.rows(width), o.rows(width), n.within_one && o.within_one)) {
+        Some((Some(n_div), Some(o_div), true)) => {
+            for (n_row, o_row) in rows {
+                for j in 0..width {
+                    let grown = mul_unit(alpha, n_div.divide_within_one(j, n_row[j]));
+                    let kept = mul_unit(beta, o_div.divide_within_one(j, o_row[j]));
+                    let e = grown + kept;
+                    n_row[j] = e;
+                    sums[j] += e;
+                    max[j] = max[j].max(e);
+                }
+            }
+        }
+        Some((Some(n_div), Some(o_div), false)) => {
+            for (n_row, o_row) in rows {
+                for j in 0..width {
+                    let grown = mul_unit(alpha, n_div.divide(j, n_row[j]));
+                    let kept = mul_unit(beta, o_div.divide(j, o_row[j]));
+                    let e = grown + kept;
+                    n_row[j] = e;
+                    sums[j] += e;
+                    max[j] = max[j].max(e);
+                }
+            }
+        }
+        // Tables shorter than the rows: not made by this module.
+        Some(_) => {}
+        None => {
+            for (n_row, o_row) in rows {
+                for j in 0..width {
+                    let e = mul_unit(alpha, n_row[j]) + mul_unit(beta, o_row[j]);
+                    n_row[j] = e;
+                    sums[j] += e;
+                    max[j] = max[j].max(e);
+                }
+            }
         }
     }
 }
 
-/// [`DenseEpoch::dividends`]'s loop over every row: each row's dividend, and for rows
-/// that keep a permit, the positive cells' upscaled u16 values as (column, value).
+/// [`DenseEpoch::liquid_alpha_ema`]'s distances: `b − c` where a weight cell's clipped
+/// weight c lies below its bond b, else 0 (and 0 where no weight cell is).
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn sell_distances((weights, bonds, present): (&[u64], &[u64], &[u64]), out: &mut [u64]) {
+    let lanes = weights.iter().zip(bonds).zip(present).zip(out.iter_mut());
+    for (((&c, &b), &p), d) in lanes {
+        *d = if c < b { (b - c) & p } else { 0 };
+    }
+}
+
+/// [`DenseEpoch::liquid_alpha_ema`]'s loop over every row: `min(1, (1 − α) · b + α · c)`
+/// under each weight cell, 0 elsewhere, in place of the clipped weights; and each
+/// column's sum (at most the row count, so no sum saturates).
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
+    "x86_64+avx2+bmi1+bmi2",
+))]
+fn alpha_ema_rows(
+    (weights, bonds, present, alphas): (&mut [u64], &[u64], &[u64], &[u64]),
+    width: usize,
+    totals: &mut EmaTotals,
+) {
+    let Some(sums) = totals.sums.get_mut(..width) else {
+        return;
+    };
+    if width == 0 {
+        return;
+    }
+    let rows = weights
+        .chunks_exact_mut(width)
+        .zip(bonds.chunks_exact(width))
+        .zip(present.chunks_exact(width).zip(alphas.chunks_exact(width)));
+    for ((w_row, b_row), (p_row, a_row)) in rows {
+        let lanes = w_row.iter_mut().zip(b_row).zip(p_row.iter().zip(a_row));
+        for (((w, &b), (&p, &a)), sum) in lanes.zip(sums.iter_mut()) {
+            let e = (mul_unit(ONE_BITS - a, b) + mul_unit(a, *w)).min(ONE_BITS) & p;
+            *w = e;
+            *sum += e;
+        }
+    }
+}
+
+/// [`DenseEpoch::dividends`]'s loop over every row: each row's sum of normalised bonds
+/// times gains, and for rows that keep a permit, the positive cells' stored u16 values as
+/// (column, value), upscaled by column where `upscale` is given.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
@@ -707,15 +1045,18 @@ fn ema_rows(
 fn dividend_rows(
     bonds: &[u64],
     (start, width): (usize, usize),
-    (columns, upscale): (&ColumnDivisors, &ColumnDivisors),
-    gains: &[u64],
-    keeps: &[bool],
+    (columns, upscale): (&ColumnDivisors, Option<&ColumnDivisors>),
+    (gains, keeps): (&[u64], &[bool]),
     (dividends, stored): (&mut [u64], &mut [Vec<(u16, u16)>]),
 ) {
-    let (Some((cl, ch, cs, ce)), Some((ul, uh, us, ue)), Some(gains)) =
-        (columns.rows(width), upscale.rows(width), gains.get(..width))
-    else {
+    let within_one = columns.within_one;
+    let (Some(columns), Some(gains)) = (columns.rows(width), gains.get(..width)) else {
         return;
+    };
+    let upscale = match upscale.map(|u| u.rows(width)) {
+        Some(None) => return,
+        Some(Some(rows)) => Some(rows),
+        None => None,
     };
     if width == 0 {
         return;
@@ -729,32 +1070,55 @@ fn dividend_rows(
         .zip(dividends.iter_mut().zip(stored));
     for ((row, &keep), (dividend, out)) in rows {
         let mut acc = 0u64;
-        for j in 0..width {
-            let q = divide(row[j], cl[j], ch[j], cs[j], ce[j]);
-            normalized[j] = q;
-            acc += mul_unit(gains[j], q);
+        if within_one {
+            for j in 0..width {
+                let q = columns.divide_within_one(j, row[j]);
+                normalized[j] = q;
+                acc += mul_unit(gains[j], q);
+            }
+        } else {
+            for j in 0..width {
+                let q = columns.divide(j, row[j]);
+                normalized[j] = q;
+                acc += mul_unit(gains[j], q);
+            }
         }
         *dividend = acc;
-        if keep {
-            for j in 0..width {
-                let up = divide(normalized[j], ul[j], uh[j], us[j], ue[j]);
-                // ⌊up · 65535 / 2^32⌋, up ≤ 2^32 (`fixed_proportion_to_u16`).
-                cells[j] = ((start + j) as u16, (((up << 16) - up) >> 32) as u16);
-                positive[j] = u8::from(row[j] > 0);
-            }
-            // Every cell goes to the next free slot and only a positive one keeps it: about
-            // a quarter are zero, at random, which a branch would keep mispredicting.
-            out.resize(width, (0, 0));
-            let slots = out.as_mut_slice();
-            let mut kept = 0usize;
-            for (&cell, &keep) in cells.iter().zip(&positive) {
-                if let Some(slot) = slots.get_mut(kept) {
-                    *slot = cell;
-                }
-                kept += usize::from(keep);
-            }
-            out.truncate(kept);
+        if !keep {
+            continue;
         }
+        // ⌊value · 65535 / 2^32⌋ for value ≤ 2^32 (`fixed_proportion_to_u16`).
+        let to_u16 = |value: u64| (((value << 16) - value) >> 32) as u16;
+        match &upscale {
+            Some(up) => {
+                for j in 0..width {
+                    // Normalised maxima are at most 1.
+                    let value = up.divide_within_one(j, normalized[j]);
+                    cells[j] = ((start + j) as u16, to_u16(value));
+                    positive[j] = u8::from(row[j] > 0);
+                }
+            }
+            None => {
+                for j in 0..width {
+                    cells[j] = ((start + j) as u16, to_u16(row[j]));
+                    positive[j] = u8::from(row[j] > 0);
+                }
+            }
+        }
+        // Every cell goes to the next free slot and only a positive one keeps it: about
+        // a quarter are zero, at random, which a branch would keep mispredicting.
+        out.resize(width, (0, 0));
+        let Some(slots) = out.get_mut(..width) else {
+            continue;
+        };
+        let mut kept = 0usize;
+        for (&cell, &keep) in cells.iter().zip(&positive) {
+            if let Some(slot) = slots.get_mut(kept) {
+                *slot = cell;
+            }
+            kept += usize::from(keep);
+        }
+        out.truncate(kept);
     }
 }
 
@@ -804,12 +1168,19 @@ mod tests {
             .collect()
     }
 
-    /// A Yuma 2 subnet with the full bonds penalty, where the dense layout applies.
+    /// A subnet with the full bonds penalty, where the dense layout applies: Yuma 2, or
+    /// Yuma 3 with or without liquid alpha.
     fn dense_case(rng: &mut Rng) -> (EpochParams, EpochInput) {
         let n = 1 + rng.below(120) as u16;
         let nu = n as usize;
         let block = 10_000 + rng.below(1_000);
+        let yuma3 = rng.chance(2);
         let params = EpochParams {
+            yuma3_enabled: yuma3,
+            liquid_alpha_enabled: yuma3 && !rng.chance(4),
+            alpha_low: [45_875, 6_553, 30_000][rng.below(3) as usize],
+            alpha_high: [58_982, 19_660, 30_000][rng.below(3) as usize],
+            alpha_sigmoid_steepness: [1_000, 10, -500, 32_767][rng.below(4) as usize],
             kappa: [32_767, 0, 65_535, 20_000][rng.below(4) as usize],
             bonds_moving_average: [900_000, 975_000, 0, 1_000_000][rng.below(4) as usize],
             activity_cutoff: [5_000, 300][rng.below(2) as usize],
@@ -823,7 +1194,8 @@ mod tests {
         let density = 1 + rng.below(3);
         let mut weights = sorted_rows(rng, n, density, 65_535);
         let density = 1 + rng.below(3);
-        let mut bonds = sorted_rows(rng, n, density, 65_535);
+        let cap = if yuma3 { 30_000 } else { 65_535 };
+        let mut bonds = sorted_rows(rng, n, density, cap);
         if rng.chance(4) {
             let i = rng.below(n as u64) as usize;
             weights[i] = vec![(rng.below(n as u64) as u16, 1 + rng.below(65_535) as u16)];
@@ -865,7 +1237,8 @@ mod tests {
             let (params, input) = dense_case(&mut rng);
             let forbids: Vec<bool> = input.validator_permit.iter().map(|p| !p).collect();
             let rows = (input.weights.as_slice(), input.bonds.as_slice());
-            let planned = DenseEpoch::plan(rows, &forbids, input.n as usize, Default::default());
+            let layout = (input.n as usize, params.liquid_alpha_enabled);
+            let planned = DenseEpoch::plan(rows, &forbids, layout, DenseBuffers::default());
             dense += usize::from(planned.is_ok());
             let fast = run_epoch(&params, &input).expect("valid input");
             let sparse = run_epoch_sparse(&params, &input);
@@ -885,8 +1258,9 @@ mod tests {
         let n = 40;
         let full: Vec<Vec<(u16, u16)>> = (0..n).map(|_| (0..n).map(|j| (j, 7)).collect()).collect();
         let forbids = vec![false; n as usize];
+        let layout = (n as usize, false);
         let plan = |w: &[Vec<(u16, u16)>], b: &[Vec<(u16, u16)>]| {
-            DenseEpoch::plan((w, b), &forbids, n as usize, Default::default()).is_ok()
+            DenseEpoch::plan((w, b), &forbids, layout, DenseBuffers::default()).is_ok()
         };
         assert!(plan(&full, &full));
         let mut unsorted = full.clone();
@@ -902,15 +1276,13 @@ mod tests {
         // A row the epoch ignores (no permit) may be in any order.
         let mut forbidden = forbids.clone();
         forbidden[3] = true;
-        assert!(
-            DenseEpoch::plan(
-                (&unsorted, &full),
-                &forbidden,
-                n as usize,
-                Default::default()
-            )
-            .is_ok()
+        let planned = DenseEpoch::plan(
+            (&unsorted, &full),
+            &forbidden,
+            layout,
+            DenseBuffers::default(),
         );
+        assert!(planned.is_ok());
     }
 
     /// The divisions the sparse path makes, against [`divide`], on the edges that matter:

@@ -6,7 +6,7 @@
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
 use super::csr::{self, Csr, Workspace, add_to_column};
-use super::dense::{DenseEpoch, WeightMasks};
+use super::dense::{DenseEpoch, LiquidAlpha, WeightMasks};
 use super::error::YumaError;
 use super::math::{self, SharedDivisor};
 
@@ -352,11 +352,14 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     let keep_delta = !params.yuma3_enabled && bonds_penalty == ONE;
     // Matrices come from (and go back to) this thread's kept buffers.
     let mut workspace = Workspace::take();
-    // There, where validators weight and bond most miners (the usual case), the matrices
-    // go on dense rows instead ([`DenseEpoch`]).
-    let mut dense = if keep_delta && layout == Layout::Best {
+    // With the full penalty, where validators weight and bond most miners (the usual
+    // case), the matrices go on dense rows instead ([`DenseEpoch`]). Liquid alpha there
+    // reads which weight cells exist.
+    let mut dense = if bonds_penalty == ONE && layout == Layout::Best {
         let rows = (input.weights.as_slice(), input.bonds.as_slice());
-        match DenseEpoch::plan(rows, &validator_forbids, n_usize, workspace.take_dense()) {
+        let presence = params.yuma3_enabled && params.liquid_alpha_enabled;
+        let buffers = workspace.take_dense();
+        match DenseEpoch::plan(rows, &validator_forbids, (n_usize, presence), buffers) {
             Ok(plan) => Some(plan),
             Err(buffers) => {
                 workspace.give_back_dense(buffers);
@@ -426,7 +429,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     // by column) and pre-rank (stake times unclipped cells), in the chain's order.
     let mut clipped_weights = workspace.matrix(n_usize, weights.cell_count());
     let (validator_trust, mut ranks, preranks) = if let Some(dense) = dense.as_mut() {
-        dense.clip(&consensus, &active_stake)
+        dense.clip(&consensus, &active_stake, keep_delta)
     } else {
         let mut validator_trust = vec![ZERO; n_usize];
         let mut ranks = vec![ZERO; n_usize];
@@ -490,12 +493,39 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     let mut dividends: Vec<I32F32>;
     // The new bonds as stored, for the rows that keep a validator permit.
     let mut bonds_out: Vec<Vec<(u16, u16)>> = vec![Vec::new(); n_usize];
-    if params.yuma3_enabled {
+    let liquid =
+        params.yuma3_enabled && params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
+    if let Some(mut plan) = dense {
+        let counts = |j: u16| last_tempo > registered_at(j);
+        let stored_sums = plan.fill_stored(&input.bonds, counts);
+        let totals = if params.yuma3_enabled {
+            plan.stored_as_proportions();
+            if liquid {
+                plan.liquid_alpha_ema(liquid_alpha(params))
+            } else {
+                plan.plain_ema(ema_alpha)
+            }
+        } else {
+            let delta_sums = delta_sums.as_deref().unwrap_or(&[]);
+            plan.normalized_ema(delta_sums, &stored_sums, ema_alpha)
+        };
+        let keeps = (new_validator_permits.as_slice(), !params.yuma3_enabled);
+        let (sums, stored) = plan.dividends(&totals, &incentive, keeps);
+        // Yuma 3 weighs each validator's bond income by its stake; Yuma 2's is the dividend.
+        dividends = if params.yuma3_enabled {
+            math::vec_mul(&sums, &active_stake)
+        } else {
+            sums
+        };
+        math::inplace_normalize(&mut dividends);
+        bonds_out = stored;
+        workspace.give_back_dense(plan.into_buffers());
+        workspace.give_back(weights_for_bonds);
+    } else if params.yuma3_enabled {
         let to_proportion = SharedDivisor::new(I32F32::from_num(u16::MAX));
         let (bonds, _) = stored_bonds(input, n, last_tempo, &mut workspace, |v| {
             to_proportion.divide_or_keep(I32F32::from_num(v))
         });
-        let liquid = params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
         let ema_bonds = if liquid {
             let out = workspace.matrix(n_usize, weights_for_bonds.cell_count());
             liquid_alpha_ema(params, &weights_for_bonds, &bonds, &consensus, out)
@@ -538,15 +568,6 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
         workspace.give_back(bonds);
         workspace.give_back(weights_for_bonds);
         workspace.give_back(ema_bonds);
-    } else if let Some(mut plan) = dense {
-        let counts = |j: u16| last_tempo > registered_at(j);
-        let stored_sums = plan.fill_stored(&input.bonds, counts);
-        let delta_sums = delta_sums.as_deref().unwrap_or(&[]);
-        let totals = plan.ema(delta_sums, &stored_sums, ema_alpha);
-        (dividends, bonds_out) = plan.dividends(&totals, &incentive, &new_validator_permits);
-        math::inplace_normalize(&mut dividends);
-        workspace.give_back_dense(plan.into_buffers());
-        workspace.give_back(weights_for_bonds);
     } else {
         let (bonds, bond_sums) =
             stored_bonds(input, n, last_tempo, &mut workspace, I32F32::from_num);
@@ -730,6 +751,16 @@ fn fixed_ema_alpha(bonds_moving_average: u64) -> I32F32 {
     I32F32::from_num(1).saturating_sub(I32F32::saturating_from_num(average))
 }
 
+/// Liquid alpha's bounds and `steepness / −100`, as the chain reads them.
+fn liquid_alpha(params: &EpochParams) -> LiquidAlpha {
+    LiquidAlpha {
+        low: math::u16_proportion_to_fixed(params.alpha_low),
+        high: math::u16_proportion_to_fixed(params.alpha_high),
+        rate: I32F32::from_num(params.alpha_sigmoid_steepness)
+            .saturating_div(I32F32::from_num(-100)),
+    }
+}
+
 /// Yuma 3 bonds with liquid alpha: a sigmoid rate per (validator, miner) cell.
 ///
 /// Each rate depends on the weight and bond the chain's cursor walk sees in that cell
@@ -742,10 +773,7 @@ fn liquid_alpha_ema(
     mut out: Csr,
 ) -> Csr {
     let columns = consensus.len();
-    let low = math::u16_proportion_to_fixed(params.alpha_low);
-    let high = math::u16_proportion_to_fixed(params.alpha_high);
-    let rate =
-        I32F32::from_num(params.alpha_sigmoid_steepness).saturating_div(I32F32::from_num(-100));
+    let LiquidAlpha { low, high, rate } = liquid_alpha(params);
 
     let rows = weights.row_count();
     let mut seen_weight = vec![ZERO; columns];

@@ -541,32 +541,25 @@ pub fn taylor_exp(operand: I32F32) -> Option<I32F32> {
 ///
 /// The Taylor loop is one long chain of dependent multiplies, so a single `exp` leaves
 /// the multiplier idle most of the time; four independent chains in step keep it busy.
-/// A lane whose term has reached 0 keeps adding 0, exactly as if it had stopped; a lane
-/// that would leave the crate's range (never, for inputs clamped to ±20) or is one of the
-/// crate's special cases is redone on its own.
+/// A lane whose term has reached 0 keeps adding 0, exactly as if it had stopped.
+///
+/// Inputs are clamped to ±20 first, and there the crate's checks never fire: every term
+/// is at most 20^k/k! · 2^32 < 2^58, a term times x shifted back is below 2^62, and the
+/// sum stays below e^20 · 2^32 < 2^61. So the loop carries no overflow checks; only the
+/// crate's special inputs (0 and 1) are handed to [`exp_safe`].
 pub fn exp_safe_lanes(inputs: [I32F32; 4]) -> [I32F32; 4] {
     let limit = I32F32::from_num(20);
     let clamped = inputs.map(|v| v.max(-limit).min(limit));
-    let mut x = [0u64; 4];
-    let mut result = [0i64; 4];
-    let mut regular = [true; 4];
-    for (lane, &v) in clamped.iter().enumerate() {
-        let magnitude = v.to_bits().unsigned_abs();
-        regular[lane] = v != ZERO && v != ONE && magnitude <= 20 << 32;
-        x[lane] = magnitude;
-        result[lane] = (magnitude as i64).wrapping_add(1 << 32);
-    }
+    let x = clamped.map(|v| v.to_bits().unsigned_abs());
+    let mut result = x.map(|m| m + (1 << 32));
     let mut term = x;
     for divisor in TAYLOR_DIVISORS.iter().skip(2) {
         let mut live = 0u64;
         for lane in 0..4 {
             let product = (u128::from(term[lane]) * u128::from(x[lane])) >> 32;
-            // Past i64 the crate gives up; such a lane is redone on its own below.
-            regular[lane] &= product <= i64::MAX as u128;
-            term[lane] = divisor.divide(product as u64 & (i64::MAX as u64));
-            let (sum, overflow) = result[lane].overflowing_add(term[lane] as i64);
-            regular[lane] &= !overflow;
-            result[lane] = sum;
+            debug_assert!(product < 1 << 62);
+            term[lane] = divisor.divide(product as u64);
+            result[lane] += term[lane];
             live |= term[lane];
         }
         if live == 0 {
@@ -576,11 +569,11 @@ pub fn exp_safe_lanes(inputs: [I32F32; 4]) -> [I32F32; 4] {
     let mut out = [ZERO; 4];
     for lane in 0..4 {
         let v = clamped[lane];
-        out[lane] = if regular[lane] {
-            let e = I32F32::from_bits(result[lane]);
-            if v < ZERO { safe_div(ONE, e) } else { e }
-        } else {
+        out[lane] = if v == ZERO || v == ONE {
             exp_safe(v)
+        } else {
+            let e = I32F32::from_bits(result[lane] as i64);
+            if v < ZERO { safe_div(ONE, e) } else { e }
         };
     }
     out
