@@ -369,22 +369,28 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     } else {
         None
     };
+    let masks = WeightMasks {
+        forbids: &validator_forbids,
+        registered: &input.block_at_registration,
+        last_update: &input.last_update,
+        commits: commit_blocks.as_deref(),
+        owner: owner_uid,
+    };
+    dense = match dense.map(|plan| plan.fill_weights(&input.weights, &masks)) {
+        Some(Ok(plan)) => Some(plan),
+        Some(Err(buffers)) => {
+            workspace.give_back_dense(buffers);
+            None
+        }
+        None => None,
+    };
     let stored_cells = if dense.is_some() {
         0
     } else {
         input.weights.iter().take(n_usize).map(Vec::len).sum()
     };
     let mut weights = workspace.matrix(n_usize, stored_cells);
-    if let Some(dense) = dense.as_mut() {
-        let masks = WeightMasks {
-            forbids: &validator_forbids,
-            registered: &input.block_at_registration,
-            last_update: &input.last_update,
-            commits: commit_blocks.as_deref(),
-            owner: owner_uid,
-        };
-        dense.fill_weights(&input.weights, &masks);
-    } else {
+    if dense.is_none() {
         for i in 0..n_usize {
             if !validator_forbids.get(i).copied().unwrap_or(true) {
                 let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
