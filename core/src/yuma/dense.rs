@@ -33,8 +33,8 @@ const ZERO: I32F32 = I32F32::from_bits(0);
 /// too sparse for dense passes to pay.
 const MAX_FILL: usize = 4;
 
-/// The most dense cells per matrix (16 MiB); larger subnets keep the sparse path.
-const MAX_CELLS: usize = 1 << 21;
+/// The most dense cells per matrix (8 MiB); larger subnets keep the sparse path.
+const MAX_CELLS: usize = 1 << 20;
 
 /// The vectors of a dense layout, kept from one epoch to the next.
 #[derive(Debug, Default)]

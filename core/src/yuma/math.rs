@@ -573,7 +573,7 @@ pub fn exp_safe_lanes(inputs: [I32F32; 4]) -> [I32F32; 4] {
             exp_safe(v)
         } else {
             let e = I32F32::from_bits(result[lane] as i64);
-            if v < ZERO { safe_div(ONE, e) } else { e }
+            if v < ZERO { one_over(e) } else { e }
         };
     }
     out
@@ -1693,11 +1693,31 @@ fn sigmoid_exponent(distance: I32F32, rate: I32F32) -> I32F32 {
     mul(rate, distance.saturating_sub(half))
 }
 
+/// `1 / d` as [`safe_div`] gives it, for d ≥ 1 (the bits `⌊2^64 / d⌋`): a float estimate
+/// and one exact correction, instead of preparing a [`Divisor`] for a single quotient.
+///
+/// The estimate's error is far below 1 (the quotient is at most 2^32 and the float carries
+/// 53 bits), so after truncation it is the quotient or one off, which the remainder
+/// `2^64 − q·d` (exact in i128) tells.
+#[inline]
+pub(crate) fn one_over(d: I32F32) -> I32F32 {
+    let bits = d.to_bits();
+    if bits < 1 << 32 {
+        return safe_div(ONE, d);
+    }
+    let divisor = i128::from(bits);
+    // At most 2^32, so the conversion through i64 is one instruction.
+    let estimate = i128::from((18_446_744_073_709_551_616.0_f64 / bits as f64) as i64);
+    let rest = (1i128 << 64) - estimate * divisor;
+    let q = estimate - i128::from(rest < 0) + i128::from(rest >= divisor);
+    I32F32::from_bits(q as i64)
+}
+
 /// `clamp(low + σ · (high − low))` with σ = 1 / (1 + e), e the sigmoid's `exp`.
 #[inline]
 fn alpha_from_exp(e: I32F32, alpha_low: I32F32, alpha_high: I32F32) -> I32F32 {
     // The denominator is at least 1, so safe_div equals the chain's saturating_div here.
-    let sigmoid = safe_div(ONE, ONE.saturating_add(e));
+    let sigmoid = one_over(ONE.saturating_add(e));
     let alpha = alpha_low.saturating_add(mul(sigmoid, alpha_high.saturating_sub(alpha_low)));
     clamp_value(alpha, alpha_low, alpha_high)
 }

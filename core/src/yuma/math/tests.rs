@@ -1144,3 +1144,33 @@ fn unit_products_and_bounded_sums_equal_the_general_ones() {
         assert_eq!(add_bounded(a, b), add(a, b), "{a} + {b}");
     }
 }
+
+#[test]
+fn one_over_equals_safe_div_for_values_from_one() {
+    let mut rng = Lcg(31);
+    let mut values: Vec<i64> = vec![
+        1 << 32,
+        (1 << 32) + 1,
+        (1 << 33) - 1,
+        1 << 33,
+        3 << 32,
+        i64::MAX,
+        i64::MAX - 1,
+        (1 << 62) + 12_345,
+    ];
+    for shift in 32..63 {
+        values.push(1 << shift);
+        values.push((1 << shift) - 1);
+        values.push((1 << shift) + 1);
+    }
+    for _ in 0..100_000 {
+        let v = (rng.next() >> (1 + rng.next() % 31)) as i64;
+        values.push(v.max(1 << 32));
+    }
+    // Below 1 it hands over to safe_div, saturation and all.
+    values.extend([0, 1, 12_345, (1 << 32) - 1]);
+    for v in values {
+        let d = I32F32::from_bits(v);
+        assert_eq!(one_over(d), safe_div(ONE, d), "1 / {v} (bits)");
+    }
+}
