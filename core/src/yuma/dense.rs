@@ -765,11 +765,18 @@ fn mul_unit(a: u64, b: u64) -> u64 {
     }
 }
 
-/// All ones where a weight at a column registered at `registered` counts for a row last
-/// updated at `updated` whose earliest live commit is `commit`, else 0.
+/// Whether a weight to a uid registered at `registered` counts, set by a uid last updated
+/// at `updated` whose earliest live commit is at `commit` (`u64::MAX`: none, or no
+/// commit-reveal): set after the registration, and not committed before it.
+#[inline(always)]
+pub(crate) fn weight_counts(registered: u64, updated: u64, commit: u64) -> bool {
+    (registered < updated) & (registered <= commit)
+}
+
+/// [`weight_counts`] as a mask: all ones where the weight counts, else 0.
 #[inline(always)]
 fn counts(registered: u64, updated: u64, commit: u64) -> u64 {
-    u64::from((registered < updated) & (registered <= commit)).wrapping_neg()
+    u64::from(weight_counts(registered, updated, commit)).wrapping_neg()
 }
 
 /// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row.
@@ -968,51 +975,52 @@ fn ema_rows(
     alpha: u64,
     totals: &mut EmaTotals,
 ) {
-    let beta = ONE_BITS - alpha;
-    let (Some(sums), Some(max)) = (totals.sums.get_mut(..width), totals.max.get_mut(..width))
-    else {
+    let rows = (new, old, width);
+    let rates = (alpha, ONE_BITS - alpha);
+    let (sums, max) = (totals.sums.as_mut_slice(), totals.max.as_mut_slice());
+    match divisors.map(|(n, o)| (n.rows(width), o.rows(width), n.within_one && o.within_one)) {
+        Some((Some(n_div), Some(o_div), true)) => ema_sweep(
+            rows,
+            rates,
+            (
+                |j, x| n_div.divide_within_one(j, x),
+                |j, x| o_div.divide_within_one(j, x),
+            ),
+            (sums, max),
+        ),
+        Some((Some(n_div), Some(o_div), false)) => ema_sweep(
+            rows,
+            rates,
+            (|j, x| n_div.divide(j, x), |j, x| o_div.divide(j, x)),
+            (sums, max),
+        ),
+        // Tables shorter than the rows: not made by this module.
+        Some(_) => {}
+        None => ema_sweep(rows, rates, (|_, x| x, |_, x| x), (sums, max)),
+    }
+}
+
+/// [`ema_rows`]' loop, given how each side is normalised (inlined, so each case gets its own
+/// vectorised loop).
+#[inline(always)]
+fn ema_sweep(
+    (new, old, width): (&mut [u64], &[u64], usize),
+    (alpha, beta): (u64, u64),
+    (new_q, old_q): (impl Fn(usize, u64) -> u64, impl Fn(usize, u64) -> u64),
+    (sums, max): (&mut [u64], &mut [u64]),
+) {
+    let (Some(sums), Some(max)) = (sums.get_mut(..width), max.get_mut(..width)) else {
         return;
     };
     if width == 0 {
         return;
     }
-    let rows = new.chunks_exact_mut(width).zip(old.chunks_exact(width));
-    match divisors.map(|(n, o)| (n.rows(width), o.rows(width), n.within_one && o.within_one)) {
-        Some((Some(n_div), Some(o_div), true)) => {
-            for (n_row, o_row) in rows {
-                for j in 0..width {
-                    let grown = mul_unit(alpha, n_div.divide_within_one(j, n_row[j]));
-                    let kept = mul_unit(beta, o_div.divide_within_one(j, o_row[j]));
-                    let e = grown + kept;
-                    n_row[j] = e;
-                    sums[j] += e;
-                    max[j] = max[j].max(e);
-                }
-            }
-        }
-        Some((Some(n_div), Some(o_div), false)) => {
-            for (n_row, o_row) in rows {
-                for j in 0..width {
-                    let grown = mul_unit(alpha, n_div.divide(j, n_row[j]));
-                    let kept = mul_unit(beta, o_div.divide(j, o_row[j]));
-                    let e = grown + kept;
-                    n_row[j] = e;
-                    sums[j] += e;
-                    max[j] = max[j].max(e);
-                }
-            }
-        }
-        // Tables shorter than the rows: not made by this module.
-        Some(_) => {}
-        None => {
-            for (n_row, o_row) in rows {
-                for j in 0..width {
-                    let e = mul_unit(alpha, n_row[j]) + mul_unit(beta, o_row[j]);
-                    n_row[j] = e;
-                    sums[j] += e;
-                    max[j] = max[j].max(e);
-                }
-            }
+    for (n_row, o_row) in new.chunks_exact_mut(width).zip(old.chunks_exact(width)) {
+        for j in 0..width {
+            let e = mul_unit(alpha, new_q(j, n_row[j])) + mul_unit(beta, old_q(j, o_row[j]));
+            n_row[j] = e;
+            sums[j] += e;
+            max[j] = max[j].max(e);
         }
     }
 }
@@ -1097,21 +1105,16 @@ fn dividend_rows(
         .zip(keeps)
         .zip(dividends.iter_mut().zip(stored));
     for ((row, &keep), (dividend, out)) in rows {
-        let mut acc = 0u64;
-        if within_one {
-            for j in 0..width {
-                let q = columns.divide_within_one(j, row[j]);
-                normalized[j] = q;
-                acc += mul_unit(gains[j], q);
-            }
+        *dividend = if within_one {
+            normalize_and_weigh(
+                row,
+                |j, x| columns.divide_within_one(j, x),
+                gains,
+                &mut normalized,
+            )
         } else {
-            for j in 0..width {
-                let q = columns.divide(j, row[j]);
-                normalized[j] = q;
-                acc += mul_unit(gains[j], q);
-            }
-        }
-        *dividend = acc;
+            normalize_and_weigh(row, |j, x| columns.divide(j, x), gains, &mut normalized)
+        };
         if !keep {
             continue;
         }
@@ -1148,6 +1151,26 @@ fn dividend_rows(
         }
         out.truncate(kept);
     }
+}
+
+/// One row of [`dividend_rows`]: each cell normalised into `normalized`, and the sum of
+/// the normalised cells times `gains` (at most 1: the gains sum to 1 and each cell is at
+/// most 1). Inlined, so each normalisation gets its own vectorised loop.
+#[inline(always)]
+fn normalize_and_weigh(
+    row: &[u64],
+    normalize: impl Fn(usize, u64) -> u64,
+    gains: &[u64],
+    normalized: &mut [u64],
+) -> u64 {
+    let mut acc = 0u64;
+    let lanes = row.iter().zip(gains).zip(normalized.iter_mut()).enumerate();
+    for (j, ((&x, &gain), out)) in lanes {
+        let q = normalize(j, x);
+        *out = q;
+        acc += mul_unit(gain, q);
+    }
+    acc
 }
 
 #[cfg(test)]

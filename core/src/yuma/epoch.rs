@@ -6,7 +6,7 @@
 use substrate_fixed::types::{I32F32, I64F64, I96F32};
 
 use super::csr::{self, Csr, Workspace, add_to_column};
-use super::dense::{DenseEpoch, LiquidAlpha, WeightMasks};
+use super::dense::{DenseEpoch, LiquidAlpha, WeightMasks, weight_counts};
 use super::error::YumaError;
 use super::math::{self, SharedDivisor};
 
@@ -327,20 +327,6 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
             .copied()
             .unwrap_or(0)
     };
-    // Whether weight cell (i, j) counts: a closure per row i, taking the column j.
-    let cell_filter = |i: usize| {
-        let updated = input.last_update.get(i).copied().unwrap_or(0);
-        let commit = commit_blocks
-            .as_ref()
-            .map(|c| c.get(i).copied().unwrap_or(0));
-        move |j: u16| {
-            let self_weight = i == j as usize && owner_uid != Some(j);
-            j < n
-                && !self_weight
-                && updated > registered_at(j)
-                && commit.is_none_or(|cb| cb >= registered_at(j))
-        }
-    };
     let bonds_penalty = math::safe_div(
         I32F32::from_num(params.bonds_penalty),
         I32F32::from_num(u16::MAX),
@@ -391,29 +377,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     };
     let mut weights = workspace.matrix(n_usize, stored_cells);
     if dense.is_none() {
-        for i in 0..n_usize {
-            if !validator_forbids.get(i).copied().unwrap_or(true) {
-                let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
-                let counts = cell_filter(i);
-                let mut row_sum = ZERO;
-                for &(j, v) in stored {
-                    if counts(j) {
-                        let v = I32F32::from_num(v);
-                        row_sum = math::add(row_sum, v);
-                        weights.cells_mut().push((j, v));
-                    }
-                }
-                // Row normalisation, fused with the masks (`inplace_row_normalize_sparse`).
-                if row_sum > ZERO {
-                    let d = SharedDivisor::new(row_sum);
-                    weights
-                        .open_row_mut()
-                        .iter_mut()
-                        .for_each(|(_, v)| *v = d.divide_or_keep(*v));
-                }
-            }
-            weights.end_row();
-        }
+        weights = sparse_weights(input, &masks, weights);
     }
 
     // == Consensus, validator trust ==
@@ -692,6 +656,40 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
         validator_emission: to_rao(&normalized_validator),
         combined_emission: to_rao(&normalized_combined),
     }
+}
+
+/// The weights as sparse rows, into `out` (an empty matrix): the chain's masks, each of
+/// which only drops cells, in one filtering pass, and each row normalised
+/// (`inplace_row_normalize_sparse`).
+fn sparse_weights(input: &EpochInput, masks: &WeightMasks, mut out: Csr) -> Csr {
+    let n = input.n;
+    for i in 0..n as usize {
+        if !masks.forbids.get(i).copied().unwrap_or(true) {
+            let stored = input.weights.get(i).map(Vec::as_slice).unwrap_or(&[]);
+            let updated = masks.last_update.get(i).copied().unwrap_or(0);
+            let commit = masks
+                .commits
+                .map_or(u64::MAX, |c| c.get(i).copied().unwrap_or(0));
+            let mut row_sum = ZERO;
+            for &(j, v) in stored {
+                let self_weight = i == j as usize && masks.owner != Some(j);
+                let registered = masks.registered.get(j as usize).copied().unwrap_or(0);
+                if j < n && !self_weight && weight_counts(registered, updated, commit) {
+                    let v = I32F32::from_num(v);
+                    row_sum = math::add(row_sum, v);
+                    out.cells_mut().push((j, v));
+                }
+            }
+            if row_sum > ZERO {
+                let d = SharedDivisor::new(row_sum);
+                out.open_row_mut()
+                    .iter_mut()
+                    .for_each(|(_, v)| *v = d.divide_or_keep(*v));
+            }
+        }
+        out.end_row();
+    }
+    out
 }
 
 /// Stored bond rows as the chain's `get_bonds_sparse` reads them (rows ≥ n dropped, cells
