@@ -140,7 +140,7 @@ impl DenseEpoch {
         (n, presence): (usize, bool),
         buffers: DenseBuffers,
     ) -> Result<DenseEpoch, DenseBuffers> {
-        let mut uids = Vec::new();
+        let mut uids = Vec::with_capacity(n);
         let (mut first, mut last) = (usize::MAX, 0usize);
         let mut filled = 0usize;
         // Ascending, so a row's cells inside the matrix are a prefix.
@@ -657,12 +657,13 @@ impl Divisor {
 
 impl ColumnDivisors {
     fn new(divisors: impl Iterator<Item = u64>) -> Self {
+        let columns = divisors.size_hint().0;
         let mut out = ColumnDivisors {
-            low: Vec::new(),
-            high: Vec::new(),
-            shift: Vec::new(),
-            limit: Vec::new(),
-            at_limit: Vec::new(),
+            low: Vec::with_capacity(columns),
+            high: Vec::with_capacity(columns),
+            shift: Vec::with_capacity(columns),
+            limit: Vec::with_capacity(columns),
+            at_limit: Vec::with_capacity(columns),
             within_one: true,
         };
         for d in divisors.map(Divisor::new) {
