@@ -407,15 +407,31 @@ fn random_case(rng: &mut Lcg) -> (EpochParams, EpochInput) {
     (params, input)
 }
 
-#[test]
-fn optimised_epoch_equals_the_plain_chain_port() {
-    let mut rng = Lcg(2024);
-    for round in 0..1_500 {
-        let (params, input) = random_case(&mut rng);
+/// Runs `rounds` cases from `case` through the optimised epoch and the plain chain port,
+/// and asserts they agree output for output.
+fn assert_matches_the_chain_port(
+    seed: u64,
+    rounds: usize,
+    case: fn(&mut Lcg) -> (EpochParams, EpochInput),
+) {
+    let mut rng = Lcg(seed);
+    for round in 0..rounds {
+        let (params, input) = case(&mut rng);
         let fast = run_epoch(&params, &input).expect("valid input");
         let plain = reference_epoch(&params, &input);
-        assert_eq!(fast, plain, "round {round}: {params:?}\n{input:?}");
+        // A small case is shown whole; a larger one by its size.
+        let shown = if input.n <= 16 {
+            format!("{input:?}")
+        } else {
+            format!("n = {}", input.n)
+        };
+        assert_eq!(fast, plain, "round {round}: {params:?}\n{shown}");
     }
+}
+
+#[test]
+fn optimised_epoch_equals_the_plain_chain_port() {
+    assert_matches_the_chain_port(2024, 1_500, random_case);
 }
 
 /// A random case (parameters as above) on a larger subnet, so rows are long enough for
@@ -447,13 +463,7 @@ fn random_large_case(rng: &mut Lcg) -> (EpochParams, EpochInput) {
 
 #[test]
 fn optimised_epoch_equals_the_plain_chain_port_on_larger_subnets() {
-    let mut rng = Lcg(2025);
-    for round in 0..120 {
-        let (params, input) = random_large_case(&mut rng);
-        let fast = run_epoch(&params, &input).expect("valid input");
-        let plain = reference_epoch(&params, &input);
-        assert_eq!(fast, plain, "round {round}: n = {}, {params:?}", input.n);
-    }
+    assert_matches_the_chain_port(2025, 120, random_large_case);
 }
 
 /// A larger case with every row strictly ascending, as `set_weights` stores them, mostly
@@ -473,11 +483,5 @@ fn sorted_large_case(rng: &mut Lcg) -> (EpochParams, EpochInput) {
 
 #[test]
 fn optimised_epoch_equals_the_plain_chain_port_on_sorted_subnets() {
-    let mut rng = Lcg(2026);
-    for round in 0..120 {
-        let (params, input) = sorted_large_case(&mut rng);
-        let fast = run_epoch(&params, &input).expect("valid input");
-        let plain = reference_epoch(&params, &input);
-        assert_eq!(fast, plain, "round {round}: n = {}, {params:?}", input.n);
-    }
+    assert_matches_the_chain_port(2026, 120, sorted_large_case);
 }

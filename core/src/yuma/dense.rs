@@ -276,10 +276,8 @@ impl DenseEpoch {
             return Err(self.buffers);
         }
         let limits = (updated.as_slice(), commits.as_slice());
-        weigh_rows(cells, width, &registered, limits);
-        if self.presence {
-            mask_presence(present, width, &registered, limits);
-        }
+        let present: &mut [u64] = if self.presence { present } else { &mut [] };
+        weigh_rows((cells, present), width, &registered, limits);
         Ok(self)
     }
 
@@ -780,13 +778,14 @@ fn counts(registered: u64, updated: u64, commit: u64) -> u64 {
     u64::from(weight_counts(registered, updated, commit)).wrapping_neg()
 }
 
-/// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row.
+/// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row, and the same masks
+/// on the presence mask where one is kept (`present` is empty otherwise).
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
 ))]
 fn weigh_rows(
-    cells: &mut [u64],
+    (cells, present): (&mut [u64], &mut [u64]),
     width: usize,
     registered: &[u64],
     (updated, commits): (&[u64], &[u64]),
@@ -797,6 +796,7 @@ fn weigh_rows(
     if width == 0 {
         return;
     }
+    let mut present_rows = present.chunks_exact_mut(width);
     let limits = updated.iter().zip(commits);
     for (row, (&updated, &commit)) in cells.chunks_exact_mut(width).zip(limits) {
         let mut sum = 0u64;
@@ -805,34 +805,14 @@ fn weigh_rows(
             row[j] = v;
             sum += v;
         }
+        if let Some(p_row) = present_rows.next() {
+            for j in 0..width {
+                p_row[j] &= counts(registered[j], updated, commit);
+            }
+        }
         let d = Divisor::new(sum);
         for cell in row.iter_mut() {
             *cell = d.divide(*cell);
-        }
-    }
-}
-
-/// [`DenseEpoch::fill_weights`]'s masks on the presence mask.
-#[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
-))]
-fn mask_presence(
-    present: &mut [u64],
-    width: usize,
-    registered: &[u64],
-    (updated, commits): (&[u64], &[u64]),
-) {
-    let Some(registered) = registered.get(..width) else {
-        return;
-    };
-    if width == 0 {
-        return;
-    }
-    let limits = updated.iter().zip(commits);
-    for (row, (&updated, &commit)) in present.chunks_exact_mut(width).zip(limits) {
-        for j in 0..width {
-            row[j] &= counts(registered[j], updated, commit);
         }
     }
 }
