@@ -284,7 +284,7 @@ pub fn divisors(values: &[I32F32]) -> Vec<SharedDivisor> {
 /// into a dense row as the chain does, dividing on the way, and read out without a branch
 /// per column (a validator's bonds cover most columns, so whether a column is positive is
 /// a coin toss to the branch predictor). A short row is divided into a copy and goes
-/// through the general [`math::ema_row`].
+/// through the general `math::ema_row`.
 pub fn ema_of_normalized(
     (new, new_divisors): (&Csr, &[SharedDivisor]),
     (old, old_divisors): (&Csr, &[SharedDivisor]),

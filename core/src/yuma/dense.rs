@@ -4,7 +4,7 @@
 //! full, and the sparse passes spend their time on bookkeeping per cell (a column lookup,
 //! a bounds check, a branch) rather than on arithmetic. Here the rows that hold weights or
 //! bonds are laid out densely over the columns in use. Each pass is then a straight loop
-//! over a row that the compiler vectorises; [`multiversion`] also builds it for AVX2 and
+//! over a row that the compiler vectorises; [`multiversion`](mod@multiversion) also builds it for AVX2 and
 //! AVX-512 and picks the best one the processor has at run time.
 //!
 //! The outputs equal the sparse path's bit for bit, because this path is taken only with

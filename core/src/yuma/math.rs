@@ -193,7 +193,7 @@ const TAYLOR_DIVISORS: [Reciprocal; 32] = {
 ///
 /// Normalised cells lie in [0, 1), so their bits `x` are below 2^32 and `x · 2^32` fits a
 /// u64; raw stored weights and bonds are whole numbers, and a whole number over a whole
-/// sum is `x / (d / 2^32)` on the bits. Both are one [`Reciprocal`] multiply; any other
+/// sum is `x / (d / 2^32)` on the bits. Both are one `Reciprocal` multiply; any other
 /// dividend goes through [`Divisor`]. Preparing one costs a 128-bit division, so it pays
 /// only when the same divisor serves several cells.
 #[derive(Debug, Clone, Copy)]
@@ -1474,11 +1474,8 @@ impl Voters {
     }
 }
 
-/// [`select_weighted`] over the non-zero scores of `votes` (zero scores are skipped, as
-/// the caller counts them into `below`), with partitions that copy instead of swapping
-/// ([`partition_votes`]; in place, mispredicted branches dominated consensus). The answer
-/// is the same because it is fully determined by the votes (fixed-point sums of normalised
-/// stakes are exact), whichever pivots lead to it.
+/// [`select_weighted_from`] over a slice of votes: the form the tests compare with the
+/// in-place [`select_weighted`].
 #[cfg(test)]
 fn select_weighted_by_copy(
     votes: &[(I32F32, I32F32)],
@@ -1490,9 +1487,15 @@ fn select_weighted_by_copy(
     select_weighted_from(votes.len(), vote, minority, below, buffers)
 }
 
-/// [`select_weighted_by_copy`] over `len` votes read through `vote(k)`, so a caller can
-/// hand over votes where they lie (a column of a row-major matrix) without copying them
-/// first: the first partition copies them anyway.
+/// The in-place `select_weighted` (the smallest score whose stake at or below it, plus
+/// `below`, exceeds `minority`) over the non-zero scores of `len` votes read through
+/// `vote(k)` (zero scores are skipped, as the caller counts them into `below`), with
+/// partitions that copy instead of swapping ([`partition_votes`]; in place, mispredicted
+/// branches dominated consensus). The answer is the same because it is fully determined by
+/// the votes (fixed-point sums of normalised stakes are exact), whichever pivots lead to it.
+///
+/// Reading through `vote` lets a caller hand over votes where they lie (a column of a
+/// row-major matrix) without copying them first: the first partition copies them anyway.
 #[inline(always)]
 pub(crate) fn select_weighted_from(
     len: usize,
