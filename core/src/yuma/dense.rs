@@ -86,6 +86,16 @@ pub(crate) struct EmaTotals {
     max: Vec<u64>,
 }
 
+impl EmaTotals {
+    /// Zero sums and maxima for `width` columns.
+    fn zeroed(width: usize) -> Self {
+        EmaTotals {
+            sums: vec![0; width],
+            max: vec![0; width],
+        }
+    }
+}
+
 /// What masks a weight cell (i, j) on chain: no permit for i, a self-weight (except the
 /// owner's), a weight set no later than j's registration, or, under commit-reveal, a
 /// commit from before j's registration.
@@ -458,31 +468,27 @@ impl DenseEpoch {
     ) -> EmaTotals {
         let new = ColumnDivisors::new(self.per_column(delta_sums).into_iter());
         let old = ColumnDivisors::new(stored_sums.iter().copied());
-        let mut totals = EmaTotals {
-            sums: vec![0; self.width],
-            max: vec![0; self.width],
-        };
-        ema_rows(
-            (&mut self.buffers.cells, &self.buffers.stored),
-            self.width,
-            Some((&new, &old)),
-            bits(alpha).min(ONE_BITS),
-            &mut totals,
-        );
-        totals
+        self.constant_rate_ema(Some((&new, &old)), alpha)
     }
 
     /// Yuma 3's EMA without liquid alpha, `α · clipped + (1 − α) · stored`, in place of
     /// the clipped weights (`mat_ema_sparse`).
     pub(crate) fn plain_ema(&mut self, alpha: I32F32) -> EmaTotals {
-        let mut totals = EmaTotals {
-            sums: vec![0; self.width],
-            max: vec![0; self.width],
-        };
+        self.constant_rate_ema(None, alpha)
+    }
+
+    /// [`ema_rows`] over the layout at rate `alpha`, each side first divided by its column
+    /// divisors where given.
+    fn constant_rate_ema(
+        &mut self,
+        divisors: Option<(&ColumnDivisors, &ColumnDivisors)>,
+        alpha: I32F32,
+    ) -> EmaTotals {
+        let mut totals = EmaTotals::zeroed(self.width);
         ema_rows(
             (&mut self.buffers.cells, &self.buffers.stored),
             self.width,
-            None,
+            divisors,
             bits(alpha).min(ONE_BITS),
             &mut totals,
         );
@@ -530,10 +536,7 @@ impl DenseEpoch {
                 *slot = bits(a);
             }
         }
-        let mut totals = EmaTotals {
-            sums: vec![0; width],
-            max: vec![0; width],
-        };
+        let mut totals = EmaTotals::zeroed(width);
         alpha_ema_rows((cells, stored, present, scratch), width, &mut totals);
         totals
     }
