@@ -19,7 +19,7 @@ use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{copy_dir, step_until};
 
 /// The language is one setting for the whole process: the test that switches it runs alone
 /// (write), the others side by side (read).
@@ -87,18 +87,6 @@ fn type_text(harness: &mut Harness<'_, TaoscopeApp>, text: &str) {
 /// Nothing has focus: the test starts where a person who just opened the page starts.
 fn assert_nothing_focused(harness: &Harness<'_, TaoscopeApp>) {
     assert_eq!(focused(harness), None, "a fresh page has no focus");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 /// A URL nothing listens on: the app is offline.

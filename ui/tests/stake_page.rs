@@ -17,21 +17,9 @@ use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{copy_dir, step_until};
 
 const BOB: &str = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
-}
 
 /// The app on `page` with the alice wallet, offline (a closed port), and optionally the
 /// bundled snapshot for explorer data.

@@ -14,7 +14,7 @@ use taoscope_ui::pages::Page;
 use taoscope_ui::{LaunchOptions, TaoscopeApp};
 
 mod common;
-use common::step_until;
+use common::{copy_dir, step_until};
 
 /// Focuses the `index`-th field of `role`, optionally clears it, and types `text`.
 fn type_into(
@@ -40,18 +40,6 @@ fn type_into(
         .expect("field")
         .type_text(text);
     harness.run_steps(2);
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("dir");
-    for entry in std::fs::read_dir(from).expect("read dir").flatten() {
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy");
-        }
-    }
 }
 
 #[test]

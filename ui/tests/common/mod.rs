@@ -109,8 +109,9 @@ pub fn scripted_app(
     }
 }
 
+/// Copies a folder tree (test wallets from the shared vectors).
 #[allow(dead_code)]
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+pub fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).expect("dir");
     for entry in std::fs::read_dir(from).expect("read dir").flatten() {
         let target = to.join(entry.file_name());
