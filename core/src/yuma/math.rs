@@ -10,6 +10,9 @@
 use substrate_fixed::transcendental::exp;
 use substrate_fixed::types::{I32F32, I64F64};
 
+mod exp_batch;
+pub use exp_batch::exp_safe_batch;
+
 /// A sparse matrix as the chain holds it: one `(column, value)` list per row.
 pub type SparseMatrix = Vec<Vec<(u16, I32F32)>>;
 
@@ -1655,7 +1658,7 @@ pub fn alpha_sigmoid_at_rate(
 }
 
 /// [`alpha_sigmoid_at_rate`] of many cells, given each cell's [`sigmoid_distance`]:
-/// the same values, with the `exp`s four at a time ([`exp_safe_lanes`]).
+/// the same values, with the `exp`s batched ([`exp_safe_batch`]).
 pub fn alpha_sigmoid_batch(
     distances: &[I32F32],
     alpha_low: I32F32,
@@ -1664,18 +1667,13 @@ pub fn alpha_sigmoid_batch(
     out: &mut Vec<I32F32>,
 ) {
     out.clear();
-    let mut chunks = distances.chunks_exact(4);
-    for chunk in chunks.by_ref() {
-        let mut exponents = [ZERO; 4];
-        for (e, d) in exponents.iter_mut().zip(chunk) {
-            *e = sigmoid_exponent(*d, rate);
-        }
-        let exps = exp_safe_lanes(exponents);
-        out.extend(exps.map(|e| alpha_from_exp(e, alpha_low, alpha_high)));
-    }
-    for d in chunks.remainder() {
-        let e = exp_safe(sigmoid_exponent(*d, rate));
-        out.push(alpha_from_exp(e, alpha_low, alpha_high));
+    let exponents: Vec<I32F32> = distances
+        .iter()
+        .map(|&d| sigmoid_exponent(d, rate))
+        .collect();
+    exp_safe_batch(&exponents, out);
+    for a in out.iter_mut() {
+        *a = alpha_from_exp(*a, alpha_low, alpha_high);
     }
 }
 
