@@ -42,18 +42,31 @@ pub(crate) struct DenseBuffers {
     cells: Vec<u64>,
     stored: Vec<u64>,
     present: Vec<u64>,
-    scratch: Vec<u64>,
+    selling: Selling,
 }
 
 impl DenseBuffers {
     /// Memory held, in bytes.
     pub(crate) fn bytes(&self) -> usize {
-        let lanes = self.cells.capacity()
-            + self.stored.capacity()
-            + self.present.capacity()
-            + self.scratch.capacity();
+        let lanes = self.cells.capacity() + self.stored.capacity() + self.present.capacity();
+        let Selling {
+            cells,
+            distances,
+            alphas,
+        } = &self.selling;
         lanes * 8
+            + cells.capacity() * size_of::<(usize, usize)>()
+            + (distances.capacity() + alphas.capacity()) * size_of::<I32F32>()
     }
+}
+
+/// Liquid alpha's selling cells (a clipped weight below its bond): each one's place in the
+/// layout and column, its distance `b − c`, and its rate.
+#[derive(Debug, Default)]
+struct Selling {
+    cells: Vec<(usize, usize)>,
+    distances: Vec<I32F32>,
+    alphas: Vec<I32F32>,
 }
 
 /// An epoch's matrices on dense rows: one row for each uid with weights or bonds, over the
@@ -75,7 +88,7 @@ pub(crate) struct DenseEpoch {
     /// (Yuma 2); after an EMA, the new bonds.
     /// `stored`: the stored bonds that count (raw u16 values, or proportions for Yuma 3).
     /// `present`: all ones where a weight cell exists (stored, unmasked, kept by the clip).
-    /// `scratch`: liquid alpha's rates.
+    /// `selling`: liquid alpha's cells with their own rate.
     buffers: DenseBuffers,
 }
 
@@ -501,43 +514,41 @@ impl DenseEpoch {
     ///
     /// The clipped weight c never exceeds consensus, so the sigmoid's distance is the
     /// selling one, `b − c` where the bond b is larger, else 0. Distance 0 (the common
-    /// case) always gives the same rate; the others go through the chain's `exp`, four
-    /// at a time ([`math::alpha_sigmoid_batch`]).
+    /// case) always gives the same rate; the others go through the chain's `exp` in one
+    /// batch ([`math::alpha_sigmoid_batch`]).
     pub(crate) fn liquid_alpha_ema(&mut self, liquid: LiquidAlpha) -> EmaTotals {
         let width = self.width;
         let DenseBuffers {
             cells,
             stored,
             present,
-            scratch,
+            selling,
         } = &mut self.buffers;
-        scratch.clear();
-        scratch.resize(cells.len(), 0);
-        sell_distances((cells, stored, present), scratch);
-        // The cells with a distance, each written to the next free slot and kept only if
-        // its distance is not 0 (about one in ten, at random: a branch would mispredict).
-        let count = scratch.iter().filter(|&&d| d != 0).count();
-        let (mut at, mut distances) = (vec![0usize; count], vec![ZERO; count]);
-        let mut kept = 0usize;
-        for (k, &d) in scratch.iter().enumerate() {
-            if let (Some(slot), Some(distance)) = (at.get_mut(kept), distances.get_mut(kept)) {
-                *slot = k;
-                *distance = I32F32::from_bits(d as i64);
-            }
-            kept += usize::from(d != 0);
-        }
-        let mut alphas = Vec::with_capacity(count);
+        selling.cells.clear();
+        selling.distances.clear();
+        sell_distances((cells, stored, present), width, selling);
         let LiquidAlpha { low, high, rate } = liquid;
-        math::alpha_sigmoid_batch(&distances, low, high, rate, &mut alphas);
+        let Selling {
+            cells: at,
+            distances,
+            alphas,
+        } = selling;
+        math::alpha_sigmoid_batch(distances, low, high, rate, alphas);
+        // Every cell at the rate of distance 0, then the selling ones at their own.
         let at_zero = math::alpha_sigmoid_at_rate(ZERO, ZERO, ZERO, low, high, rate);
-        scratch.fill(bits(at_zero));
-        for (&k, &a) in at.iter().zip(&alphas) {
-            if let Some(slot) = scratch.get_mut(k) {
-                *slot = bits(a);
-            }
-        }
         let mut totals = EmaTotals::zeroed(width);
-        alpha_ema_rows((cells, stored, present, scratch), width, &mut totals);
+        alpha_ema_rows((cells, stored, present), width, bits(at_zero), &mut totals);
+        for ((&(k, j), &d), &a) in at.iter().zip(distances.iter()).zip(alphas.iter()) {
+            let (Some(cell), Some(&b), Some(sum)) =
+                (cells.get_mut(k), stored.get(k), totals.sums.get_mut(j))
+            else {
+                continue;
+            };
+            // A selling cell is a weight cell, so unmasked; its weight is `b − d`.
+            let e = alpha_ema(bits(a), b, b - bits(d));
+            *sum = *sum - *cell + e;
+            *cell = e;
+        }
         totals
     }
 
@@ -1009,29 +1020,68 @@ fn ema_sweep(
     }
 }
 
-/// [`DenseEpoch::liquid_alpha_ema`]'s distances: `b − c` where a weight cell's clipped
-/// weight c lies below its bond b, else 0 (and 0 where no weight cell is).
+/// [`DenseEpoch::liquid_alpha_ema`]'s selling cells: where a weight cell's clipped
+/// weight c lies below its bond b, the cell's place and column and the distance `b − c`.
+///
+/// Most cells are not selling, at random: each block of 64 gets a bit mask of its selling
+/// cells first, then one step per set bit, rather than a mispredicted branch per cell.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
 ))]
-fn sell_distances((weights, bonds, present): (&[u64], &[u64], &[u64]), out: &mut [u64]) {
-    let lanes = weights.iter().zip(bonds).zip(present).zip(out.iter_mut());
-    for (((&c, &b), &p), d) in lanes {
-        *d = if c < b { (b - c) & p } else { 0 };
+fn sell_distances(
+    (weights, bonds, present): (&[u64], &[u64], &[u64]),
+    width: usize,
+    selling: &mut Selling,
+) {
+    if width == 0 {
+        return;
+    }
+    let rows = weights
+        .chunks_exact(width)
+        .zip(bonds.chunks_exact(width))
+        .zip(present.chunks_exact(width));
+    for (i, ((w_row, b_row), p_row)) in rows.enumerate() {
+        let blocks = w_row.chunks(64).zip(b_row.chunks(64)).zip(p_row.chunks(64));
+        for (block, ((w, b), p)) in blocks.enumerate() {
+            let mut d = [0u64; 64];
+            for (((d, &c), &b), &p) in d.iter_mut().zip(w).zip(b).zip(p) {
+                *d = if c < b { (b - c) & p } else { 0 };
+            }
+            let mut set = d
+                .iter()
+                .enumerate()
+                .fold(0u64, |mask, (l, &x)| mask | (u64::from(x != 0) << l));
+            while set != 0 {
+                let l = set.trailing_zeros() as usize;
+                set &= set - 1;
+                if let Some(&distance) = d.get(l) {
+                    let j = block * 64 + l;
+                    selling.cells.push((i * width + j, j));
+                    selling.distances.push(I32F32::from_bits(distance as i64));
+                }
+            }
+        }
     }
 }
 
-/// [`DenseEpoch::liquid_alpha_ema`]'s loop over every row: `min(1, (1 − α) · b + α · c)`
-/// under each weight cell, 0 elsewhere, in place of the clipped weights; and each
-/// column's sum (at most the row count, so no sum saturates).
+/// Liquid alpha's EMA of one cell at rate a: `min(1, (1 − a) · b + a · c)`.
+#[inline(always)]
+fn alpha_ema(a: u64, b: u64, c: u64) -> u64 {
+    (mul_unit(ONE_BITS - a, b) + mul_unit(a, c)).min(ONE_BITS)
+}
+
+/// [`DenseEpoch::liquid_alpha_ema`]'s loop over every row at one rate: [`alpha_ema`] under
+/// each weight cell, 0 elsewhere, in place of the clipped weights; and each column's sum
+/// (at most the row count, so no sum saturates).
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
     "x86_64+avx2+bmi1+bmi2",
 ))]
 fn alpha_ema_rows(
-    (weights, bonds, present, alphas): (&mut [u64], &[u64], &[u64], &[u64]),
+    (weights, bonds, present): (&mut [u64], &[u64], &[u64]),
     width: usize,
+    alpha: u64,
     totals: &mut EmaTotals,
 ) {
     let Some(sums) = totals.sums.get_mut(..width) else {
@@ -1043,11 +1093,11 @@ fn alpha_ema_rows(
     let rows = weights
         .chunks_exact_mut(width)
         .zip(bonds.chunks_exact(width))
-        .zip(present.chunks_exact(width).zip(alphas.chunks_exact(width)));
-    for ((w_row, b_row), (p_row, a_row)) in rows {
-        let lanes = w_row.iter_mut().zip(b_row).zip(p_row.iter().zip(a_row));
-        for (((w, &b), (&p, &a)), sum) in lanes.zip(sums.iter_mut()) {
-            let e = (mul_unit(ONE_BITS - a, b) + mul_unit(a, *w)).min(ONE_BITS) & p;
+        .zip(present.chunks_exact(width));
+    for ((w_row, b_row), p_row) in rows {
+        let lanes = w_row.iter_mut().zip(b_row).zip(p_row);
+        for (((w, &b), &p), sum) in lanes.zip(sums.iter_mut()) {
+            let e = alpha_ema(alpha, b, *w) & p;
             *w = e;
             *sum += e;
         }
