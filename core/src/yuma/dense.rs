@@ -795,8 +795,8 @@ fn counts(registered: u64, updated: u64, commit: u64) -> u64 {
 /// [`DenseEpoch::fill_weights`]'s masks and normalisation, row by row, and the same masks
 /// on the presence mask where one is kept (`present` is empty otherwise).
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn weigh_rows(
     (cells, present): (&mut [u64], &mut [u64]),
@@ -834,8 +834,8 @@ fn weigh_rows(
 /// [`DenseEpoch::consensus`]'s count, by column, of the voting rows' non-zero weights and
 /// the stake behind them. Rows start at `starts` in `cells`, with stakes `stakes`.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn count_live(
     cells: &[u64],
@@ -862,8 +862,8 @@ fn count_live(
 /// [`DenseEpoch::fill_stored`]'s masks: each cell and'ed with its column's mask, and
 /// summed by column.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]) {
     let (Some(masks), Some(sums)) = (masks.get(..width), sums.get_mut(..width)) else {
@@ -883,8 +883,8 @@ fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]
 
 /// Every cell divided by the one divisor in `table`.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn divide_all(cells: &mut [u64], table: &ColumnDivisors) {
     let Some(d) = table.column(0) else {
@@ -897,8 +897,8 @@ fn divide_all(cells: &mut [u64], table: &ColumnDivisors) {
 
 /// Drops from the presence mask the weights the clip drops: above a zero consensus.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn drop_above_zero_consensus(present: &mut [u64], cells: &[u64], width: usize, consensus: &[u64]) {
     let Some(consensus) = consensus.get(..width) else {
@@ -921,8 +921,8 @@ fn drop_above_zero_consensus(present: &mut [u64], cells: &[u64], width: usize, c
 /// [`DenseEpoch::clip`]'s loop over every row: the clipped weights (or with `delta`, stake
 /// times them) in place of the weights, each row's trust, and rank and pre-rank by column.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 #[allow(clippy::type_complexity)]
 fn clip_rows(
@@ -960,8 +960,8 @@ fn clip_rows(
 /// `α · new + (1 − α) · old`, each first divided by its column's divisor where `divisors`
 /// are given (Yuma 2's normalisations). Also each column's sum and maximum.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn ema_rows(
     (new, old): (&mut [u64], &[u64]),
@@ -1026,8 +1026,8 @@ fn ema_sweep(
 /// Most cells are not selling, at random: each block of 64 gets a bit mask of its selling
 /// cells first, then one step per set bit, rather than a mispredicted branch per cell.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn sell_distances(
     (weights, bonds, present): (&[u64], &[u64], &[u64]),
@@ -1052,14 +1052,19 @@ fn sell_distances(
                 .iter()
                 .enumerate()
                 .fold(0u64, |mask, (l, &x)| mask | (u64::from(x != 0) << l));
-            while set != 0 {
+            // Grown by the block's count, then filled through slices: pushing one at a
+            // time stores and reloads each vector's length, a chain of memory round trips.
+            let base = selling.cells.len();
+            let count = set.count_ones() as usize;
+            selling.cells.resize(base + count, (0, 0));
+            selling.distances.resize(base + count, ZERO);
+            let slots = selling.cells.iter_mut().zip(selling.distances.iter_mut());
+            for (cell, distance) in slots.skip(base) {
                 let l = set.trailing_zeros() as usize;
                 set &= set - 1;
-                if let Some(&distance) = d.get(l) {
-                    let j = block * 64 + l;
-                    selling.cells.push((i * width + j, j));
-                    selling.distances.push(I32F32::from_bits(distance as i64));
-                }
+                let j = block * 64 + l;
+                *cell = (i * width + j, j);
+                *distance = I32F32::from_bits(d.get(l).copied().unwrap_or(0) as i64);
             }
         }
     }
@@ -1075,8 +1080,8 @@ fn alpha_ema(a: u64, b: u64, c: u64) -> u64 {
 /// each weight cell, 0 elsewhere, in place of the clipped weights; and each column's sum
 /// (at most the row count, so no sum saturates).
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 fn alpha_ema_rows(
     (weights, bonds, present): (&mut [u64], &[u64], &[u64]),
@@ -1108,8 +1113,8 @@ fn alpha_ema_rows(
 /// times gains, and for rows that keep a permit, the positive cells' stored u16 values as
 /// (column, value), upscaled by column where `upscale` is given.
 #[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2",
-    "x86_64+avx2+bmi1+bmi2",
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
+    "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
 #[allow(clippy::type_complexity)]
 fn dividend_rows(
