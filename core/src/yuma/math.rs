@@ -432,7 +432,117 @@ pub fn inplace_normalize_64(x: &mut [I64F64]) {
     if x_sum == zero {
         return;
     }
-    x.iter_mut().for_each(|v| *v = safe_div_64(*v, x_sum));
+    let divisor = WideDivisor::new(x_sum);
+    x.iter_mut().for_each(|v| *v = divisor.divide(*v));
+}
+
+/// One positive I64F64 divisor d prepared for many [`safe_div_64`]s, such as the shares
+/// of a sum: for a dividend x in [0, d] the quotient's bits `⌊x · 2^64 / d⌋` come from
+/// one 192-by-128-bit division step with a precomputed reciprocal (Möller and Granlund,
+/// "Improved division by invariant integers", 2011, algorithms 5 and 6) instead of the
+/// crate's bit-serial 128-bit division. Any other dividend goes through the crate.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct WideDivisor {
+    value: I64F64,
+    /// d's bits, or 0 for a non-positive d.
+    bits: u128,
+    /// d's bits shifted left until the top bit is set, as high and low words.
+    high: u64,
+    low: u64,
+    shift: u32,
+    /// `⌊(2^192 − 1) / (high, low)⌋ − 2^64`.
+    reciprocal: u64,
+}
+
+impl WideDivisor {
+    /// Prepares division by `value` (any value: a non-positive one sends every dividend
+    /// to the crate).
+    pub(crate) fn new(value: I64F64) -> Self {
+        let bits = value.to_bits();
+        let d = if bits > 0 { bits as u128 } else { 0 };
+        let shift = d.leading_zeros() % 128;
+        let normalized = d << shift;
+        let (high, low) = ((normalized >> 64) as u64, normalized as u64);
+        let reciprocal = if high == 0 {
+            0
+        } else {
+            reciprocal_3by2(high, low)
+        };
+        WideDivisor {
+            value,
+            bits: d,
+            high,
+            low,
+            shift,
+            reciprocal,
+        }
+    }
+
+    /// [`safe_div_64`] of `x` by the prepared divisor, bit for bit.
+    #[inline]
+    pub(crate) fn divide(&self, x: I64F64) -> I64F64 {
+        let bits = x.to_bits();
+        if self.bits == 0 || bits < 0 || bits as u128 >= self.bits {
+            return safe_div_64(x, self.value);
+        }
+        // x < d, so x·2^s < d·2^s < 2^128 and the quotient of (x·2^s, 0) fits a word.
+        let shifted = (bits as u128) << self.shift;
+        let q = divide_3by2(
+            ((shifted >> 64) as u64, shifted as u64, 0),
+            (self.high, self.low),
+            self.reciprocal,
+        );
+        I64F64::from_bits(i128::from(q))
+    }
+}
+
+/// `⌊(2^192 − 1) / (d1, d0)⌋ − 2^64` for a normalised two-word divisor (top bit of d1
+/// set): Möller and Granlund's algorithm 6.
+fn reciprocal_3by2(d1: u64, d0: u64) -> u64 {
+    // ⌊(2^128 − 1) / d1⌋ − 2^64, less than 2^64 because d1 ≥ 2^63.
+    let mut v = (u128::MAX / u128::from(d1) - (1u128 << 64)) as u64;
+    let mut p = d1.wrapping_mul(v).wrapping_add(d0);
+    if p < d0 {
+        v = v.wrapping_sub(1);
+        if p >= d1 {
+            v = v.wrapping_sub(1);
+            p = p.wrapping_sub(d1);
+        }
+        p = p.wrapping_sub(d1);
+    }
+    let t = u128::from(v) * u128::from(d0);
+    let (t1, t0) = ((t >> 64) as u64, t as u64);
+    p = p.wrapping_add(t1);
+    if p < t1 {
+        v = v.wrapping_sub(1);
+        if (u128::from(p) << 64 | u128::from(t0)) >= (u128::from(d1) << 64 | u128::from(d0)) {
+            v = v.wrapping_sub(1);
+        }
+    }
+    v
+}
+
+/// `⌊(u2, u1, u0) / (d1, d0)⌋` for a normalised divisor and `(u2, u1) < (d1, d0)`, so the
+/// quotient is one word: Möller and Granlund's algorithm 5.
+#[inline]
+fn divide_3by2((u2, u1, u0): (u64, u64, u64), (d1, d0): (u64, u64), v: u64) -> u64 {
+    let d = u128::from(d1) << 64 | u128::from(d0);
+    let q = (u128::from(v) * u128::from(u2)).wrapping_add(u128::from(u2) << 64 | u128::from(u1));
+    let (mut q1, q0) = ((q >> 64) as u64, q as u64);
+    let r1 = u1.wrapping_sub(q1.wrapping_mul(d1));
+    let t = u128::from(d0) * u128::from(q1);
+    let mut r = (u128::from(r1) << 64 | u128::from(u0))
+        .wrapping_sub(t)
+        .wrapping_sub(d);
+    q1 = q1.wrapping_add(1);
+    if (r >> 64) as u64 >= q0 {
+        q1 = q1.wrapping_sub(1);
+        r = r.wrapping_add(d);
+    }
+    if r >= d {
+        q1 = q1.wrapping_add(1);
+    }
+    q1
 }
 
 /// Element-wise `x / y`, 0 where `y` is 0; a missing `y` counts as 0.

@@ -157,6 +157,43 @@ fn sum_and_normalize_match_chain() {
 }
 
 #[test]
+fn wide_divisor_equals_safe_div_64() {
+    let mut rng = Lcg(37);
+    let wide = |rng: &mut Lcg| {
+        let parts = [rng.next(), rng.next(), rng.next()].map(u128::from);
+        ((parts[0] << 75) ^ (parts[1] << 32) ^ parts[2]) >> 1
+    };
+    let mut divisors: Vec<i128> = vec![1, 2, 3, 1 << 64, (1 << 64) + 1, i128::MAX, i128::MAX - 1];
+    divisors.extend((0..127).map(|k| 1i128 << k));
+    divisors.extend((1..127).map(|k| (1i128 << k) - 1));
+    for _ in 0..400 {
+        // Every magnitude, not only the top ones: shift a random value down at random.
+        let v = wide(&mut rng) >> (rng.next() % 127);
+        divisors.push(v.max(1) as i128);
+    }
+    for &d in &divisors {
+        let divisor = WideDivisor::new(I64F64::from_bits(d));
+        let mut dividends: Vec<i128> = vec![0, 1, d, d - 1, d / 2, d.saturating_add(1), -1, i128::MIN, i128::MAX];
+        for _ in 0..60 {
+            dividends.push((wide(&mut rng) % (d as u128 + 1)) as i128);
+        }
+        for x in dividends {
+            let x = I64F64::from_bits(x);
+            let expected = safe_div_64(x, I64F64::from_bits(d));
+            assert_eq!(divisor.divide(x), expected, "{x:?} / {d}");
+        }
+    }
+    // Non-positive divisors give what safe_div_64 gives.
+    for d in [0i128, -1, i128::MIN] {
+        let divisor = WideDivisor::new(I64F64::from_bits(d));
+        for x in [0i128, 1, -5, 1 << 70] {
+            let (x, d) = (I64F64::from_bits(x), I64F64::from_bits(d));
+            assert_eq!(divisor.divide(x), safe_div_64(x, d));
+        }
+    }
+}
+
+#[test]
 fn vecdiv_gives_zero_on_zero_divisor() {
     let x = vec_fx(&[0., 1., 0., 1.]);
     let y = vec_fx(&[0., 1., 1., 0.]);
