@@ -1575,15 +1575,29 @@ impl Voters {
         (live, live_stake): (usize, I32F32),
         partitions: &mut PartitionBuffers,
     ) -> I32F32 {
+        match self.stake_below(live, live_stake) {
+            Some(below) => select_weighted_from(len, vote, self.minority, below, partitions),
+            None => ZERO,
+        }
+    }
+
+    /// What a column's zero votes decide, given the count and stake of its non-zero ones:
+    /// `None` when the median is 0, else the stake below every non-zero vote.
+    #[inline(always)]
+    pub(crate) fn stake_below(&self, live: usize, live_stake: I32F32) -> Option<I32F32> {
         // Zero votes join the implicit zeros of absent cells.
         let zero_voters = self.count - live.min(self.count);
         let zero_stake = self.sum.saturating_sub(live_stake);
         if zero_voters > 0 && (zero_stake > self.minority || live == 0) {
             // The smallest vote, 0, already carries more than the minority.
-            return ZERO;
+            return None;
         }
-        let below = if zero_voters > 0 { zero_stake } else { ZERO };
-        select_weighted_from(len, vote, self.minority, below, partitions)
+        Some(if zero_voters > 0 { zero_stake } else { ZERO })
+    }
+
+    /// The stake a median must exceed.
+    pub(crate) fn minority(&self) -> I32F32 {
+        self.minority
     }
 }
 
