@@ -1122,42 +1122,49 @@ fn partition_bits(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
     "x86_64+avx2+bmi1+bmi2+popcnt",
 ))]
-fn sell_distances(
-    (weights, bonds, present): (&[u64], &[u64], &[u64]),
+fn sell_distances<'a>(
+    (weights, bonds, present): (&'a [u64], &'a [u64], &'a [u64]),
     width: usize,
     selling: &mut Selling,
 ) {
     if width == 0 {
         return;
     }
-    let rows = weights
-        .chunks_exact(width)
-        .zip(bonds.chunks_exact(width))
-        .zip(present.chunks_exact(width));
-    for (i, ((w_row, b_row), p_row)) in rows.enumerate() {
-        let blocks = w_row.chunks(64).zip(b_row.chunks(64)).zip(p_row.chunks(64));
-        for (block, ((w, b), p)) in blocks.enumerate() {
-            let mut d = [0u64; 64];
-            for (((d, &c), &b), &p) in d.iter_mut().zip(w).zip(b).zip(p) {
-                *d = if c < b { (b - c) & p } else { 0 };
-            }
-            let mut set = d
-                .iter()
-                .enumerate()
-                .fold(0u64, |mask, (l, &x)| mask | (u64::from(x != 0) << l));
-            // Grown by the block's count, then filled through slices: pushing one at a
-            // time stores and reloads each vector's length, a chain of memory round trips.
-            let base = selling.cells.len();
-            let count = set.count_ones() as usize;
-            selling.cells.resize(base + count, (0, 0));
-            selling.distances.resize(base + count, ZERO);
-            let slots = selling.cells.iter_mut().zip(selling.distances.iter_mut());
-            for (cell, distance) in slots.skip(base) {
+    let rows = || {
+        weights
+            .chunks_exact(width)
+            .zip(bonds.chunks_exact(width))
+            .zip(present.chunks_exact(width))
+    };
+    let blocks = |((w, b), p): ((&'a [u64], &'a [u64]), &'a [u64])| {
+        w.chunks(64).zip(b.chunks(64)).zip(p.chunks(64))
+    };
+    // Each block's selling cells as a bit mask (a presence cell is all ones or 0).
+    let mut masks = Vec::with_capacity(weights.len().div_ceil(64) + rows().len());
+    for ((w, b), p) in rows().flat_map(blocks) {
+        let cells = w.iter().zip(b).zip(p).enumerate();
+        masks.push(cells.fold(0u64, |set, (l, ((&c, &b), &p))| set | ((u64::from(c < b) & p & 1) << l)));
+    }
+    let count = masks.iter().map(|m| m.count_ones() as usize).sum();
+    // Sized once, then filled through slices: pushing one at a time stores and reloads each
+    // vector's length, a chain of memory round trips.
+    selling.cells.resize(count, (0, 0));
+    selling.distances.resize(count, ZERO);
+    let mut slots = selling.cells.iter_mut().zip(selling.distances.iter_mut());
+    let mut masks = masks.into_iter();
+    for (i, row) in rows().enumerate() {
+        for (block, ((w, b), _)) in blocks(row).enumerate() {
+            let mut set = masks.next().unwrap_or(0);
+            while set != 0 {
                 let l = set.trailing_zeros() as usize;
                 set &= set - 1;
+                let (Some((cell, distance)), Some(&c), Some(&b)) = (slots.next(), w.get(l), b.get(l))
+                else {
+                    continue;
+                };
                 let j = block * 64 + l;
                 *cell = (i * width + j, j);
-                *distance = I32F32::from_bits(d.get(l).copied().unwrap_or(0) as i64);
+                *distance = I32F32::from_bits((b - c) as i64);
             }
         }
     }
