@@ -1791,14 +1791,10 @@ pub fn alpha_sigmoid_batch(
     out: &mut Vec<I32F32>,
 ) {
     out.clear();
-    let exponents: Vec<I32F32> = distances
-        .iter()
-        .map(|&d| sigmoid_exponent(d, rate))
-        .collect();
+    let mut exponents = Vec::with_capacity(distances.len());
+    exp_batch::sigmoid_exponents(distances, rate, &mut exponents);
     exp_safe_batch(&exponents, out);
-    for a in out.iter_mut() {
-        *a = alpha_from_exp(*a, alpha_low, alpha_high);
-    }
+    exp_batch::alphas_from_exps(out, alpha_low, alpha_high);
 }
 
 /// The distance liquid alpha's sigmoid reads: how far the weight runs above consensus

@@ -6,7 +6,9 @@
 //! lanes at a time (AVX-512 IFMA), small inputs run 32 at a time in those lanes; the rest,
 //! and every other CPU, take the scalar lanes of [`exp_safe_lanes`].
 
-use super::{I32F32, ONE, ZERO, exp_safe, exp_safe_lanes, one_over};
+use multiversion::multiversion;
+
+use super::{I32F32, ONE, ZERO, alpha_from_exp, exp_safe, exp_safe_lanes, mul};
 
 /// The largest input magnitude (in I32F32 bits, here 8.0) the wide lanes take.
 ///
@@ -26,8 +28,9 @@ pub fn exp_safe_batch(inputs: &[I32F32], out: &mut Vec<I32F32>) {
     while let Some((chunk, tail)) = rest.split_first_chunk::<{ wide::LANES }>() {
         if wide && chunk.iter().all(|&x| wide_input(x)) {
             let magnitudes = chunk.map(|x| x.to_bits().unsigned_abs());
-            let sums = wide::taylor_sums(&magnitudes);
-            out.extend(chunk.iter().zip(sums).map(|(&x, sum)| finish(x, sum)));
+            let mut exps = wide::taylor_sums(&magnitudes);
+            signed_exps(chunk, &mut exps);
+            out.extend(exps.map(|e| I32F32::from_bits(e as i64)));
         } else {
             narrow_lanes(chunk, out);
         }
@@ -43,12 +46,89 @@ fn wide_input(x: I32F32) -> bool {
     x.to_bits().unsigned_abs() <= WIDE_LIMIT && x != ZERO && x != ONE
 }
 
-/// `e^x` from the series' sum for |x|: itself for positive x, its reciprocal (as the
-/// crate takes it) for negative x.
-#[inline]
-fn finish(x: I32F32, sum: u64) -> I32F32 {
-    let e = I32F32::from_bits(sum as i64);
-    if x < ZERO { one_over(e) } else { e }
+/// `e^x` from the series' sums for |x| (in [2^32, 2^44] in the wide lanes), in place:
+/// the sum for positive x, its reciprocal (as the crate takes it) for negative x.
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+fma+bmi1+bmi2+popcnt",
+    "x86_64+avx2+fma+bmi1+bmi2+popcnt",
+))]
+fn signed_exps(inputs: &[I32F32; wide::LANES], sums: &mut [u64; wide::LANES]) {
+    for (sum, x) in sums.iter_mut().zip(inputs) {
+        let reciprocal = reciprocal_bits(*sum);
+        *sum = if *x < ZERO { reciprocal } else { *sum };
+    }
+}
+
+/// `⌊2^64 / d⌋` for d in [2^32, 2^52]: what [`super::one_over`] gives for such bits, in
+/// 64-bit arithmetic that vectorises.
+///
+/// The float quotient is at most 2^32 with an error far below 1, and rounding is monotonic,
+/// so its integer part q is the quotient or one more. The product q · d, wrapped to 64
+/// bits, tells which: one too many overshoots 2^64 by at most d (a small wrapped value),
+/// the quotient itself falls short by less than d (a value above 2^63) or hits it (0).
+#[inline(always)]
+fn reciprocal_bits(d: u64) -> u64 {
+    let q = (18_446_744_073_709_551_616.0_f64 / d as f64) as u64;
+    q - u64::from(q.wrapping_mul(d).wrapping_sub(1) < 1 << 63)
+}
+
+/// Liquid alpha's sigmoid exponents `rate · (d − ½)` ([`super::sigmoid_exponent`]) of
+/// distances `d`, appended to `out`.
+///
+/// For d in [0, 1] the product needs no 128 bits: with the rate's bits split as `r_h ·
+/// 2^32 + r_l` (`r_l` in [0, 2^32)) and `t = d − ½` (|t| ≤ 2^31 in bits), `⌊rate · t⌋ =
+/// r_h · t + ⌊r_l · t / 2^32⌋`, each term within 2^63, and nothing saturates.
+pub(crate) fn sigmoid_exponents(distances: &[I32F32], rate: I32F32, out: &mut Vec<I32F32>) {
+    out.clear();
+    if distances.iter().all(|d| (ZERO..=ONE).contains(d)) {
+        out.resize(distances.len(), ZERO);
+        exponent_lanes(distances, rate.to_bits(), out);
+    } else {
+        let half = I32F32::from_bits(1 << 31);
+        out.extend(distances.iter().map(|d| mul(rate, d.saturating_sub(half))));
+    }
+}
+
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+fma+bmi1+bmi2+popcnt",
+    "x86_64+avx2+fma+bmi1+bmi2+popcnt",
+))]
+fn exponent_lanes(distances: &[I32F32], rate: i64, out: &mut [I32F32]) {
+    let (high, low) = (rate >> 32, rate & 0xFFFF_FFFF);
+    for (e, d) in out.iter_mut().zip(distances) {
+        let t = d.to_bits() - (1 << 31);
+        *e = I32F32::from_bits(high * t + ((low * t) >> 32));
+    }
+}
+
+/// Liquid alpha's rates from the sigmoid's `exp`s, in place: [`alpha_from_exp`] of each.
+///
+/// With the rate bounds in [0, 1], `low ≤ high`, and every exp in [2^-32, 2^19), the
+/// sigmoid `1 / (1 + e)` is below 1 and its divisor below 2^52, so it is
+/// [`reciprocal_bits`]; the product with `high − low` fits 64 bits, and the sum never
+/// leaves [low, high], so neither saturation nor the clamp acts. Otherwise each goes
+/// through [`alpha_from_exp`].
+pub(crate) fn alphas_from_exps(values: &mut [I32F32], low: I32F32, high: I32F32) {
+    let unit = |v: I32F32| (ZERO..=ONE).contains(&v);
+    let small = values.iter().all(|e| (1..1 << 51).contains(&e.to_bits()));
+    if unit(low) && unit(high) && low <= high && small {
+        alpha_lanes(values, low.to_bits() as u64, (high - low).to_bits() as u64);
+    } else {
+        for v in values.iter_mut() {
+            *v = alpha_from_exp(*v, low, high);
+        }
+    }
+}
+
+#[multiversion(targets(
+    "x86_64+avx512f+avx512vl+avx512dq+avx2+fma+bmi1+bmi2+popcnt",
+    "x86_64+avx2+fma+bmi1+bmi2+popcnt",
+))]
+fn alpha_lanes(values: &mut [I32F32], low: u64, range: u64) {
+    for v in values.iter_mut() {
+        let sigmoid = reciprocal_bits((1 << 32) + v.to_bits() as u64);
+        *v = I32F32::from_bits((low + ((sigmoid * range) >> 32)) as i64);
+    }
 }
 
 /// [`exp_safe`] four at a time, then one at a time.
@@ -229,6 +309,68 @@ mod tests {
         for (x, got) in inputs.iter().zip(&batch) {
             assert_eq!(*got, exp_safe(*x), "exp({x})");
         }
+    }
+
+    #[test]
+    fn reciprocal_bits_equal_one_over() {
+        let mut state = 43u64;
+        let mut divisors: Vec<u64> = vec![1 << 32, (1 << 32) + 1, 1 << 52, (1 << 52) - 1, 3 << 40];
+        divisors.extend((32..52).flat_map(|k| [(1u64 << k) - 1, 1 << k, (1 << k) + 1]));
+        for _ in 0..200_000 {
+            let shift = lcg(&mut state) % 21;
+            divisors.push((1 << 32) + (lcg(&mut state) >> shift) % ((1 << 52) - (1 << 32)));
+        }
+        // The hard cases: d = ⌈2^64 / n⌉ puts 2^64 / d just below the whole number n, where
+        // the float quotient may round up to it.
+        for _ in 0..200_000 {
+            let n = (1 << 12) + lcg(&mut state) % ((1 << 32) - (1 << 12));
+            divisors.push((1u128 << 64).div_ceil(u128::from(n)).min(1 << 52) as u64);
+        }
+        for d in divisors {
+            let expected = super::super::one_over(I32F32::from_bits(d as i64)).to_bits() as u64;
+            assert_eq!(reciprocal_bits(d), expected, "1 / {d}");
+        }
+    }
+
+    #[test]
+    fn exponents_and_rates_equal_the_general_ones() {
+        let mut state = 47u64;
+        let mut distances: Vec<I32F32> = (0..5_000)
+            .map(|_| I32F32::from_bits((lcg(&mut state) % ((1 << 32) + 1)) as i64))
+            .collect();
+        distances.extend([ZERO, ONE, I32F32::from_bits(1 << 31), I32F32::from_bits(1)]);
+        let half = I32F32::from_bits(1 << 31);
+        for steepness in [1000i16, 10, -500, 32767, -32768, 0, 1, -1, 1600] {
+            let rate = I32F32::from_num(steepness).saturating_div(I32F32::from_num(-100));
+            let mut exponents = Vec::new();
+            sigmoid_exponents(&distances, rate, &mut exponents);
+            let general: Vec<I32F32> = distances
+                .iter()
+                .map(|d| mul(rate, d.saturating_sub(half)))
+                .collect();
+            assert_eq!(exponents, general, "steepness {steepness}");
+            let mut exps = Vec::new();
+            exp_safe_batch(&exponents, &mut exps);
+            for (low, high) in [(0.7, 0.9), (0.0, 1.0), (0.5, 0.5), (0.9, 0.7), (0.0, 0.0)] {
+                let (low, high) = (I32F32::from_num(low), I32F32::from_num(high));
+                let mut alphas = exps.clone();
+                alphas_from_exps(&mut alphas, low, high);
+                let one_by_one: Vec<I32F32> = exps
+                    .iter()
+                    .map(|&e| alpha_from_exp(e, low, high))
+                    .collect();
+                assert_eq!(alphas, one_by_one, "steepness {steepness}, {low}..{high}");
+            }
+        }
+        // Out-of-range distances take the general product.
+        let odd = [I32F32::from_num(-0.5), I32F32::from_num(3), I32F32::from_bits(i64::MAX)];
+        let mut exponents = Vec::new();
+        sigmoid_exponents(&odd, I32F32::from_num(-10), &mut exponents);
+        let general: Vec<I32F32> = odd
+            .iter()
+            .map(|d| mul(I32F32::from_num(-10), d.saturating_sub(half)))
+            .collect();
+        assert_eq!(exponents, general);
     }
 
     #[test]
