@@ -24,19 +24,20 @@ const WIDE_LIMIT: u64 = 8 << 32;
 pub fn exp_safe_batch(inputs: &[I32F32], out: &mut Vec<I32F32>) {
     out.reserve(inputs.len());
     let wide = wide::available();
-    let mut rest = inputs;
-    while let Some((chunk, tail)) = rest.split_first_chunk::<{ wide::LANES }>() {
-        if wide && chunk.iter().all(|&x| wide_input(x)) {
-            let magnitudes = chunk.map(|x| x.to_bits().unsigned_abs());
-            let mut exps = wide::taylor_sums(&magnitudes);
-            signed_exps(chunk, &mut exps);
-            out.extend(exps.map(|e| I32F32::from_bits(e as i64)));
-        } else {
+    for chunk in inputs.chunks(wide::LANES) {
+        if !(wide && chunk.iter().all(|&x| wide_input(x))) {
             narrow_lanes(chunk, out);
+            continue;
         }
-        rest = tail;
+        // A short last chunk is padded with copies of its first input.
+        let mut lanes = [chunk.first().copied().unwrap_or(ONE); wide::LANES];
+        lanes.iter_mut().zip(chunk).for_each(|(lane, &x)| *lane = x);
+        let magnitudes = lanes.map(|x| x.to_bits().unsigned_abs());
+        let mut exps = wide::taylor_sums(&magnitudes);
+        signed_exps(&lanes, &mut exps);
+        let exps = exps.iter().take(chunk.len());
+        out.extend(exps.map(|&e| I32F32::from_bits(e as i64)));
     }
-    narrow_lanes(rest, out);
 }
 
 /// Whether the wide lanes compute `x` as [`exp_safe`] does: within their limit, and not
@@ -59,16 +60,21 @@ fn signed_exps(inputs: &[I32F32; wide::LANES], sums: &mut [u64; wide::LANES]) {
     }
 }
 
-/// `⌊2^64 / d⌋` for d in [2^32, 2^52]: what [`super::one_over`] gives for such bits, in
+/// `⌊2^64 / d⌋` for d in [2^32, 2^52): what [`super::one_over`] gives for such bits, in
 /// 64-bit arithmetic that vectorises.
 ///
-/// The float quotient is at most 2^32 with an error far below 1, and rounding is monotonic,
-/// so its integer part q is the quotient or one more. The product q · d, wrapped to 64
-/// bits, tells which: one too many overshoots 2^64 by at most d (a small wrapped value),
-/// the quotient itself falls short by less than d (a value above 2^63) or hits it (0).
+/// The float quotient is at most 2^32 with an error far below 1, so the nearest whole
+/// number q to it is the quotient or one more. The product q · d, wrapped to 64 bits,
+/// tells which: one too many overshoots 2^64 by at most d (a small wrapped value), the
+/// quotient itself falls short by less than d (a value above 2^63) or hits it (0).
+///
+/// Both conversions go through 2^52, where a double's units are whole numbers: Rust's
+/// saturating casts between u64 and f64 do not vectorise.
 #[inline(always)]
 fn reciprocal_bits(d: u64) -> u64 {
-    let q = (18_446_744_073_709_551_616.0_f64 / d as f64) as u64;
+    const SHIFT: f64 = 4_503_599_627_370_496.0; // 2^52
+    let divisor = f64::from_bits(SHIFT.to_bits() | d) - SHIFT;
+    let q = (18_446_744_073_709_551_616.0_f64 / divisor + SHIFT).to_bits() - SHIFT.to_bits();
     q - u64::from(q.wrapping_mul(d).wrapping_sub(1) < 1 << 63)
 }
 
@@ -314,7 +320,7 @@ mod tests {
     #[test]
     fn reciprocal_bits_equal_one_over() {
         let mut state = 43u64;
-        let mut divisors: Vec<u64> = vec![1 << 32, (1 << 32) + 1, 1 << 52, (1 << 52) - 1, 3 << 40];
+        let mut divisors: Vec<u64> = vec![1 << 32, (1 << 32) + 1, (1 << 52) - 1, 3 << 40];
         divisors.extend((32..52).flat_map(|k| [(1u64 << k) - 1, 1 << k, (1 << k) + 1]));
         for _ in 0..200_000 {
             let shift = lcg(&mut state) % 21;
@@ -324,7 +330,7 @@ mod tests {
         // the float quotient may round up to it.
         for _ in 0..200_000 {
             let n = (1 << 12) + lcg(&mut state) % ((1 << 32) - (1 << 12));
-            divisors.push((1u128 << 64).div_ceil(u128::from(n)).min(1 << 52) as u64);
+            divisors.push((1u128 << 64).div_ceil(u128::from(n)).min((1 << 52) - 1) as u64);
         }
         for d in divisors {
             let expected = super::super::one_over(I32F32::from_bits(d as i64)).to_bits() as u64;
