@@ -144,6 +144,30 @@ fn ascending(row: &[(u16, u16)]) -> bool {
     pairs.fold(true, |ok, (a, b)| ok & (a.0 < b.0))
 }
 
+/// Lays a stored row's values into a dense row starting at column `start` (cells outside
+/// it are skipped), marking each in `present` where given. A loop of its own, so that its
+/// few pointers stay in registers.
+#[inline(never)]
+fn scatter_row(stored: &[(u16, u16)], start: usize, row: &mut [u64], present: Option<&mut [u64]>) {
+    match present {
+        Some(present) => {
+            for &(j, v) in stored {
+                let at = (j as usize).wrapping_sub(start);
+                if let (Some(cell), Some(p)) = (row.get_mut(at), present.get_mut(at)) {
+                    (*cell, *p) = (u64::from(v), u64::MAX);
+                }
+            }
+        }
+        None => {
+            for &(j, v) in stored {
+                if let Some(cell) = row.get_mut((j as usize).wrapping_sub(start)) {
+                    *cell = u64::from(v);
+                }
+            }
+        }
+    }
+}
+
 /// A non-negative I32F32 as its bits (a negative one as 0).
 fn bits(x: I32F32) -> u64 {
     x.to_bits().max(0) as u64
@@ -245,7 +269,7 @@ impl DenseEpoch {
         if width == 0 {
             return Ok(self);
         }
-        let mut ascending = true;
+        let mut sorted = true;
         let registered: Vec<u64> = self
             .columns()
             .map(|j| masks.registered.get(j).copied().unwrap_or(0))
@@ -267,18 +291,9 @@ impl DenseEpoch {
                 commits.push(0);
                 continue;
             }
-            let mut next = 0u32;
-            for &(j, v) in weights.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
-                ascending &= u32::from(j) >= next;
-                next = u32::from(j) + 1;
-                let at = (j as usize).wrapping_sub(self.start);
-                if let Some(cell) = row.get_mut(at) {
-                    *cell = u64::from(v);
-                }
-                if let Some(p) = present_row.as_deref_mut().and_then(|p| p.get_mut(at)) {
-                    *p = u64::MAX;
-                }
-            }
+            let stored = weights.get(uid).map(Vec::as_slice).unwrap_or(&[]);
+            sorted &= ascending(stored);
+            scatter_row(stored, self.start, row, present_row.as_deref_mut());
             // Self-weight counts for the subnet owner only.
             if masks.owner != Some(uid as u16) {
                 let at = uid.wrapping_sub(self.start);
@@ -295,7 +310,7 @@ impl DenseEpoch {
                 None => u64::MAX,
             });
         }
-        if !ascending {
+        if !sorted {
             return Err(self.buffers);
         }
         let limits = (updated.as_slice(), commits.as_slice());
