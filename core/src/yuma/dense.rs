@@ -533,20 +533,20 @@ impl DenseEpoch {
             present,
             selling,
         } = &mut self.buffers;
+        // Every cell at the rate of distance 0, collecting the selling ones on the way;
+        // then those at their own rates.
+        let LiquidAlpha { low, high, rate } = liquid;
+        let at_zero = math::alpha_sigmoid_at_rate(ZERO, ZERO, ZERO, low, high, rate);
+        let mut totals = EmaTotals::zeroed(width);
         selling.cells.clear();
         selling.distances.clear();
-        sell_distances((cells, stored, present), width, selling);
-        let LiquidAlpha { low, high, rate } = liquid;
+        alpha_ema_rows((cells, stored, present), width, bits(at_zero), (&mut totals, selling));
         let Selling {
             cells: at,
             distances,
             alphas,
         } = selling;
         math::alpha_sigmoid_batch(distances, low, high, rate, alphas);
-        // Every cell at the rate of distance 0, then the selling ones at their own.
-        let at_zero = math::alpha_sigmoid_at_rate(ZERO, ZERO, ZERO, low, high, rate);
-        let mut totals = EmaTotals::zeroed(width);
-        alpha_ema_rows((cells, stored, present), width, bits(at_zero), &mut totals);
         for ((&(k, j), &d), &a) in at.iter().zip(distances.iter()).zip(alphas.iter()) {
             let (Some(cell), Some(&b), Some(sum)) =
                 (cells.get_mut(k), stored.get(k), totals.sums.get_mut(j))
@@ -1128,72 +1128,19 @@ fn partition_bits(
     (lower, upper, lo_stake, eq_stake)
 }
 
-/// [`DenseEpoch::liquid_alpha_ema`]'s selling cells: where a weight cell's clipped
-/// weight c lies below its bond b, the cell's place and column and the distance `b − c`.
-///
-/// Most cells are not selling, at random: each block of 64 gets a bit mask of its selling
-/// cells first, then one step per set bit, rather than a mispredicted branch per cell.
-#[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
-    "x86_64+avx2+bmi1+bmi2+popcnt",
-))]
-fn sell_distances<'a>(
-    (weights, bonds, present): (&'a [u64], &'a [u64], &'a [u64]),
-    width: usize,
-    selling: &mut Selling,
-) {
-    if width == 0 {
-        return;
-    }
-    let rows = || {
-        weights
-            .chunks_exact(width)
-            .zip(bonds.chunks_exact(width))
-            .zip(present.chunks_exact(width))
-    };
-    let blocks = |((w, b), p): ((&'a [u64], &'a [u64]), &'a [u64])| {
-        w.chunks(64).zip(b.chunks(64)).zip(p.chunks(64))
-    };
-    // Each block's selling cells as a bit mask (a presence cell is all ones or 0).
-    let mut masks = Vec::with_capacity(weights.len().div_ceil(64) + rows().len());
-    for ((w, b), p) in rows().flat_map(blocks) {
-        let cells = w.iter().zip(b).zip(p).enumerate();
-        masks.push(cells.fold(0u64, |set, (l, ((&c, &b), &p))| set | ((u64::from(c < b) & p & 1) << l)));
-    }
-    let count = masks.iter().map(|m| m.count_ones() as usize).sum();
-    // Sized once, then filled through slices: pushing one at a time stores and reloads each
-    // vector's length, a chain of memory round trips.
-    selling.cells.resize(count, (0, 0));
-    selling.distances.resize(count, ZERO);
-    let mut slots = selling.cells.iter_mut().zip(selling.distances.iter_mut());
-    let mut masks = masks.into_iter();
-    for (i, row) in rows().enumerate() {
-        for (block, ((w, b), _)) in blocks(row).enumerate() {
-            let mut set = masks.next().unwrap_or(0);
-            while set != 0 {
-                let l = set.trailing_zeros() as usize;
-                set &= set - 1;
-                let (Some((cell, distance)), Some(&c), Some(&b)) = (slots.next(), w.get(l), b.get(l))
-                else {
-                    continue;
-                };
-                let j = block * 64 + l;
-                *cell = (i * width + j, j);
-                *distance = I32F32::from_bits((b - c) as i64);
-            }
-        }
-    }
-}
-
 /// Liquid alpha's EMA of one cell at rate a: `min(1, (1 − a) · b + a · c)`.
 #[inline(always)]
 fn alpha_ema(a: u64, b: u64, c: u64) -> u64 {
     (mul_unit(ONE_BITS - a, b) + mul_unit(a, c)).min(ONE_BITS)
 }
 
-/// [`DenseEpoch::liquid_alpha_ema`]'s loop over every row at one rate: [`alpha_ema`] under
-/// each weight cell, 0 elsewhere, in place of the clipped weights; and each column's sum
-/// (at most the row count, so no sum saturates).
+/// [`DenseEpoch::liquid_alpha_ema`]'s sweep over every row at one rate: [`alpha_ema`]
+/// under each weight cell, 0 elsewhere, in place of the clipped weights, and each column's
+/// sum (at most the row count, so no sum saturates). On the way it collects the selling
+/// cells (a clipped weight c below its bond b): each one's place and column, and `b − c`.
+///
+/// Most cells are not selling, at random: each block of 64 gets a bit mask of its selling
+/// cells first, then one step per set bit, rather than a mispredicted branch per cell.
 #[multiversion(targets(
     "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
     "x86_64+avx2+bmi1+bmi2+popcnt",
@@ -1202,7 +1149,7 @@ fn alpha_ema_rows(
     (weights, bonds, present): (&mut [u64], &[u64], &[u64]),
     width: usize,
     alpha: u64,
-    totals: &mut EmaTotals,
+    (totals, selling): (&mut EmaTotals, &mut Selling),
 ) {
     let Some(sums) = totals.sums.get_mut(..width) else {
         return;
@@ -1214,12 +1161,29 @@ fn alpha_ema_rows(
         .chunks_exact_mut(width)
         .zip(bonds.chunks_exact(width))
         .zip(present.chunks_exact(width));
-    for ((w_row, b_row), p_row) in rows {
-        let lanes = w_row.iter_mut().zip(b_row).zip(p_row);
-        for (((w, &b), &p), sum) in lanes.zip(sums.iter_mut()) {
-            let e = alpha_ema(alpha, b, *w) & p;
-            *w = e;
-            *sum += e;
+    for (i, ((w_row, b_row), p_row)) in rows.enumerate() {
+        let blocks = w_row.chunks_mut(64).zip(b_row.chunks(64));
+        let blocks = blocks.zip(p_row.chunks(64).zip(sums.chunks_mut(64)));
+        for (block, ((w, b), (p, sums))) in blocks.enumerate() {
+            // A presence cell is all ones or 0.
+            let cells = w.iter().zip(b).zip(p).enumerate();
+            let mut set = cells.fold(0u64, |set, (l, ((&c, &b), &p))| {
+                set | ((u64::from(c < b) & p & 1) << l)
+            });
+            while set != 0 {
+                let l = set.trailing_zeros() as usize;
+                set &= set - 1;
+                if let (Some(&c), Some(&b)) = (w.get(l), b.get(l)) {
+                    let j = block * 64 + l;
+                    selling.cells.push((i * width + j, j));
+                    selling.distances.push(I32F32::from_bits((b - c) as i64));
+                }
+            }
+            for ((w, &b), (&p, sum)) in w.iter_mut().zip(b).zip(p.iter().zip(sums.iter_mut())) {
+                let e = alpha_ema(alpha, b, *w) & p;
+                *w = e;
+                *sum += e;
+            }
         }
     }
 }
