@@ -144,28 +144,40 @@ fn ascending(row: &[(u16, u16)]) -> bool {
     pairs.fold(true, |ok, (a, b)| ok & (a.0 < b.0))
 }
 
-/// Lays a stored row's values into a dense row starting at column `start` (cells outside
-/// it are skipped), marking each in `present` where given. A loop of its own, so that its
-/// few pointers stay in registers.
+/// Lays a stored row's values, as `value` maps them, into a dense row starting at column
+/// `start` (cells outside it are skipped), marking each in `present` where given. A loop
+/// of its own, so that its few pointers stay in registers.
 #[inline(never)]
-fn scatter_row(stored: &[(u16, u16)], start: usize, row: &mut [u64], present: Option<&mut [u64]>) {
+fn scatter_row(
+    stored: &[(u16, u16)],
+    (start, value): (usize, impl Fn(u16) -> u64),
+    row: &mut [u64],
+    present: Option<&mut [u64]>,
+) {
     match present {
         Some(present) => {
             for &(j, v) in stored {
                 let at = (j as usize).wrapping_sub(start);
                 if let (Some(cell), Some(p)) = (row.get_mut(at), present.get_mut(at)) {
-                    (*cell, *p) = (u64::from(v), u64::MAX);
+                    (*cell, *p) = (value(v), u64::MAX);
                 }
             }
         }
         None => {
             for &(j, v) in stored {
                 if let Some(cell) = row.get_mut((j as usize).wrapping_sub(start)) {
-                    *cell = u64::from(v);
+                    *cell = value(v);
                 }
             }
         }
     }
+}
+
+/// A u16 proportion of 65535 as a fraction, `⌊v · 2^32 / 65535⌋`: since 2^32 = 65535 ·
+/// 65537 + 1, that is `v · 65537 + ⌊v / 65535⌋`.
+#[inline(always)]
+fn u16_proportion(v: u16) -> u64 {
+    u64::from(v) * 65_537 + u64::from(v == u16::MAX)
 }
 
 /// A non-negative I32F32 as its bits (a negative one as 0).
@@ -293,7 +305,7 @@ impl DenseEpoch {
             }
             let stored = weights.get(uid).map(Vec::as_slice).unwrap_or(&[]);
             sorted &= ascending(stored);
-            scatter_row(stored, self.start, row, present_row.as_deref_mut());
+            scatter_row(stored, (self.start, u64::from), row, present_row.as_deref_mut());
             // Self-weight counts for the subnet owner only.
             if masks.owner != Some(uid as u16) {
                 let at = uid.wrapping_sub(self.start);
@@ -441,11 +453,13 @@ impl DenseEpoch {
     }
 
     /// Lays out the stored bonds, keeping a cell only where `counts(column)` (bonds to a
-    /// uid registered since the last epoch do not), and returns each column's sum.
+    /// uid registered since the last epoch do not), and returns each column's sum. With
+    /// `proportions` (Yuma 3) each u16 value is laid out as the fraction it stands for.
     pub(crate) fn fill_stored(
         &mut self,
         bonds: &StoredRows,
         counts: impl Fn(u16) -> bool,
+        proportions: bool,
     ) -> Vec<u64> {
         let width = self.width;
         if width == 0 {
@@ -460,22 +474,16 @@ impl DenseEpoch {
         stored.clear();
         stored.resize(cells.len(), 0);
         for (&uid, row) in self.uids.iter().zip(stored.chunks_exact_mut(width)) {
-            for &(j, v) in bonds.get(uid).map(Vec::as_slice).unwrap_or(&[]) {
-                if let Some(cell) = row.get_mut((j as usize).wrapping_sub(self.start)) {
-                    *cell = u64::from(v);
-                }
+            let stored = bonds.get(uid).map(Vec::as_slice).unwrap_or(&[]);
+            if proportions {
+                scatter_row(stored, (self.start, u16_proportion), row, None);
+            } else {
+                scatter_row(stored, (self.start, u64::from), row, None);
             }
         }
         let mut sums = vec![0u64; width];
         mask_columns(stored, width, &masks, &mut sums);
         sums
-    }
-
-    /// Yuma 3: the stored bonds (u16 proportions of 65535) as fractions, `⌊v · 2^32 /
-    /// 65535⌋`. Call after [`DenseEpoch::fill_stored`].
-    pub(crate) fn stored_as_proportions(&mut self) {
-        let table = ColumnDivisors::new(std::iter::once(u64::from(u16::MAX)));
-        divide_all(&mut self.buffers.stored, &table);
     }
 
     /// Yuma 2's EMA `α · delta / Σdelta + (1 − α) · stored / Σstored`, column-normalised
@@ -887,20 +895,6 @@ fn mask_columns(cells: &mut [u64], width: usize, masks: &[u64], sums: &mut [u64]
             row[j] = v;
             sums[j] += v;
         }
-    }
-}
-
-/// Every cell divided by the one divisor in `table`.
-#[multiversion(targets(
-    "x86_64+avx512f+avx512vl+avx512dq+avx2+bmi1+bmi2+popcnt",
-    "x86_64+avx2+bmi1+bmi2+popcnt",
-))]
-fn divide_all(cells: &mut [u64], table: &ColumnDivisors) {
-    let Some(d) = table.column(0) else {
-        return;
-    };
-    for cell in cells.iter_mut() {
-        *cell = d.divide(*cell);
     }
 }
 
@@ -1465,6 +1459,15 @@ mod tests {
 
     /// The divisions the sparse path makes, against [`divide`], on the edges that matter:
     /// x = d, d = 0 and 1, powers of two, 1.0, whole numbers.
+    #[test]
+    fn u16_proportions_are_the_fixed_point_quotient() {
+        let whole = I32F32::from_num(u16::MAX);
+        for v in 0..=u16::MAX {
+            let expected = math::safe_div(I32F32::from_num(v), whole);
+            assert_eq!(u16_proportion(v), bits(expected), "{v}");
+        }
+    }
+
     #[test]
     fn column_division_is_the_fixed_point_quotient() {
         let mut seed = 0x9E37_79B9_7F4A_7C15u64;

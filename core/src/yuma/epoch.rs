@@ -467,9 +467,9 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
         params.yuma3_enabled && params.liquid_alpha_enabled && consensus.iter().any(|c| *c != ZERO);
     if let Some(mut plan) = dense {
         let counts = |j: u16| last_tempo > registered_at(j);
-        let stored_sums = plan.fill_stored(&input.bonds, counts);
+        // Yuma 3 reads the stored bonds as fractions; Yuma 2 normalises them by column.
+        let stored_sums = plan.fill_stored(&input.bonds, counts, params.yuma3_enabled);
         let totals = if params.yuma3_enabled {
-            plan.stored_as_proportions();
             if liquid {
                 plan.liquid_alpha_ema(liquid_alpha(params))
             } else {
