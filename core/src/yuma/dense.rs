@@ -23,7 +23,7 @@
 use multiversion::multiversion;
 use substrate_fixed::types::I32F32;
 
-use super::math::{self, MedianScratch, Reciprocal, Voters};
+use super::math::{self, Reciprocal, Voters};
 
 const LOW: u64 = 0xFFFF_FFFF;
 const ONE_BITS: u64 = 1 << 32;
@@ -339,7 +339,6 @@ impl DenseEpoch {
         &self,
         stake: &[I32F32],
         majority: I32F32,
-        _scratch: &mut MedianScratch,
     ) -> Vec<I32F32> {
         let mut consensus = vec![ZERO; self.n];
         let voters = Voters::new(stake, majority);

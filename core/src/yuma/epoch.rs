@@ -383,7 +383,7 @@ fn epoch_unchecked(params: &EpochParams, input: &EpochInput, layout: Layout) -> 
     // == Consensus, validator trust ==
     let kappa = math::safe_div(I32F32::from_num(params.kappa), I32F32::from_num(u16::MAX));
     let consensus = match &dense {
-        Some(dense) => dense.consensus(&active_stake, kappa, &mut workspace.median),
+        Some(dense) => dense.consensus(&active_stake, kappa),
         None => math::weighted_median_columns(
             &active_stake,
             &weights.row_slices(),

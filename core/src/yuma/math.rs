@@ -1392,14 +1392,6 @@ pub(crate) struct MedianScratch {
 }
 
 impl MedianScratch {
-    /// A buffer for votes and the two partition buffers, for a caller that lays out the
-    /// votes itself.
-    pub(crate) fn votes_and_partitions(
-        &mut self,
-    ) -> (&mut Vec<(I32F32, I32F32)>, &mut PartitionBuffers) {
-        (&mut self.votes, &mut self.partitions)
-    }
-
     /// Memory held, in bytes.
     pub(crate) fn bytes(&self) -> usize {
         (self.starts.capacity()
@@ -1562,23 +1554,12 @@ impl Voters {
         live: (usize, I32F32),
         partitions: &mut PartitionBuffers,
     ) -> I32F32 {
+        let (live, live_stake) = live;
+        let Some(below) = self.stake_below(live, live_stake) else {
+            return ZERO;
+        };
         let vote = |k: usize| votes.get(k).copied().unwrap_or((ZERO, ZERO));
-        self.median_from(votes.len(), vote, live, partitions)
-    }
-
-    /// [`Voters::median`] of `len` votes read through `vote(k)`.
-    #[inline(always)]
-    pub(crate) fn median_from(
-        &self,
-        len: usize,
-        vote: impl Fn(usize) -> (I32F32, I32F32),
-        (live, live_stake): (usize, I32F32),
-        partitions: &mut PartitionBuffers,
-    ) -> I32F32 {
-        match self.stake_below(live, live_stake) {
-            Some(below) => select_weighted_from(len, vote, self.minority, below, partitions),
-            None => ZERO,
-        }
+        select_weighted_from(votes.len(), vote, self.minority, below, partitions)
     }
 
     /// What a column's zero votes decide, given the count and stake of its non-zero ones:
