@@ -377,7 +377,9 @@ impl DenseEpoch {
         );
         // Each column's votes are read where they lie, down the column.
         let minority = bits(voters.minority());
-        let mut buffers = SelectBuffers::new(starts.len());
+        // Votes and stakes are the layout's weights and normalised stakes (at most 1 in
+        // all), so the selection runs on their bits ([`math::Score`]).
+        let mut buffers: math::PartitionBuffers<u64> = (Vec::new(), Vec::new());
         let columns = consensus.get_mut(self.start..).unwrap_or(&mut []);
         for (j, (c, (&count, &stake))) in columns
             .iter_mut()
@@ -390,9 +392,11 @@ impl DenseEpoch {
             };
             let vote = |k: usize| {
                 let at = starts.get(k).map_or(usize::MAX, |at| at + j);
-                cells.get(at).copied().unwrap_or(0)
+                let stake = stakes.get(k).copied().unwrap_or(0);
+                (cells.get(at).copied().unwrap_or(0), stake)
             };
-            let median = select_bits((starts.len(), vote), &stakes, (minority, bits(below)), &mut buffers);
+            let below = bits(below);
+            let median = math::select_weighted_from(starts.len(), vote, minority, below, &mut buffers);
             *c = I32F32::from_bits(median as i64);
         }
         consensus
@@ -1020,105 +1024,6 @@ fn ema_sweep(
             max[j] = max[j].max(e);
         }
     }
-}
-
-/// Two pairs of (votes, stakes) buffers for [`select_bits`]' partitions.
-struct SelectBuffers {
-    current: (Vec<u64>, Vec<u64>),
-    next: (Vec<u64>, Vec<u64>),
-}
-
-impl SelectBuffers {
-    /// Buffers for up to `len` votes.
-    fn new(len: usize) -> Self {
-        let pair = || (vec![0; len], vec![0; len]);
-        SelectBuffers {
-            current: pair(),
-            next: pair(),
-        }
-    }
-}
-
-/// [`math::select_weighted_from`] on bits: the smallest non-zero vote v with `below +
-/// Σ{stake of non-zero votes ≤ v} > minority`, or the largest non-zero vote when none
-/// qualifies (0 when none is non-zero), over the `len` votes `vote(k)` with stakes
-/// `stakes[k]`.
-///
-/// The votes are the layout's weights and the stakes normalised, so every sum stays at
-/// most 1 and plain integer adds give what the saturating ones give. The answer depends on
-/// the votes alone, not on the pivots that find it, so this equals the general selection.
-#[inline(always)]
-fn select_bits(
-    (len, vote): (usize, impl Fn(usize) -> u64),
-    stakes: &[u64],
-    (minority, mut below): (u64, u64),
-    buffers: &mut SelectBuffers,
-) -> u64 {
-    // The first pivot is the middle vote, or the next non-zero one.
-    let Some(mut pivot) = (len / 2..len).chain(0..len).map(&vote).find(|&v| v != 0) else {
-        return 0;
-    };
-    let SelectBuffers { current, next } = buffers;
-    let first = (0..len).map(|k| (vote(k), stakes.get(k).copied().unwrap_or(0)));
-    let mut split = partition_bits(first, len, pivot, next);
-    let mut part_len = len;
-    loop {
-        let (lower, upper, lo_stake, eq_stake) = split;
-        let (from, to) = if lower > 0 && below + lo_stake > minority {
-            (0, lower)
-        } else if below + lo_stake + eq_stake <= minority && upper > 0 {
-            below += lo_stake + eq_stake;
-            (part_len - upper, part_len)
-        } else {
-            return pivot;
-        };
-        std::mem::swap(current, next);
-        // Later partitions read the last one, which holds no zeros.
-        let votes = current.0.get(from..to).unwrap_or(&[]);
-        let stakes = current.1.get(from..to).unwrap_or(&[]);
-        part_len = votes.len();
-        let Some(&middle) = votes.get(part_len / 2) else {
-            return 0;
-        };
-        pivot = middle;
-        let part = votes.iter().copied().zip(stakes.iter().copied());
-        split = partition_bits(part, part_len, pivot, next);
-    }
-}
-
-/// One partition of [`select_bits`], as [`math`]'s `partition_votes` makes it: the
-/// non-zero votes below a non-zero `pivot` to the front of the buffers, those above it to
-/// the back, returning their counts, the stake below and the stake at the pivot. Every
-/// vote is written to both ends and only the matching cursor moves: no data-dependent
-/// branch.
-#[inline(always)]
-fn partition_bits(
-    votes: impl Iterator<Item = (u64, u64)>,
-    len: usize,
-    pivot: u64,
-    (to_votes, to_stakes): &mut (Vec<u64>, Vec<u64>),
-) -> (usize, usize, u64, u64) {
-    let (Some(to_votes), Some(to_stakes)) = (to_votes.get_mut(..len), to_stakes.get_mut(..len))
-    else {
-        return (0, 0, 0, 0);
-    };
-    let (mut lower, mut upper) = (0usize, 0usize);
-    let (mut lo_stake, mut eq_stake) = (0u64, 0u64);
-    for (v, s) in votes {
-        let is_lower = (v != 0) & (v < pivot);
-        let top = len.wrapping_sub(1 + upper);
-        if let (Some(a), Some(b)) = (to_votes.get_mut(lower), to_stakes.get_mut(lower)) {
-            (*a, *b) = (v, s);
-        }
-        if let (Some(a), Some(b)) = (to_votes.get_mut(top), to_stakes.get_mut(top)) {
-            (*a, *b) = (v, s);
-        }
-        lower += usize::from(is_lower);
-        upper += usize::from(v > pivot);
-        lo_stake += s & u64::from(is_lower).wrapping_neg();
-        eq_stake += s & u64::from(v == pivot).wrapping_neg();
-    }
-    (lower, upper, lo_stake, eq_stake)
 }
 
 /// Liquid alpha's EMA of one cell at rate a: `min(1, (1 − a) · b + a · c)`.

@@ -1370,7 +1370,47 @@ pub fn weighted_median_col_sparse<R: AsRef<[(u16, I32F32)]>>(
 }
 
 /// Two buffers of `(score, stake)` votes that a selection partitions back and forth.
-pub(crate) type PartitionBuffers = (Vec<(I32F32, I32F32)>, Vec<(I32F32, I32F32)>);
+pub(crate) type PartitionBuffers<T = I32F32> = (Vec<(T, T)>, Vec<(T, T)>);
+
+/// What a weighted median selects over: I32F32 scores and stakes with the chain's
+/// saturating sums, or their bits where every score and stake is a non-negative fraction
+/// and the stakes sum to at most 1, so that plain adds give the same sums.
+pub(crate) trait Score: Copy + PartialOrd {
+    /// Zero, the vote that is skipped.
+    const ZERO: Self;
+    /// The sum as the selection adds stakes.
+    fn plus(self, other: Self) -> Self;
+    /// `v` where `keep`, else zero, without a branch.
+    fn keep_if(keep: bool, v: Self) -> Self;
+}
+
+impl Score for I32F32 {
+    const ZERO: Self = ZERO;
+
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        add(self, other)
+    }
+
+    #[inline(always)]
+    fn keep_if(keep: bool, v: Self) -> Self {
+        keep_if(keep, v)
+    }
+}
+
+impl Score for u64 {
+    const ZERO: Self = 0;
+
+    #[inline(always)]
+    fn plus(self, other: Self) -> Self {
+        self + other
+    }
+
+    #[inline(always)]
+    fn keep_if(keep: bool, v: Self) -> Self {
+        v & u64::from(keep).wrapping_neg()
+    }
+}
 
 /// Work space for [`weighted_median_columns`], reusable from one epoch to the next.
 #[derive(Debug, Default)]
@@ -1605,34 +1645,36 @@ fn select_weighted_by_copy(
 /// Reading through `vote` lets a caller hand over votes where they lie (a column of a
 /// row-major matrix) without copying them first: the first partition copies them anyway.
 #[inline(always)]
-pub(crate) fn select_weighted_from(
+pub(crate) fn select_weighted_from<T: Score>(
     len: usize,
-    vote: impl Fn(usize) -> (I32F32, I32F32),
-    minority: I32F32,
-    mut below: I32F32,
-    buffers: &mut PartitionBuffers,
-) -> I32F32 {
+    vote: impl Fn(usize) -> (T, T),
+    minority: T,
+    mut below: T,
+    buffers: &mut PartitionBuffers<T>,
+) -> T {
     let (current, next) = buffers;
-    current.clear();
-    current.resize(len, (ZERO, ZERO));
-    next.clear();
-    next.resize(len, (ZERO, ZERO));
+    // Every slot a partition reads was written by the one before, so old contents may stay.
+    for buffer in [&mut *current, &mut *next] {
+        if buffer.len() < len {
+            buffer.resize(len, (T::ZERO, T::ZERO));
+        }
+    }
     // The first partition reads the votes themselves, zeros included; its pivot is the
     // middle score, or the next non-zero one.
     let Some(pivot) = (len / 2..len)
         .chain(0..len)
         .map(|k| vote(k).0)
-        .find(|v| *v != ZERO)
+        .find(|v| *v != T::ZERO)
     else {
-        return ZERO;
+        return T::ZERO;
     };
     let mut split = partition_votes((0..len).map(&vote), len, pivot, next);
     let mut part_len = len;
     let mut pivot = pivot;
     loop {
         let (lower, upper, lo_stake, eq_stake) = split;
-        let through_pivot = add(add(below, lo_stake), eq_stake);
-        let (from, to) = if lower > 0 && add(below, lo_stake) > minority {
+        let through_pivot = below.plus(lo_stake).plus(eq_stake);
+        let (from, to) = if lower > 0 && below.plus(lo_stake) > minority {
             (0, lower)
         } else if through_pivot <= minority && upper > 0 {
             below = through_pivot;
@@ -1645,7 +1687,7 @@ pub(crate) fn select_weighted_from(
         let part = current.get(from..to).unwrap_or(&[]);
         part_len = part.len();
         let Some(&(p, _)) = part.get(part_len / 2) else {
-            return ZERO;
+            return T::ZERO;
         };
         pivot = p;
         split = partition_votes(part.iter().copied(), part_len, pivot, next);
@@ -1661,17 +1703,17 @@ pub(crate) fn select_weighted_from(
 /// every other comparison. `lower + upper` never exceeds the votes seen, so both slots
 /// exist and neither overwrites a kept vote.
 #[inline(always)]
-fn partition_votes(
-    votes: impl Iterator<Item = (I32F32, I32F32)>,
+fn partition_votes<T: Score>(
+    votes: impl Iterator<Item = (T, T)>,
     len: usize,
-    pivot: I32F32,
-    dest: &mut [(I32F32, I32F32)],
-) -> (usize, usize, I32F32, I32F32) {
+    pivot: T,
+    dest: &mut [(T, T)],
+) -> (usize, usize, T, T) {
     let dest = dest.get_mut(..len).unwrap_or(&mut []);
     let (mut lower, mut upper) = (0usize, 0usize);
-    let (mut lo_stake, mut eq_stake) = (ZERO, ZERO);
+    let (mut lo_stake, mut eq_stake) = (T::ZERO, T::ZERO);
     for (v, s) in votes {
-        let live = v != ZERO;
+        let live = v != T::ZERO;
         let is_lower = live & (v < pivot);
         let is_upper = live & (v > pivot);
         if let Some(slot) = dest.get_mut(lower) {
@@ -1682,9 +1724,9 @@ fn partition_votes(
         }
         lower += usize::from(is_lower);
         upper += usize::from(is_upper);
-        lo_stake = add(lo_stake, keep_if(is_lower, s));
+        lo_stake = lo_stake.plus(T::keep_if(is_lower, s));
         // The pivot is not zero, so an equal score is a live one.
-        eq_stake = add(eq_stake, keep_if(v == pivot, s));
+        eq_stake = eq_stake.plus(T::keep_if(v == pivot, s));
     }
     (lower, upper, lo_stake, eq_stake)
 }
