@@ -42,7 +42,8 @@ pub(crate) struct DenseBuffers {
     cells: Vec<u64>,
     stored: Vec<u64>,
     present: Vec<u64>,
-    selling: Selling,
+    /// Boxed: kept small, the buffers travel by value between the layout's steps.
+    selling: Box<Selling>,
 }
 
 impl DenseBuffers {
@@ -53,7 +54,7 @@ impl DenseBuffers {
             cells,
             distances,
             alphas,
-        } = &self.selling;
+        } = self.selling.as_ref();
         lanes * 8
             + cells.capacity() * size_of::<(usize, usize)>()
             + (distances.capacity() + alphas.capacity()) * size_of::<I32F32>()
@@ -305,7 +306,12 @@ impl DenseEpoch {
             }
             let stored = weights.get(uid).map(Vec::as_slice).unwrap_or(&[]);
             sorted &= ascending(stored);
-            scatter_row(stored, (self.start, u64::from), row, present_row.as_deref_mut());
+            scatter_row(
+                stored,
+                (self.start, u64::from),
+                row,
+                present_row.as_deref_mut(),
+            );
             // Self-weight counts for the subnet owner only.
             if masks.owner != Some(uid as u16) {
                 let at = uid.wrapping_sub(self.start);
@@ -335,11 +341,7 @@ impl DenseEpoch {
     /// [`math::weighted_median_columns`] computes it from the same weights, reading each
     /// column's votes from the dense rows. Only uids with stake vote; a uid without a row,
     /// or a column outside the layout, votes 0.
-    pub(crate) fn consensus(
-        &self,
-        stake: &[I32F32],
-        majority: I32F32,
-    ) -> Vec<I32F32> {
+    pub(crate) fn consensus(&self, stake: &[I32F32], majority: I32F32) -> Vec<I32F32> {
         let mut consensus = vec![ZERO; self.n];
         let voters = Voters::new(stake, majority);
         let width = self.width;
@@ -396,7 +398,8 @@ impl DenseEpoch {
                 (cells.get(at).copied().unwrap_or(0), stake)
             };
             let below = bits(below);
-            let median = math::select_weighted_from(starts.len(), vote, minority, below, &mut buffers);
+            let median =
+                math::select_weighted_from(starts.len(), vote, minority, below, &mut buffers);
             *c = I32F32::from_bits(median as i64);
         }
         consensus
@@ -551,12 +554,17 @@ impl DenseEpoch {
         let mut totals = EmaTotals::zeroed(width);
         selling.cells.clear();
         selling.distances.clear();
-        alpha_ema_rows((cells, stored, present), width, bits(at_zero), (&mut totals, selling));
+        alpha_ema_rows(
+            (cells, stored, present),
+            width,
+            bits(at_zero),
+            (&mut totals, selling),
+        );
         let Selling {
             cells: at,
             distances,
             alphas,
-        } = selling;
+        } = selling.as_mut();
         math::alpha_sigmoid_batch(distances, low, high, rate, alphas);
         for ((&(k, j), &d), &a) in at.iter().zip(distances.iter()).zip(alphas.iter()) {
             let (Some(cell), Some(&b), Some(sum)) =

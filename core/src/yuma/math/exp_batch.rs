@@ -172,9 +172,9 @@ const RECIPROCALS_52: [u64; 32] = {
 mod wide {
     use super::RECIPROCALS_52;
     use std::arch::x86_64::{
-        _mm512_add_epi64, _mm512_loadu_epi64, _mm512_madd52hi_epu64,
-        _mm512_madd52lo_epu64, _mm512_or_si512, _mm512_set1_epi64, _mm512_setzero_si512,
-        _mm512_slli_epi64, _mm512_srli_epi64, _mm512_storeu_epi64, _mm512_test_epi64_mask,
+        _mm512_add_epi64, _mm512_loadu_epi64, _mm512_madd52hi_epu64, _mm512_madd52lo_epu64,
+        _mm512_or_si512, _mm512_set1_epi64, _mm512_setzero_si512, _mm512_slli_epi64,
+        _mm512_srli_epi64, _mm512_storeu_epi64, _mm512_test_epi64_mask,
     };
 
     /// Inputs per call: four vectors of eight, so four independent chains of dependent
@@ -220,10 +220,8 @@ mod wide {
                 // ⌊t · x / 2^32⌋ from the product's low and high 52 bits.
                 let low = _mm512_madd52lo_epu64(zero, *t, xv);
                 let high = _mm512_madd52hi_epu64(zero, *t, xv);
-                let product = _mm512_or_si512(
-                    _mm512_slli_epi64::<20>(high),
-                    _mm512_srli_epi64::<32>(low),
-                );
+                let product =
+                    _mm512_or_si512(_mm512_slli_epi64::<20>(high), _mm512_srli_epi64::<32>(low));
                 // ⌊product / k⌋: the high 52 bits of product · ⌈2^52 / k⌉.
                 *t = _mm512_madd52hi_epu64(zero, product, m);
                 *s = _mm512_add_epi64(*s, *t);
@@ -294,7 +292,9 @@ mod tests {
                 inputs.push(I32F32::from_bits(v));
             }
             if run % 7 == 0 {
-                inputs.push(I32F32::from_bits((lcg(&mut state) % (60 << 32)) as i64 - (30 << 32)));
+                inputs.push(I32F32::from_bits(
+                    (lcg(&mut state) % (60 << 32)) as i64 - (30 << 32),
+                ));
             }
         }
         let edges = [
@@ -370,15 +370,17 @@ mod tests {
                 let (low, high) = (I32F32::from_num(low), I32F32::from_num(high));
                 let mut alphas = exps.clone();
                 alphas_from_exps(&mut alphas, low, high);
-                let one_by_one: Vec<I32F32> = exps
-                    .iter()
-                    .map(|&e| alpha_from_exp(e, low, high))
-                    .collect();
+                let one_by_one: Vec<I32F32> =
+                    exps.iter().map(|&e| alpha_from_exp(e, low, high)).collect();
                 assert_eq!(alphas, one_by_one, "steepness {steepness}, {low}..{high}");
             }
         }
         // Out-of-range distances take the general product.
-        let odd = [I32F32::from_num(-0.5), I32F32::from_num(3), I32F32::from_bits(i64::MAX)];
+        let odd = [
+            I32F32::from_num(-0.5),
+            I32F32::from_num(3),
+            I32F32::from_bits(i64::MAX),
+        ];
         let mut exponents = Vec::new();
         sigmoid_exponents(&odd, I32F32::from_num(-10), &mut exponents);
         let general: Vec<I32F32> = odd

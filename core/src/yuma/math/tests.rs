@@ -173,7 +173,17 @@ fn wide_divisor_equals_safe_div_64() {
     }
     for &d in &divisors {
         let divisor = WideDivisor::new(I64F64::from_bits(d));
-        let mut dividends: Vec<i128> = vec![0, 1, d, d - 1, d / 2, d.saturating_add(1), -1, i128::MIN, i128::MAX];
+        let mut dividends: Vec<i128> = vec![
+            0,
+            1,
+            d,
+            d - 1,
+            d / 2,
+            d.saturating_add(1),
+            -1,
+            i128::MIN,
+            i128::MAX,
+        ];
         for _ in 0..60 {
             dividends.push((wide(&mut rng) % (d as u128 + 1)) as i128);
         }
