@@ -1207,11 +1207,16 @@ mod tests {
     struct Rng(u64);
 
     impl Rng {
-        fn below(&mut self, bound: u64) -> u64 {
+        /// xorshift64.
+        fn next(&mut self) -> u64 {
             self.0 ^= self.0 << 13;
             self.0 ^= self.0 >> 7;
             self.0 ^= self.0 << 17;
-            self.0 % bound.max(1)
+            self.0
+        }
+
+        fn below(&mut self, bound: u64) -> u64 {
+            self.next() % bound.max(1)
         }
 
         fn chance(&mut self, one_in: u64) -> bool {
@@ -1382,13 +1387,8 @@ mod tests {
 
     #[test]
     fn column_division_is_the_fixed_point_quotient() {
-        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let mut next = move || rng.next();
         let mut divisors: Vec<u64> = vec![0, 1, 2, 3, 4, 1 << 31, (1 << 32) - 1, 1 << 32, 65_535];
         for _ in 0..2_000 {
             divisors.push(next() % (ONE_BITS + 1));
@@ -1414,13 +1414,8 @@ mod tests {
 
     #[test]
     fn unit_products_match_the_wide_product() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % (ONE_BITS + 1)
-        };
+        let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+        let mut next = move || rng.below(ONE_BITS + 1);
         let mut pairs = vec![(0, 0), (ONE_BITS, ONE_BITS), (ONE_BITS, 1), (LOW, LOW)];
         for _ in 0..50_000 {
             pairs.push((next(), next()));
